@@ -1,0 +1,69 @@
+"""Suppliers: organisation numbers and registration."""
+from __future__ import annotations
+
+from stdnum.exceptions import ValidationError
+from stdnum.no import orgnr as stdnum_orgnr
+from sqlmodel import Session, select
+
+from catalogue.audit import Actor, record
+from catalogue.models import Supplier
+from catalogue.text import Msg, slugify
+
+
+class InvalidOrgnr(ValueError):
+    def __init__(self, message: Msg):
+        super().__init__(message.nb)
+        self.message = message
+
+
+def clean_orgnr(value: str) -> str:
+    """Return the 9-digit organisation number, or raise ``InvalidOrgnr`` with a clear message.
+
+    Accepts spaces and the common ``NO 123 456 785 MVA`` spelling.
+    """
+    raw = (value or "").strip()
+    if not raw:
+        raise InvalidOrgnr(Msg("Skriv inn organisasjonsnummeret.", "Enter the organisation number."))
+    compact = stdnum_orgnr.compact(raw.upper().removesuffix("MVA").removeprefix("NO"))
+    if not compact.isdigit() or len(compact) != 9:
+        raise InvalidOrgnr(Msg("Organisasjonsnummeret må ha 9 sifre.", "The organisation number must have 9 digits."))
+    try:
+        return stdnum_orgnr.validate(compact)
+    except ValidationError:
+        raise InvalidOrgnr(Msg("Organisasjonsnummeret er ikke gyldig (kontrollsifferet stemmer ikke).",
+                               "The organisation number is not valid (the check digit does not match).")) from None
+
+
+def is_valid_orgnr(value: str) -> bool:
+    try:
+        clean_orgnr(value)
+    except InvalidOrgnr:
+        return False
+    return True
+
+
+def format_orgnr(orgnr: str) -> str:
+    """``123 456 785``: how the number is written in Norway."""
+    return stdnum_orgnr.format(orgnr)
+
+
+def unique_slug(session: Session, name: str) -> str:
+    base = slugify(name, 100)
+    slug, n = base, 2
+    while session.exec(select(Supplier.id).where(Supplier.slug == slug)).first() is not None:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def by_orgnr(session: Session, orgnr: str) -> Supplier | None:
+    return session.exec(select(Supplier).where(Supplier.orgnr == orgnr)).first()
+
+
+def create_supplier(session: Session, actor: Actor, *, orgnr: str, name: str, **fields) -> Supplier:
+    """Register a company. The caller checks it is not registered already (unique orgnr)."""
+    supplier = Supplier(orgnr=clean_orgnr(orgnr), name=name, slug=unique_slug(session, name), **fields)
+    session.add(supplier)
+    session.flush()
+    record(session, actor, "supplier.registered", "supplier", supplier.id, supplier_id=supplier.id,
+           after={"orgnr": supplier.orgnr, "name": supplier.name})
+    return supplier

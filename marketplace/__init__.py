@@ -1,0 +1,62 @@
+"""Markedsplassen for skytjenester – the web application.
+
+``create_app()`` is the app factory: configuration comes from the environment over safe
+embedded defaults (see ``marketplace.config``); each area of the site is a blueprint.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from marketplace.config import PROJECT_ROOT, load_config
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_relative_config=False,
+    )
+    config = load_config(os.environ)
+    if test_config:
+        config.update(test_config)
+    app.config.update(config)
+    app.instance_path = app.config["INSTANCE_PATH"]
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    _init_database(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from marketplace import cli, errors, security, templating
+
+    templating.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _init_database(app: Flask) -> None:
+    from catalogue.db import make_engine
+    from marketplace.db import close_session
+
+    app.extensions["db_engine"] = make_engine(app.config["DATABASE_URL"])
+    app.teardown_appcontext(close_session)
+
+
+def _init_extensions(app: Flask) -> None:
+    from marketplace.extensions import csrf, limiter
+
+    csrf.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    limiter.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from marketplace.views import public
+
+    app.register_blueprint(public.bp)

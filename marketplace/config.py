@@ -1,0 +1,79 @@
+"""Configuration: environment variables over safe embedded defaults.
+
+Everything the operator can set is read here and only here, so the rest of the code
+reads ``app.config`` and never ``os.environ``.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+# The embedded default secret. Good enough for a laptop, never for production:
+# create_app refuses to start with it when MARKETPLACE_ENV=production.
+DEFAULT_SECRET_KEY = "dev-only-not-secret-change-me"
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or inconsistent; the app must not start."""
+
+
+def _flag(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on", "ja"}
+
+
+def load_config(environ: os._Environ | dict | None = None, instance_path: str | Path | None = None) -> dict:
+    """Build the config dict from *environ* (default ``os.environ``)."""
+    env = dict(os.environ if environ is None else environ)
+    instance = Path(env.get("MARKETPLACE_INSTANCE") or instance_path or PROJECT_ROOT / "instance")
+    marketplace_env = env.get("MARKETPLACE_ENV", "development")
+    port = int(env.get("PORT", "5000"))
+    production = marketplace_env == "production"
+    secret = env.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    base_url = env.get("PUBLIC_BASE_URL", f"http://127.0.0.1:{port}").rstrip("/")
+    cfg = {
+        "MARKETPLACE_ENV": marketplace_env,
+        "PRODUCTION": production,
+        "SECRET_KEY": secret,
+        # Keyed hash of national identity numbers; a separate secret so rotating the
+        # session key does not orphan every user.
+        "PID_HMAC_KEY": env.get("PID_HMAC_KEY", secret),
+        "INSTANCE_PATH": str(instance),
+        "DATABASE_URL": env.get("DATABASE_URL") or f"sqlite:///{instance / 'marketplace.db'}",
+        "INDEX_DIR": env.get("INDEX_DIR") or str(instance / "index"),
+        "UPLOAD_DIR": env.get("UPLOAD_DIR") or str(instance / "uploads"),
+        "PORT": port,
+        "PUBLIC_BASE_URL": base_url,
+        "REDIS_URL": env.get("REDIS_URL", ""),
+        # OpenID Connect (ID-porten / Ansattporten, or the built-in test provider).
+        "OIDC_ISSUER": env.get("OIDC_ISSUER") or f"{base_url}/testid",
+        "OIDC_CLIENT_ID": env.get("OIDC_CLIENT_ID", "markedsplassen-local"),
+        "OIDC_CLIENT_SECRET": env.get("OIDC_CLIENT_SECRET", "local-test-client-secret"),
+        "OIDC_ACR_VALUES": env.get("OIDC_ACR_VALUES", "idporten-loa-substantial"),
+        "OIDC_SCOPES": env.get("OIDC_SCOPES", "openid profile"),
+        "OIDC_AUTHORIZATION_DETAILS": env.get("OIDC_AUTHORIZATION_DETAILS", ""),
+        "TEST_IDP_ENABLED": _flag(env.get("TEST_IDP_ENABLED"), default=not production),
+        # Contract managers (avtaleforvaltere): comma-separated national identity numbers,
+        # hashed on load, never kept in clear.
+        "CONTRACT_MANAGER_PIDS": [p.strip() for p in env.get("CONTRACT_MANAGER_PIDS", "").split(",") if p.strip()],
+        "BRREG_BASE_URL": env.get("BRREG_BASE_URL", ""),
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_MB", "10")) * 1024 * 1024 + 64 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "RATELIMIT_ENABLED": _flag(env.get("RATELIMIT_ENABLED"), default=True),
+        "BABEL_DEFAULT_LOCALE": "nb",
+    }
+    if production and secret == DEFAULT_SECRET_KEY:
+        raise ConfigError(
+            "SECRET_KEY er ikke satt: marketplace nekter å starte i produksjon med standardnøkkelen. "
+            "Set SECRET_KEY to a long random value."
+        )
+    if production and cfg["TEST_IDP_ENABLED"]:
+        raise ConfigError("The built-in test identity provider cannot run with MARKETPLACE_ENV=production.")
+    return cfg

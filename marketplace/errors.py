@@ -1,0 +1,43 @@
+"""Error pages: clear Norwegian messages, the right status codes."""
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+# Status code -> (title, explanation) in bokmål; marked for translation at render time.
+MESSAGES = {
+    400: ("Ugyldig forespørsel", "Forespørselen kunne ikke behandles. Kontroller det du sendte inn og prøv igjen."),
+    403: ("Ingen tilgang", "Du har ikke tilgang til denne siden med rollen du er logget inn med."),
+    404: ("Fant ikke siden", "Siden finnes ikke. Den kan være flyttet, eller adressen kan være skrevet feil."),
+    405: ("Metoden er ikke tillatt", "Denne adressen kan ikke brukes slik."),
+    409: ("Konflikt", "Noen andre har endret dette i mellomtiden. Ingenting av det du sendte er lagret."),
+    413: ("Filen er for stor", "Filen er større enn det som er tillatt (10 MB)."),
+    429: ("For mange forespørsler", "Du har sendt for mange forespørsler på kort tid. Vent litt og prøv igjen."),
+    500: ("Noe gikk galt", "Det oppstod en feil hos oss. Ingenting ble lagret. Prøv igjen om litt."),
+}
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(error):
+        return render_template("error.html", code=400, title="Skjemaet er utløpt",
+                               message="Sikkerhetsnøkkelen i skjemaet mangler eller er utløpt. "
+                                       "Last siden på nytt og send skjemaet igjen."), 400
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        title, message = MESSAGES.get(error.code, (error.name, error.description or ""))
+        response = app.make_response((render_template("error.html", code=error.code, title=title,
+                                                       message=message), error.code))
+        if error.code == 405 and error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        app.logger.exception("Unhandled error")
+        title, message = MESSAGES[500]
+        return render_template("error.html", code=500, title=title, message=message), 500

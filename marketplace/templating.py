@@ -1,0 +1,83 @@
+"""Template globals, filters and the language (bokmål first, English second)."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+from flask import Flask, request, session
+from flask_babel import Babel
+
+from catalogue import nsm
+from catalogue.terms import TERMS
+
+OSLO = ZoneInfo("Europe/Oslo")
+LANGUAGES = ("nb", "en")
+MONTHS_NB = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
+             "september", "oktober", "november", "desember")
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December")
+
+
+def current_lang() -> str:
+    """The language of this request: ``?lang=`` wins, then the session, then bokmål."""
+    try:
+        wanted = request.args.get("lang") or session.get("lang")
+    except RuntimeError:  # outside a request (CLI)
+        return "nb"
+    return wanted if wanted in LANGUAGES else "nb"
+
+
+def to_oslo(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(OSLO)
+
+
+def format_date(value: date | datetime | None, lang: str | None = None) -> str:
+    """``21. november 2026`` (nb) / ``21 November 2026`` (en)."""
+    if value is None:
+        return ""
+    lang = lang or current_lang()
+    if isinstance(value, datetime):
+        value = to_oslo(value).date()
+    if lang == "en":
+        return f"{value.day} {MONTHS_EN[value.month - 1]} {value.year}"
+    return f"{value.day}. {MONTHS_NB[value.month - 1]} {value.year}"
+
+
+def format_datetime(value: datetime | None, lang: str | None = None) -> str:
+    if value is None:
+        return ""
+    local = to_oslo(value)
+    sep = " at " if (lang or current_lang()) == "en" else " kl. "
+    return f"{format_date(local.date(), lang)}{sep}{local:%H:%M}"
+
+
+def iso_datetime(value: datetime | None) -> str:
+    return to_oslo(value).isoformat(timespec="minutes") if value else ""
+
+
+def init_app(app: Flask) -> None:
+    Babel(app, locale_selector=current_lang)
+
+    @app.before_request
+    def _remember_lang():
+        wanted = request.args.get("lang")
+        if wanted in LANGUAGES:
+            session["lang"] = wanted
+
+    from auth.guards import current_viewer
+
+    def has_endpoint(name: str) -> bool:
+        return name in app.view_functions
+
+    @app.context_processor
+    def _viewer():
+        return {"viewer": current_viewer()}
+
+    app.jinja_env.globals.update(TERMS=TERMS, NSM=nsm, current_lang=current_lang, has_endpoint=has_endpoint)
+    from catalogue.suppliers import format_orgnr
+
+    app.jinja_env.filters.update(date=format_date, datetime=format_datetime, isodatetime=iso_datetime,
+                                 orgnr=format_orgnr)
+    app.jinja_env.add_extension("jinja2.ext.do")

@@ -1,0 +1,86 @@
+"""Shared fixtures: ``app``, ``client`` and ``runner`` on a fresh copy of the seeded database.
+
+``shared_app`` / ``shared_client`` use one seeded database for the whole run: only for
+tests that read.
+"""
+from __future__ import annotations
+
+import pytest
+
+from catalogue.db import make_engine, session_scope
+from catalogue.migrate import upgrade
+from marketplace import create_app
+from tests.databases import backend, drop_database, new_database
+
+
+def pytest_report_header(config):
+    return f"database backend: {backend()}"
+
+
+def _seed(url: str) -> None:
+    from seed.demo import load_demo
+
+    engine = make_engine(url)
+    try:
+        with session_scope(engine) as session:
+            load_demo(session)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory):
+    """A migrated database with the demo catalogue, built once per test run."""
+    url = new_database(tmp_path_factory.mktemp("db"))
+    upgrade(url)
+    _seed(url)
+    yield url
+    drop_database(url)
+
+
+def make_app(url: str, instance, **overrides):
+    config = {
+        "TESTING": True,
+        "DATABASE_URL": url,
+        "INSTANCE_PATH": str(instance),
+        "INDEX_DIR": str(instance / "index"),
+        "UPLOAD_DIR": str(instance / "uploads"),
+        "SECRET_KEY": "test-secret-key",
+        "PID_HMAC_KEY": "test-pid-key",
+        "RATELIMIT_ENABLED": False,
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture
+def app(template_db, tmp_path):
+    """The app on its own copy of the seeded database."""
+    url = new_database(tmp_path, template=template_db)
+    application = make_app(url, tmp_path / "instance")
+    yield application
+    application.extensions["db_engine"].dispose()
+    drop_database(url)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def shared_app(template_db, tmp_path_factory):
+    """One app over the seeded template, for read-only tests."""
+    application = make_app(template_db, tmp_path_factory.mktemp("shared-instance"))
+    yield application
+    application.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
+def shared_client(shared_app):
+    return shared_app.test_client()

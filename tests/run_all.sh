@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Run the whole suite on SQLite, then – when TEST_DATABASE_URL is set – again on PostgreSQL.
+# Prints how many tests ran on each database; fails when any run fails.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+status=0
+summary=()
+run() {
+  local name=$1; shift
+  echo "=== Tests on $name ==="
+  local log
+  log=$(mktemp)
+  "$@" 2>&1 | tee "$log"
+  local rc=${PIPESTATUS[0]}
+  local line
+  line=$(grep -E '^=+ .*(passed|failed|error).* in ' "$log" | tail -1 | sed -E 's/=+//g; s/^ +| +$//g')
+  summary+=("$name: ${line:-no result} (exit $rc)")
+  [ "$rc" -eq 0 ] || status=1
+  rm -f "$log"
+}
+run sqlite env MARKETPLACE_TEST_DB=sqlite "$PY" -m pytest "$@"
+if [ -n "${TEST_DATABASE_URL:-}" ]; then
+  run postgresql env MARKETPLACE_TEST_DB=postgresql "$PY" -m pytest -m "not browser" "$@"
+else
+  echo "TEST_DATABASE_URL is not set: skipping the PostgreSQL run."
+fi
+echo "=== Summary ==="
+printf '%s\n' "${summary[@]}"
+exit $status
