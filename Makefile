@@ -9,7 +9,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app marketplace
 export PORT
 
-.PHONY: run test install vendor migrate seed index bench migration clean browser-deps
+.PHONY: run test install vendor migrate seed index bench migration clean browser-deps translations
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 install: $(VENV)/.installed
+	$(BIN)/pybabel compile -q -d marketplace/translations  # .mo files are build output (git-ignored)
 
 # htmx comes pinned from the npm registry (static/package-lock.json) into the git-ignored static/vendor/.
 static/vendor/.installed: static/package.json static/package-lock.json
@@ -34,15 +35,46 @@ migrate: install
 seed: migrate
 	$(FLASK) seed demo
 
+# The search index is built from the database, then the indexer follows the change log in the
+# background for as long as the web server runs (it is stopped with it).
 run: install vendor seed
+	$(FLASK) index rebuild
 	@echo "Markedsplassen kjører på http://127.0.0.1:$(PORT)/ (Ctrl+C avslutter)"
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	@$(FLASK) index follow --no-build & follower=$$!; \
+	  trap 'kill $$follower 2>/dev/null; wait $$follower 2>/dev/null' EXIT INT TERM; \
+	  $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-test: install vendor
+test: install vendor browser-deps
 	bash tests/run_all.sh
 
+# The browser suite drives Debian's chromium (never a browser downloaded by Playwright).
+browser-deps:
+	@test -x /usr/bin/chromium || { \
+	  echo "Installerer chromium (Debian) for nettlesertestene …"; \
+	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+	  log=$$(mktemp); \
+	  { $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core; } >"$$log" 2>&1 \
+	    || { cat "$$log"; rm -f "$$log"; exit 1; }; rm -f "$$log"; }
+
+# Scale benchmarks (bench/): 50 000 synthetic services on a scratch PostgreSQL database; writes
+# docs/BENCHMARKS.md and bench/results.json. BENCH_SERVICES=2000 makes a quick dry run.
 bench: install vendor
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	@command -v wrk >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python -m bench.run
+
+# Translations: extract every marked string (babel.cfg), update the English catalogue
+# (marketplace/translations/en/LC_MESSAGES/messages.po) and compile it. Translate the new
+# entries in the .po file; tests/test_i18n.py fails while any entry is untranslated or fuzzy.
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l --sort-by-file --no-wrap \
+	  -o marketplace/translations/messages.pot .
+	$(BIN)/pybabel update -i marketplace/translations/messages.pot -d marketplace/translations \
+	  --no-fuzzy-matching --ignore-obsolete --no-wrap
+	$(BIN)/pybabel compile -d marketplace/translations --statistics
 
 # Pre-release: regenerate the single initial migration from the models (run after changing catalogue/models.py).
 migration: install

@@ -10,7 +10,7 @@ from typing import Callable
 
 from flask import abort, g, redirect, request, url_for
 
-from auth.roles import ANONYMOUS_VIEWER, Viewer
+from auth.roles import ANONYMOUS_VIEWER, AUTHENTICATED_ROLES, Viewer
 
 
 def current_viewer() -> Viewer:
@@ -40,3 +40,8 @@ def public(view: Callable) -> Callable:
     """Mark a view as open to everyone (the authorization matrix reads the mark)."""
     view.allowed_roles = ("*",)
     return view
+
+
+def login_required(view: Callable) -> Callable:
+    """Allow the view to anyone logged in, whatever their role (even none)."""
+    return roles_required(*AUTHENTICATED_ROLES)(view)

@@ -10,12 +10,18 @@ ANONYMOUS = "anonymous"
 BUYER = "buyer"            # acts for a public body
 SUPPLIER = "supplier"      # acts for a company (organisation number in the login's reportees)
 MANAGER = "manager"        # contract manager (avtaleforvalter) at the marketplace
+# Logged in, but acting for no organisation that gives a role (no reportees): may browse only.
+NO_ROLE = "none"
+
+# Every role a logged-in person can have (for views open to anyone who is logged in).
+AUTHENTICATED_ROLES = (BUYER, SUPPLIER, MANAGER, NO_ROLE)
 
 ROLE_LABELS = {
     ANONYMOUS: ("Ikke innlogget", "Not logged in"),
     BUYER: ("Offentlig innkjøper", "Public buyer"),
     SUPPLIER: ("Leverandør", "Supplier"),
     MANAGER: ("Avtaleforvalter", "Contract manager"),
+    NO_ROLE: ("Uten rolle", "No role"),
 }
 
 

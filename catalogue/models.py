@@ -1,7 +1,7 @@
 """The data model (SQLModel). Migrations in ``marketplace/migrations`` follow these classes.
 
-Times are stored as naive UTC datetimes (``utcnow()``), which both SQLite and PostgreSQL
-keep as given; templates render them in Norwegian time.
+Times are timezone-aware UTC datetimes (``utcnow()``): SQLModel stores them with time zone
+(``timestamptz`` on PostgreSQL) and gives them back in UTC; templates render Norwegian time.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(timezone.utc)
 
 
 def _json(nullable: bool = False) -> Any:
@@ -85,6 +85,7 @@ class LoginSession(SQLModel, table=True):
     role: str = Field(default="anonymous", max_length=30)
     reportees: Any = _json()
     created_at: datetime = Field(default_factory=utcnow)
+    last_seen_at: Optional[datetime] = None  # for the 30-minute idle limit
     ended_at: Optional[datetime] = None
 
 
@@ -202,6 +203,8 @@ class Service(SQLModel, table=True):
     description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     features: Any = _json()
     terms: Any = _json()
+    # The uploaded documents of this version, by kind: {"terms": document id, "dpa": document id}.
+    documents: Any = _json(nullable=True)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     submitted_at: Optional[datetime] = None

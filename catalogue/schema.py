@@ -3,4 +3,7 @@
 Alembic's environment and the tests import this module. A new module with tables adds
 its import here.
 """
+import auth.testid.models  # noqa: F401  (the built-in test identity provider)
+import catalogue.articles  # noqa: F401
 import catalogue.models  # noqa: F401
+import catalogue.shortlists  # noqa: F401

@@ -60,3 +60,24 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.views import public
 
     app.register_blueprint(public.bp)
+    from auth import views as auth_views
+
+    auth_views.init_app(app)  # login/logout, the viewer hook, and /testid outside production
+    from marketplace.views import api, buyer, compare
+
+    app.register_blueprint(compare.bp)
+    app.register_blueprint(buyer.bp)
+    app.register_blueprint(api.bp)
+    from marketplace.views import guidance, language, market
+
+    app.register_blueprint(guidance.bp)
+    app.register_blueprint(market.bp)
+    app.register_blueprint(language.bp)
+    from marketplace.views import dps, manager, supplier
+
+    app.register_blueprint(supplier.bp)
+    app.register_blueprint(manager.bp)
+    app.register_blueprint(dps.bp)
+    from marketplace.views import search
+
+    app.register_blueprint(search.bp)

@@ -58,3 +58,9 @@ def seed_synthetic(count: int, suppliers: int | None, rng_seed: int) -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(seed_cli)
+    from seed.articles import articles_command
+
+    seed_cli.add_command(articles_command)  # flask seed articles
+    from catalogue.search.cli import index_cli
+
+    app.cli.add_command(index_cli)  # flask index rebuild|follow|catchup|status

@@ -67,6 +67,8 @@ def load_config(environ: os._Environ | dict | None = None, instance_path: str | 
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "WTF_CSRF_TIME_LIMIT": None,
         "RATELIMIT_ENABLED": _flag(env.get("RATELIMIT_ENABLED"), default=True),
+        # Per client IP on /login and /login/callback (flask-limiter notation).
+        "AUTH_RATE_LIMIT": env.get("AUTH_RATE_LIMIT", "20/minute"),
         "BABEL_DEFAULT_LOCALE": "nb",
     }
     if production and secret == DEFAULT_SECRET_KEY:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, Sequence
 
 from catalogue import nsm
@@ -17,9 +17,13 @@ from catalogue.models import utcnow
 from catalogue.terms import TERMS
 from seed.data import parts
 
+# Stored times follow catalogue.models.utcnow (UTC, naive or aware as the models store them),
+# so seed times compare with and are stored like every other time in the code base.
+TZ = utcnow().tzinfo
+
 # Publication dates are spread over the 18 months before this fixed moment, so the seed data
 # are the same whenever they are loaded (never later than the real clock, should it lag).
-ANCHOR = datetime(2026, 11, 1, 9, 0)
+ANCHOR = datetime(2026, 11, 1, 9, 0, tzinfo=TZ)
 SPREAD_MINUTES = 18 * 30 * 24 * 60
 
 ORGNR_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
@@ -58,10 +62,19 @@ def validated(terms: dict[str, Any], what: str) -> dict[str, Any]:
     return clean
 
 
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    """*day* at *hour*:*minute* UTC, in the code base's convention for stored times."""
+    return datetime.combine(day, time(hour, minute), tzinfo=TZ)
+
+
+def latest() -> datetime:
+    """The latest moment seed data may carry: the anchor, or now if the clock is behind it."""
+    return min(ANCHOR, utcnow())
+
+
 def publication_dates(rng: random.Random) -> tuple[datetime, datetime, datetime]:
     """``(created, submitted, published)``: a plausible history within the last 18 months."""
-    anchor = min(ANCHOR, utcnow())
-    published = anchor - timedelta(minutes=rng.randint(0, SPREAD_MINUTES))
+    published = latest() - timedelta(minutes=rng.randint(0, SPREAD_MINUTES))
     submitted = published - timedelta(hours=rng.randint(2, 96))
     created = submitted - timedelta(days=rng.randint(1, 45), minutes=rng.randint(0, 600))
     return created, submitted, published
@@ -219,10 +232,13 @@ def _norwegian_certifications(rng: random.Random) -> tuple[str, ...]:
 
 
 def _code_of_conduct(rng: random.Random, fields: dict[str, Any]) -> tuple[str, ...]:
-    """CISPE requires an EEA-only option and no use of customer data for own purposes."""
-    cispe_ok = fields["eea_only"] and fields["own_purpose"] == "nei"
+    """Only suppliers with an ISO 27001 certified security system adhere to a code of conduct, and
+    CISPE further requires an EEA-only option and no use of customer data for own purposes."""
     if fields["flavour"] == "internasjonal":
         return ("eu-cloud-coc",)
+    if "iso27001" not in fields["certifications"]:
+        return ("ingen",)
+    cispe_ok = fields["eea_only"] and fields["own_purpose"] == "nei"
     choice = weighted(rng, [("ingen", 60), ("eu-cloud-coc", 25), ("cispe", 15 if cispe_ok else 0)])
     return (choice,)
 

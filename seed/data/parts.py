@@ -106,7 +106,7 @@ NSM_HOW: dict[str, dict[str, tuple[str, ...]]] = {
     "3.1": {
         "supplier": ("Leverandøren skanner plattformen for sårbarheter daglig og installerer kritiske "
                      "sikkerhetsoppdateringer innen 72 timer.",),
-        "shared": ("Leverandøren oppdaterer plattformen; kunden oppdaterer egne virtuelle maskiner, bilder og "
+        "shared": ("Leverandøren oppdaterer plattformen; kunden oppdaterer egne virtuelle maskiner, maskinmaler og "
                    "applikasjoner.",),
         "customer": ("Kunden oppdager og utbedrer sårbarheter i egne systemer.",),
     },
@@ -232,7 +232,7 @@ INTERNATIONAL_TERMS_DOCUMENTS = (
 NORWEGIAN_DPA_DOCUMENTS = (
     "Databehandleravtale for {brand}",
     "{brand} databehandleravtale (Datatilsynets mal)",
-    "Databehandleravtale – bilag til SSA-L ({brand})",
+    "Databehandleravtale – vedlegg til SSA-L ({brand})",
 )
 INTERNATIONAL_DPA_DOCUMENTS = (
     "{brand} Data Processing Addendum",
@@ -282,7 +282,7 @@ OTHER_TERMS = (
     "Leverandøren stiller med fast kontaktperson og halvårlige statusmøter med kunden.",
     "Vederlaget faktureres kvartalsvis forskuddsvis. Ved brudd på avtalt tilgjengelighet gis prisavslag etter "
     "egen tabell.",
-    "Avtalen følger SSA-L 2018 med leverandørens bilag. Ved motstrid går SSA-L foran leverandørens standardvilkår.",
+    "Avtalen følger SSA-L 2018 med leverandørens vedlegg. Ved motstrid går SSA-L foran leverandørens standardvilkår.",
 )
 
 PENTEST_FIRMS = ("Vardøger Sikkerhetstesting AS", "Hackerhytta AS", "Skjærgård Security AB", "Rødt Lag Norge AS",

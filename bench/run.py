@@ -1,0 +1,322 @@
+"""``python -m bench.run`` (``make bench``): run every benchmark once and write the note.
+
+The order matters: the single-host figures are taken while nothing else runs (latency,
+then throughput, then publish → searchable, compare and export); host B joins afterwards;
+profiles of missed targets come last, so py-spy never disturbs a measured figure. Peak RSS
+is read after all the measured work. Everything is bounded in time, on loopback only, and
+every subprocess is stopped on the way out – also when a step fails or the run is stopped.
+
+Environment: ``BENCH_SERVICES`` (default 50 000; fewer makes a dry run into ``bench/out/``),
+``BENCH_DB_NAME`` (``mp_bench``), ``BENCH_ADMIN_URL``, ``BENCH_LOAD_SECONDS``, ``BENCH_PROFILE``
+(``missed``/``always``/``never``), ``BENCH_KEEP=1`` (keep database and work directory).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import requests
+
+from bench import corpus, fts5, latency, load, machine, pages, profiling, report, twohosts, workload
+from bench.config import BenchConfig
+from bench.freshness import Changes, burst, publish_to_search
+from bench.procs import BIN, FLASK, PeakSampler, Proc, Processes, children, descendants, free_port, peak_rss_mb, \
+    wait_http, wait_log
+from bench.stats import phase, summary
+from catalogue.db import make_engine
+from marketplace.config import PROJECT_ROOT
+
+FOLLOWING = "Følger endringsloggen"  # what `flask index follow` prints once it follows the log
+
+
+class Host:
+    """One app host: gunicorn with its workers, its own index directory and its own indexer."""
+
+    def __init__(self, cfg: BenchConfig, name: str):
+        self.cfg = cfg
+        self.name = name
+        root = cfg.workdir / f"host-{name.lower()}"
+        self.index_dir = root / "index"
+        self.instance = root / "instance"
+        self.instance.mkdir(parents=True, exist_ok=True)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = corpus.app_env(cfg, index_dir=self.index_dir, instance=self.instance, port=self.port)
+        self.web: Proc | None = None
+        self.indexer: Proc | None = None
+
+    def start_indexer(self, procs: Processes, timeout: float = 900) -> float:
+        """Start ``index follow`` (building the index first if there is none); seconds until it follows."""
+        started = time.perf_counter()
+        self.indexer = procs.start(f"indexer-{self.name.lower()}", FLASK + ["index", "follow"], self.env)
+        wait_log(self.indexer, FOLLOWING, timeout)
+        return time.perf_counter() - started
+
+    def start_web(self, procs: Processes) -> None:
+        argv = [str(BIN / "gunicorn"), "-w", str(self.cfg.workers), "-b", f"127.0.0.1:{self.port}",
+                "--timeout", "120", "--graceful-timeout", "5", "marketplace:create_app()"]
+        self.web = procs.start(f"gunicorn-{self.name.lower()}", argv, self.env)
+        wait_http(self.url + "/", self.web, timeout=120)
+
+    def workers(self) -> list[int]:
+        return children(self.web.pid) if self.web else []
+
+
+def _install_signal_handlers() -> None:
+    def stop(signum, _frame):
+        raise SystemExit(128 + signum)  # unwinds through every `finally`: subprocesses are stopped
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGHUP, stop)
+
+
+def measure(cfg: BenchConfig, procs: Processes, run: dict) -> tuple[dict, dict]:
+    figures: dict = {}
+    details: dict = {"profiles": {}}
+    phases = run["phases"]
+
+    with phase("database", phases):
+        corpus.create_database(cfg)
+        run["postgresql"] = corpus.server_version(cfg)
+    a = Host(cfg, "A")
+    with phase("seed", phases):
+        run["seed"] = corpus.fill(cfg, procs, a.env)
+    engine = make_engine(cfg.database_url)
+    ids = corpus.published_ids(engine)
+    run["published"] = len(ids)
+    with engine.connect() as conn:
+        run["suppliers"] = conn.exec_driver_sql("SELECT count(*) FROM supplier").scalar()
+
+    with phase("index rebuild", phases):
+        holder: dict[str, int] = {}
+        with PeakSampler(lambda: [holder["pid"], *descendants(holder["pid"])] if holder else []) as sampler:
+            figures["index_rebuild_s"] = round(procs.run(
+                "index-rebuild", FLASK + ["index", "rebuild"], a.env, timeout=1800,
+                on_start=lambda p: holder.update(pid=p.pid)), 1)
+        details["memory"] = {"rebuild_mb": round(sampler.peak, 1)}
+
+    with phase("start host A", phases):
+        a.start_indexer(procs, timeout=120)
+        a.start_web(procs)
+
+    from catalogue.search.reader import SearchIndex
+
+    index = SearchIndex(a.index_dir)
+    texts = list(corpus.published_texts(engine))
+    with phase("workload", phases):
+        requests_ = workload.build(index, texts, cfg.queries, cfg.seed)
+        warmup = workload.build(index, texts, cfg.warmup, cfg.seed + 1)
+        paths = [workload.path(r) for r in requests_]
+        details["workload"] = {**workload.describe(requests_), "warmup": len(warmup), "examples": paths[:8]}
+        (cfg.workdir / "queries.txt").write_text("\n".join(paths) + "\n", encoding="utf-8")
+
+    with phase("search latency", phases):
+        page = latency.http(a.url, requests_, warmup)
+        fragment = latency.http(a.url, requests_, warmup[:20], fragment=True)
+        raw = latency.raw(index, requests_, warmup)
+        fts_file = cfg.workdir / "fts5.sqlite"
+        fts_rows = fts5.build(fts_file, texts)
+        fts = fts5.timings(fts_file, requests_, warmup)
+    page_s = summary(page.ms)
+    figures.update(search_p50_ms=page_s.get("p50"), search_p95_ms=page_s.get("p95"), search_p99_ms=page_s.get("p99"),
+                   whoosh_raw_p50_ms=summary(raw.ms).get("p50"), fts5_raw_p50_ms=summary(fts.ms).get("p50"))
+    details["search"] = {"page": page_s, "page_errors": page.errors, "page_error_samples": page.error_samples,
+                         "fragment": summary(fragment.ms), "fragment_errors": fragment.errors,
+                         "raw": summary(raw.ms), "fts5": summary(fts.ms, 3), "fts5_rows": fts_rows}
+    del texts
+
+    with phase("throughput", phases):
+        details["load"] = load.run(a.url, paths, cfg.workdir, seconds=cfg.load_seconds,
+                                   connections=cfg.load_connections)
+        if not wait_alive(a):
+            details["load"]["server_survived"] = False
+    figures["throughput_rps"] = details["load"]["throughput_rps"]
+    figures["errors"] = details["load"]["errors"] + page.errors
+
+    changes = Changes(engine)
+    with phase("publish to search", phases):
+        lag = publish_to_search(changes, {"A": a.url}, cfg.publish_samples)["A"]
+    seen = [s for s in lag if s is not None]
+    details["freshness"] = {**summary(seen), "samples": len(lag), "not_found": len(lag) - len(seen)}
+    # A service never found counts as infinitely late, so it cannot hide in the percentile.
+    figures["publish_to_search_p95_s"] = _p95_with_misses(lag)
+
+    with phase("compare and export", phases):
+        buyer = pages.buyer_session(a.url)
+        lists = pages.make_frozen_lists(engine, ids, cfg.seed)
+        anonymous = pages.compare(requests.Session(), a.url, ids, cfg.compare_samples, cfg.seed)
+        as_buyer = pages.compare(buyer, a.url, ids, cfg.compare_samples, cfg.seed + 1)
+        csv = pages.exports(buyer, a.url, lists, "csv", cfg.export_samples)
+        ods = pages.exports(buyer, a.url, lists, "ods", cfg.export_samples)
+    details["pages"] = {"compare_anonymous": summary(anonymous.ms), "compare_buyer": summary(as_buyer.ms),
+                        "export_csv": summary(csv.ms), "export_ods": summary(ods.ms),
+                        "errors": {"compare_anonymous": anonymous.errors, "compare_buyer": as_buyer.errors,
+                                   "export_csv": csv.errors, "export_ods": ods.errors},
+                        "error_samples": anonymous.error_samples + as_buyer.error_samples + csv.error_samples
+                        + ods.error_samples}
+    figures["compare_p95_ms"] = _worst_p95([anonymous, as_buyer])
+    figures["export_p95_ms"] = _worst_p95([csv, ods])
+
+    b = Host(cfg, "B")
+    two: dict = {}
+    with phase("two hosts", phases):
+        two["b_build_s"] = round(b.start_indexer(procs), 1)
+        b.start_web(procs)
+        lags = publish_to_search(changes, {"A": a.url, "B": b.url}, cfg.two_host_samples)
+        two["lag_a"], two["lag_b"] = summary([s for s in lags["A"] if s is not None]), summary(
+            [s for s in lags["B"] if s is not None])
+        two["not_found_b"] = sum(1 for s in lags["B"] if s is None)
+        figures["two_hosts_lag_p95_s"] = _p95_with_misses(lags["B"])
+        started = time.perf_counter()
+        counts = burst(changes, corpus.published_ids(engine)[200:], cfg.burst, cfg.seed)
+        ended = time.perf_counter()
+        target = twohosts.log_max(engine)
+        drained = twohosts.wait_drained({"A": a.index_dir, "B": b.index_dir}, target, ended)
+        two["burst"] = {"total": cfg.burst, "counts": counts, "seconds": round(ended - started, 1),
+                        "log_max": target}
+        two["drained_s"] = drained
+        if all(v is not None for v in drained.values()):
+            two["compare"] = twohosts.compare_indexes(a.index_dir, b.index_dir, set(corpus.published_ids(engine)))
+            figures["two_hosts_identical"] = two["compare"]["identical"] and two["compare"]["match_database"]
+        else:
+            two["compare"] = {"identical": False, "reason": "an index did not drain within 180 s"}
+            figures["two_hosts_identical"] = False
+    details["two_hosts"] = two
+
+    # Peak RSS over everything above (VmHWM is the kernel's own high-water mark).
+    workers = {pid: peak_rss_mb(pid) for pid in a.workers() + b.workers()}
+    details["memory"].update(
+        workers_mb=[round(v, 1) for v in workers.values() if v is not None],
+        master_mb=round(peak_rss_mb(a.web.pid) or 0, 1),
+        indexer_mb=round(peak_rss_mb(a.indexer.pid) or 0, 1),
+        indexer_b_mb=round(peak_rss_mb(b.indexer.pid) or 0, 1))
+    figures["rss_worker_mb"] = max(details["memory"]["workers_mb"], default=None)
+    figures["rss_indexer_mb"] = max(details["memory"]["indexer_mb"], details["memory"]["indexer_b_mb"])
+
+    with phase("profiles", phases):
+        details["profiles"] = profiles(cfg, procs, a, index, requests_, changes, ids, figures)
+    index.close()
+    engine.dispose()
+    return figures, details
+
+
+def wait_alive(host: Host) -> bool:
+    try:
+        return requests.get(host.url + "/", timeout=30).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+def _p95_with_misses(values: list) -> float | None:
+    from bench.stats import percentile
+
+    if not values:
+        return None
+    return round(percentile([v if v is not None else float("inf") for v in values], 95), 2)
+
+
+def _worst_p95(timings: list) -> float | None:
+    if any(t.errors for t in timings):
+        return None  # an error is not a fast answer: the target counts as not measured
+    values = [summary(t.ms).get("p95") for t in timings]
+    return max((v for v in values if v is not None), default=None)
+
+
+def profiles(cfg: BenchConfig, procs: Processes, a: Host, index, requests_, changes: Changes, ids, figures
+             ) -> dict:
+    """py-spy profiles of the work behind each missed target (all of them with BENCH_PROFILE=always)."""
+    if cfg.profile == "never" or not profiling.available():
+        return {}
+    missed = set(report.missed(figures)) if cfg.profile == "missed" else {t.key for t in report.TARGETS}
+    out: dict = {}
+    folder = cfg.workdir / "profiles"
+    folder.mkdir(exist_ok=True)
+
+    def record(name: str, pid: int, what: str, work, subprocesses: bool = True) -> None:
+        raw = folder / f"{name.split(' (')[0].replace(' ', '-')}-{len(out)}.txt"
+        with profiling.Profile(pid, raw, subprocesses=subprocesses):
+            time.sleep(0.5)  # py-spy attaches
+            work()
+        out[name] = {**profiling.summarize(raw), "what": what}
+
+    if missed & {"search_p50_ms", "search_p95_ms", "throughput_rps", "errors"}:
+        record("search (web workers)", a.web.pid, "gunicorn workers, the 200 search requests twice",
+               lambda: [latency.http(a.url, requests_, []) for _ in range(2)])
+        record("search (in process)", os.getpid(), "harness process, raw search of the 200 requests three times",
+               lambda: [latency.raw(index, requests_, []) for _ in range(3)], subprocesses=False)
+    if missed & {"compare_p95_ms", "export_p95_ms"}:
+        def pages_work():
+            buyer = pages.buyer_session(a.url)
+            lists = pages.make_frozen_lists(make_engine(cfg.database_url), ids, cfg.seed + 7)
+            pages.compare(buyer, a.url, ids, 50, cfg.seed + 2)
+            pages.exports(buyer, a.url, lists, "csv", 30)
+            pages.exports(buyer, a.url, lists, "ods", 30)
+        record("compare and export (web workers)", a.web.pid, "gunicorn workers, 50 compares and 60 exports",
+               pages_work)
+    if missed & {"publish_to_search_p95_s", "two_hosts_lag_p95_s"}:
+        record("publish to search (indexer)", a.indexer.pid, "indexer A while 15 services are published",
+               lambda: publish_to_search(changes, {"A": a.url}, 15))
+    if "index_rebuild_s" in missed:
+        raw = folder / "rebuild.txt"
+        scratch = cfg.workdir / "profile-index"
+        env = {**a.env, "INDEX_DIR": str(scratch / "index")}
+        profiling.profile_command(FLASK + ["index", "rebuild"], env, raw, PROJECT_ROOT, timeout=1800)
+        out["index rebuild"] = {**profiling.summarize(raw), "what": "`flask index rebuild` and its helper processes"}
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--services", type=int, help="corpus size (default BENCH_SERVICES or 50 000)")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database and work directory")
+    parser.add_argument("--out", type=Path, help="write results.json and BENCHMARKS.md into this directory")
+    args = parser.parse_args(argv)
+    cfg = BenchConfig.from_env()
+    if args.services:
+        cfg.services = args.services
+    if args.keep:
+        cfg.keep = True
+    if args.out:
+        cfg.out_dir = args.out.absolute()
+    _install_signal_handlers()
+
+    print(f"bench: {cfg.services} services, database {cfg.db_name}, work directory {cfg.workdir}", flush=True)
+    started = time.perf_counter()
+    run = {"started": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "services": cfg.services,
+           "full": cfg.is_full, "database": cfg.db_name, "workers": cfg.workers, "phases": {},
+           "load_before": machine.load_average()}
+    ok = False
+    try:
+        with Processes(cfg.workdir / "logs") as procs:
+            figures, details = measure(cfg, procs, run)
+        ok = True
+    finally:
+        if not cfg.keep:
+            try:
+                corpus.drop_database(cfg)
+            except Exception as exc:  # the figures matter more than the clean-up
+                print(f"bench: could not drop {cfg.db_name}: {exc}", file=sys.stderr)
+        if ok and not cfg.keep:
+            shutil.rmtree(cfg.workdir, ignore_errors=True)
+        elif not ok:
+            print(f"bench: failed; logs are in {cfg.workdir / 'logs'}", file=sys.stderr)
+    run["total_s"] = round(time.perf_counter() - started, 1)
+    run["load_after"] = machine.load_average()
+    info = machine.describe(run["postgresql"])
+    report.write_json(cfg.results_path, figures, details, info, run)
+    report.write_note(cfg.doc_path, figures, details, info, run)
+    print(f"bench: wrote {cfg.results_path} and {cfg.doc_path}")
+    for key, verdict in report.assess(figures).items():
+        print(f"  {key:26} {str(verdict['measured']):>10}  target {verdict['target']:<12} "
+              f"{'met' if verdict['met'] else 'MISSED' if verdict['met'] is False else '-'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

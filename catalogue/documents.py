@@ -1,0 +1,129 @@
+"""Uploaded documents (standard terms, DPA, tax certificate): PDF only, checked by content.
+
+Files are kept under the configured upload directory (never under ``static/``) with a
+random storage key, so a name chosen by the uploader never becomes a path. Who may read a
+document is decided here, in ``may_read``.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+import unicodedata
+from pathlib import Path
+from typing import Optional
+
+from sqlmodel import Session
+
+from catalogue.audit import Actor, record
+from catalogue.models import Document, Service
+from catalogue.text import Msg
+
+MAX_BYTES = 10 * 1024 * 1024
+PDF_TYPE = "application/pdf"
+
+# Document kinds and their names; a service version refers to its documents by kind.
+KINDS = {
+    "terms": Msg("Standardvilkår", "Standard terms"),
+    "dpa": Msg("Databehandleravtale", "Data processing agreement"),
+    "tax_certificate": Msg("Skatteattest (skatt og merverdiavgift)", "Tax and VAT certificate"),
+}
+SERVICE_KINDS = ("terms", "dpa")
+# Documents that anyone may read once the service version that refers to them is published.
+PUBLIC_KINDS = frozenset(SERVICE_KINDS)
+
+
+class DocumentError(ValueError):
+    def __init__(self, message: Msg):
+        super().__init__(message.nb)
+        self.message = message
+
+
+def check_pdf(data: bytes) -> Msg | None:
+    """Why *data* is not an acceptable PDF, or ``None``. The file name plays no part."""
+    if not data:
+        return Msg("Filen er tom.", "The file is empty.")
+    if len(data) > MAX_BYTES:
+        size_mb = len(data) / (1024 * 1024)
+        return Msg(f"Filen er for stor ({size_mb:.1f} MB). Største tillatte størrelse er 10 MB.",
+                   f"The file is too large ({size_mb:.1f} MB). The maximum size is 10 MB.")
+    # A PDF starts with its header and ends with the end-of-file marker (trailing
+    # whitespace or a few bytes of padding after it are common, hence the window).
+    if not re.match(rb"%PDF-\d\.\d", data[:16]) or b"%%EOF" not in data[-1024:]:
+        return Msg("Filen er ikke en PDF. Last opp dokumentet som PDF.",
+                   "The file is not a PDF. Upload the document as a PDF.")
+    return None
+
+
+def clean_filename(name: str | None, kind: str) -> str:
+    """A safe display name for Content-Disposition: no path, no control characters."""
+    base = re.split(r"[\\/]", name or "")[-1]
+    base = "".join(ch for ch in unicodedata.normalize("NFC", base) if unicodedata.category(ch)[0] != "C")
+    base = base.replace('"', "").strip(" .")
+    if not base:
+        base = kind
+    if not base.lower().endswith(".pdf"):
+        base += ".pdf"
+    return base[-120:]
+
+
+def path_of(upload_dir: str | os.PathLike, storage_key: str) -> Path:
+    # Keys are hex only (we make them), so they cannot climb out of the directory.
+    if not re.fullmatch(r"[0-9a-f]{32}", storage_key):
+        raise ValueError("invalid storage key")
+    return Path(upload_dir) / storage_key[:2] / storage_key
+
+
+def store(session: Session, actor: Actor, upload_dir: str | os.PathLike, *, supplier_id: int, kind: str,
+          filename: str | None, data: bytes, service_id: Optional[int] = None,
+          application_id: Optional[int] = None) -> Document:
+    """Check and keep an uploaded PDF; the row joins the caller's transaction.
+
+    Raises ``DocumentError`` (nothing written) when the file is not an acceptable PDF.
+    The file is written before the row; should the transaction fail afterwards, the file
+    is an orphan no row refers to, and nobody can reach it.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown document kind {kind!r}")
+    problem = check_pdf(data)
+    if problem:
+        raise DocumentError(problem)
+    key = secrets.token_hex(16)
+    target = path_of(upload_dir, key)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".part")
+    partial.write_bytes(data)
+    os.replace(partial, target)
+    doc = Document(supplier_id=supplier_id, service_id=service_id, application_id=application_id, kind=kind,
+                   filename=clean_filename(filename, kind), content_type=PDF_TYPE, size=len(data),
+                   sha256=hashlib.sha256(data).hexdigest(), storage_key=key, uploaded_by=actor.user_id)
+    session.add(doc)
+    session.flush()
+    record(session, actor, "document.uploaded", "document", doc.id, supplier_id=supplier_id, service_id=service_id,
+           after={"kind": kind, "filename": doc.filename, "size": doc.size, "sha256": doc.sha256,
+                  "application_id": application_id})
+    return doc
+
+
+def read_bytes(upload_dir: str | os.PathLike, doc: Document) -> bytes:
+    return path_of(upload_dir, doc.storage_key).read_bytes()
+
+
+def is_public(session: Session, doc: Document) -> bool:
+    """A terms/DPA document is public while the live version of a published service refers to it."""
+    if doc.kind not in PUBLIC_KINDS or doc.service_id is None:
+        return False
+    service = session.get(Service, doc.service_id)
+    if service is None or service.status != "published":
+        return False
+    return (service.documents or {}).get(doc.kind) == doc.id
+
+
+def may_read(session: Session, doc: Document, *, is_manager: bool, supplier_id: Optional[int]) -> bool:
+    """The owning supplier's users and the contract manager always; everyone else only public ones."""
+    if is_manager:
+        return True
+    if supplier_id is not None and supplier_id == doc.supplier_id:
+        return True
+    return is_public(session, doc)

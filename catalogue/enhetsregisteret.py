@@ -1,0 +1,160 @@
+"""Enhetsregisteret (Brønnøysundregistrene): who an organisation number belongs to.
+
+``lookup(orgnr, base_url)`` asks Brønnøysundregistrene's open API
+(``GET {base_url}/enhetsregisteret/api/enheter/{orgnr}``) when *base_url* is set
+(configuration ``BRREG_BASE_URL``, e.g. ``https://data.brreg.no``). With an empty base URL
+– the offline default for development and tests – it reads the same JSON shape from the
+fixture ``seed/data/enhetsregisteret.json`` and, for the rest of the demo suppliers, from
+the demo catalogue's supplier list, so nothing outside the machine is needed.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Optional
+
+import requests
+
+from catalogue.suppliers import clean_orgnr
+from catalogue.text import Msg
+
+FIXTURE = Path(__file__).resolve().parent.parent / "seed" / "data" / "enhetsregisteret.json"
+TIMEOUT_SECONDS = 5.0
+
+# Organisational forms of the public sector (organisasjonsform.kode).
+PUBLIC_ORG_FORMS = frozenset({
+    "STAT",  # staten
+    "ORGL",  # organisasjonsledd (a state agency, directorate …)
+    "SF",    # statsforetak
+    "KOMM",  # kommune
+    "FYLK",  # fylkeskommune
+    "KF",    # kommunalt foretak
+    "FKF",   # fylkeskommunalt foretak
+    "IKS",   # interkommunalt selskap
+    "SÆR",   # særlovsselskap (e.g. helseforetak)
+    "ADOS",  # administrativ enhet – offentlig sektor
+    "KTRF",  # kirkelig fellesråd
+})
+# Names of the forms the offline demo data uses without a description.
+ORG_FORM_NAMES = {
+    "AS": "Aksjeselskap", "ASA": "Allmennaksjeselskap", "NUF": "Norskregistrert utenlandsk foretak",
+    "SA": "Samvirkeforetak", "ENK": "Enkeltpersonforetak", "ANS": "Ansvarlig selskap",
+}
+# Institutional sector codes of general government (statsforvaltningen, kommuneforvaltningen).
+PUBLIC_SECTOR_CODES = frozenset({"6100", "6500"})
+
+
+class RegistryUnavailable(RuntimeError):
+    """The register could not be asked (network error, timeout, 5xx or a garbled answer)."""
+
+    def __init__(self, message: Msg | None = None):
+        self.message = message or Msg(
+            "Enhetsregisteret svarer ikke akkurat nå. Prøv igjen om litt.",
+            "The Central Coordinating Register for Legal Entities is not answering right now. Try again shortly.",
+        )
+        super().__init__(self.message.en)
+
+
+@dataclass(frozen=True)
+class Entity:
+    """An organisation as Enhetsregisteret describes it."""
+
+    orgnr: str
+    name: str
+    org_form: str
+    org_form_name: str
+    address: str
+    postal_code: str
+    city: str
+    country: str
+    is_public_body: bool
+
+
+def lookup(orgnr: str, base_url: str = "", *, http: Optional[requests.Session] = None,
+           timeout: float = TIMEOUT_SECONDS) -> Entity | None:
+    """The organisation with *orgnr*, or ``None`` when the register does not know it (or it is deleted).
+
+    Raises ``catalogue.suppliers.InvalidOrgnr`` for a malformed number (nothing is asked) and
+    ``RegistryUnavailable`` when the register cannot be reached.
+    """
+    orgnr = clean_orgnr(orgnr)
+    if not base_url:
+        data = _offline(orgnr)
+    else:
+        data = _online(orgnr, base_url.rstrip("/"), http or requests, timeout)
+    if data is None or data.get("slettedato"):
+        return None
+    return entity_from_json(orgnr, data)
+
+
+def entity_from_json(orgnr: str, data: dict[str, Any]) -> Entity:
+    form = data.get("organisasjonsform") or {}
+    address = data.get("forretningsadresse") or data.get("postadresse") or {}
+    sector = (data.get("institusjonellSektorkode") or {}).get("kode", "")
+    org_form = str(form.get("kode", ""))
+    return Entity(
+        orgnr=orgnr,
+        name=str(data.get("navn", "")).strip(),
+        org_form=org_form,
+        org_form_name=str(form.get("beskrivelse") or ORG_FORM_NAMES.get(org_form, "")),
+        address=", ".join(line for line in address.get("adresse") or [] if line),
+        postal_code=str(address.get("postnummer") or ""),
+        city=str(address.get("poststed") or ""),
+        country=str(address.get("landkode") or "NO"),
+        is_public_body=org_form in PUBLIC_ORG_FORMS or sector in PUBLIC_SECTOR_CODES,
+    )
+
+
+def _online(orgnr: str, base_url: str, http, timeout: float) -> dict[str, Any] | None:
+    url = f"{base_url}/enhetsregisteret/api/enheter/{orgnr}"
+    try:
+        response = http.get(url, headers={"Accept": "application/json"}, timeout=timeout)
+    except requests.RequestException as error:
+        raise RegistryUnavailable() from error
+    # 404: never registered; 410: deleted; 400: the register refuses the number.
+    if response.status_code in (400, 404, 410):
+        return None
+    if response.status_code != 200:
+        raise RegistryUnavailable()
+    try:
+        data = response.json()
+    except ValueError as error:
+        raise RegistryUnavailable() from error
+    if not isinstance(data, dict):
+        raise RegistryUnavailable()
+    return data
+
+
+def _offline(orgnr: str) -> dict[str, Any] | None:
+    found = _fixture(str(FIXTURE)).get(orgnr)
+    if found is not None:
+        return found
+    return _demo_suppliers().get(orgnr)
+
+
+@lru_cache(maxsize=4)
+def _fixture(path: str) -> dict[str, dict[str, Any]]:
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@lru_cache(maxsize=1)
+def _demo_suppliers() -> dict[str, dict[str, Any]]:
+    """The demo catalogue's suppliers in the register's JSON shape (they are fictional, so no
+    real register knows them; the offline register must, or their people could not log in)."""
+    try:
+        from seed.data.suppliers import SUPPLIERS
+    except ImportError:  # the demo catalogue is optional for the register
+        return {}
+    return {
+        s["orgnr"]: {
+            "organisasjonsnummer": s["orgnr"],
+            "navn": s["name"],
+            "organisasjonsform": {"kode": s.get("org_form", "AS"), "beskrivelse": ""},
+            "forretningsadresse": {"adresse": [s.get("address", "")], "postnummer": s.get("postal_code", ""),
+                                   "poststed": s.get("city", ""), "land": "Norge", "landkode": "NO"},
+        }
+        for s in SUPPLIERS
+    }

@@ -1,0 +1,283 @@
+"""CSV and ODS exports of a frozen shortlist and of a comparison, for the procurement file.
+
+Both exports are one sheet: a few header rows (what was searched or required, when, by
+whom), a blank row, then one row per service with its identity, version and every
+comparable term as text. The term columns come from ``catalogue.compare.fields`` and so
+from the terms registry; nothing here lists a term.
+
+CSV dialect, decided for Norwegian spreadsheet users: UTF-8 with a byte-order mark (so
+Excel detects the encoding), ``;`` as separator (Excel in a Norwegian locale uses the
+comma as decimal sign and expects ``;``), CRLF line ends, fields quoted when needed.
+Text cells that a spreadsheet would read as a formula (starting with ``= + - @``) get a
+leading apostrophe, so supplier-written text can never run as a formula.
+
+Every export writes an audit event in the caller's transaction (``*.exported``, with the
+format); the caller commits before sending the file.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import Any, Sequence
+from zoneinfo import ZoneInfo
+
+from odf import teletype
+from odf.opendocument import OpenDocumentSpreadsheet
+from odf.style import Style, TableColumnProperties, TextProperties
+from odf.table import Table, TableCell, TableColumn, TableRow
+from odf.text import P
+from sqlmodel import Session
+
+from auth.roles import Viewer
+from catalogue.audit import record
+from catalogue.compare import Comparison, Entry, Field, compare, describe_requirement, flat_fields
+from catalogue.models import utcnow
+from catalogue.shortlists import Shortlist, describe_query, frozen_entries
+from catalogue.terms import TERMS
+from catalogue.text import Msg, slugify
+from catalogue.suppliers import format_orgnr
+
+OSLO = ZoneInfo("Europe/Oslo")
+FORMATS = {
+    "csv": "text/csv",  # Flask adds "; charset=utf-8"
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+}
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+L = Msg  # short alias: every label below exists in bokmål and English
+
+
+@dataclass
+class Sheet:
+    """One exported table: header rows, then column titles and one row per service."""
+
+    title: str
+    meta: list[tuple[str, str]]
+    columns: list[str]
+    rows: list[list[Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Export:
+    content: bytes
+    mimetype: str
+    filename: str
+
+
+# ---------------------------------------------------------------------------
+# building the sheet
+
+
+def local_time(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(OSLO)
+
+
+def time_text(value: datetime | None) -> str:
+    """``2026-11-21 14:05 (Europe/Oslo)``: unambiguous in a procurement file."""
+    return f"{local_time(value):%Y-%m-%d %H:%M} (Europe/Oslo)" if value else ""
+
+
+def exported_by(viewer: Viewer, lang: str = "nb") -> str:
+    if not viewer.is_authenticated:
+        return "Anonymous visitor" if lang == "en" else "Anonym besøkende"
+    who = viewer.name or ("Unknown" if lang == "en" else "Ukjent")
+    if viewer.orgnr:
+        org = f"{viewer.org_name} ({format_orgnr(viewer.orgnr)})" if viewer.org_name else format_orgnr(viewer.orgnr)
+        return f"{who}, {org}"
+    return who
+
+
+def service_columns(lang: str, *, with_verdict: bool, include_buyer_only: bool) -> list[str]:
+    base = [L("Tjeneste-ID", "Service ID"), L("Tjeneste", "Service"), L("Leverandør", "Supplier"),
+            L("Organisasjonsnummer", "Organisation number"), L("Versjon", "Version"),
+            L("Publisert", "Published"), L("Kategori", "Category")]
+    columns = [m.text(lang) for m in base]
+    if with_verdict:
+        columns.append(L("Oppfyller kravene", "Meets the requirements").text(lang))
+    for f in flat_fields(include_buyer_only=include_buyer_only):
+        label = f.label(lang)
+        columns.append(f"{f.term.short_label(lang)} {label}" if f.principle else label)
+    return columns
+
+
+def service_row(entry: Entry, lang: str, columns: Sequence[Field], verdict: str | None = None) -> list[Any]:
+    row: list[Any] = [entry.service_id, entry.name, entry.supplier_name, entry.supplier_orgnr, entry.version,
+                      local_time(entry.published_at).date() if entry.published_at else "",
+                      entry.category_name(lang)]
+    if verdict is not None:
+        row.append(verdict)
+    row.extend(f.text(entry.terms, lang) for f in columns)
+    return row
+
+
+def shortlist_sheet(session: Session, shortlist: Shortlist, entries: Sequence[Entry], viewer: Viewer, *,
+                    lang: str = "nb", now: datetime | None = None) -> Sheet:
+    include = viewer.sees_buyer_only
+    meta = [(L("Liste", "List").text(lang), shortlist.name)]
+    described = describe_query(session, shortlist.pairs, lang)
+    if described:
+        meta += [(f"{L('Søk', 'Search').text(lang)} – {label}", value) for label, value in described]
+    else:
+        meta.append((L("Søk", "Search").text(lang), L("Alle tjenester (ingen søkeord eller filtre)",
+                                                        "All services (no search words or filters)").text(lang)))
+    meta += [
+        (L("Frosset", "Frozen").text(lang), time_text(shortlist.frozen_at)),
+        (L("Antall tjenester", "Number of services").text(lang), str(len(entries))),
+        (L("Eksportert", "Exported").text(lang), time_text(now or utcnow())),
+        (L("Eksportert av", "Exported by").text(lang), exported_by(viewer, lang)),
+        (L("Merknad", "Note").text(lang), L(
+            "Tjenestene er vist i versjonen som var publisert da listen ble frosset.",
+            "The services are shown in the version that was published when the list was frozen.").text(lang)),
+    ]
+    sheet = Sheet(title=L("Kortliste", "Shortlist").text(lang), meta=meta,
+                  columns=service_columns(lang, with_verdict=False, include_buyer_only=include))
+    columns = flat_fields(include_buyer_only=include)
+    sheet.rows = [service_row(e, lang, columns) for e in entries]
+    return sheet
+
+
+def comparison_sheet(comparison: Comparison, viewer: Viewer, *, link: str = "", lang: str = "nb",
+                     now: datetime | None = None) -> Sheet:
+    include = viewer.sees_buyer_only
+    wanted = comparison.requirements
+    meta = [(L("Sammenligning av", "Comparison of").text(lang),
+             L(f"{len(comparison.entries)} tjenester", f"{len(comparison.entries)} services").text(lang))]
+    if wanted:
+        meta += [(L("Krav", "Requirement").text(lang), describe_requirement(TERMS[key], values, lang))
+                 for key, values in wanted.items()]
+    else:
+        meta.append((L("Krav", "Requirements").text(lang), L("Ingen krav oppgitt", "No requirements stated").text(lang)))
+    if link:
+        meta.append((L("Lenke", "Link").text(lang), link))
+    meta += [
+        (L("Eksportert", "Exported").text(lang), time_text(now or utcnow())),
+        (L("Eksportert av", "Exported by").text(lang), exported_by(viewer, lang)),
+    ]
+    sheet = Sheet(title=L("Sammenligning", "Comparison").text(lang), meta=meta,
+                  columns=service_columns(lang, with_verdict=bool(wanted), include_buyer_only=include))
+    columns = flat_fields(include_buyer_only=include)
+    sheet.rows = [service_row(e, lang, columns, verdict=comparison.verdict_text(i, lang) if wanted else None)
+                  for i, e in enumerate(comparison.entries)]
+    return sheet
+
+
+# ---------------------------------------------------------------------------
+# writing the file
+
+
+def _cell_text(value: Any) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+def _csv_safe(value: Any) -> str:
+    text = _cell_text(value)
+    if isinstance(value, str) and text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def to_csv(sheet: Sheet) -> bytes:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow([sheet.title])
+    for label, value in sheet.meta:
+        writer.writerow([_csv_safe(label), _csv_safe(value)])
+    writer.writerow([])
+    writer.writerow([_csv_safe(c) for c in sheet.columns])
+    for row in sheet.rows:
+        writer.writerow([_csv_safe(v) for v in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _ods_cell(value: Any, style: Style | None = None) -> TableCell:
+    if isinstance(value, bool) or value is None:
+        value = _cell_text(value)
+    if isinstance(value, int):
+        cell = TableCell(valuetype="float", value=value)
+    elif isinstance(value, date):
+        cell = TableCell(valuetype="date", datevalue=value.isoformat())
+    else:
+        cell = TableCell(valuetype="string")
+    if style is not None:
+        cell.setAttribute("stylename", style)
+    paragraph = P()
+    teletype.addTextToElement(paragraph, _XML_UNSAFE.sub("", _cell_text(value)))
+    cell.addElement(paragraph)
+    return cell
+
+
+def to_ods(sheet: Sheet) -> bytes:
+    doc = OpenDocumentSpreadsheet()
+    bold = Style(name="Overskrift", family="table-cell")
+    bold.addElement(TextProperties(fontweight="bold"))
+    doc.automaticstyles.addElement(bold)
+    wide = Style(name="Bred", family="table-column")
+    wide.addElement(TableColumnProperties(columnwidth="4.5cm"))
+    doc.automaticstyles.addElement(wide)
+    table = Table(name=sheet.title)
+    table.addElement(TableColumn(numbercolumnsrepeated=max(len(sheet.columns), 2), stylename=wide))
+
+    def add_row(values: Sequence[Any], style: Style | None = None, label_style: Style | None = None) -> None:
+        row = TableRow()
+        for i, value in enumerate(values):
+            row.addElement(_ods_cell(value, label_style if i == 0 and label_style else style))
+        table.addElement(row)
+
+    add_row([sheet.title], bold)
+    for label, value in sheet.meta:
+        add_row([label, value], label_style=bold)
+    add_row([])
+    add_row(sheet.columns, bold)
+    for values in sheet.rows:
+        add_row(values)
+    doc.spreadsheet.addElement(table)
+    buffer = io.BytesIO()
+    doc.write(buffer)
+    return buffer.getvalue()
+
+
+def render(sheet: Sheet, fmt: str, stem: str, now: datetime) -> Export:
+    content = to_csv(sheet) if fmt == "csv" else to_ods(sheet)
+    return Export(content=content, mimetype=FORMATS[fmt], filename=f"{stem}-{local_time(now):%Y%m%d-%H%M}.{fmt}")
+
+
+# ---------------------------------------------------------------------------
+# the two exports (each an audit event)
+
+
+def export_shortlist(session: Session, shortlist: Shortlist, viewer: Viewer, fmt: str, *, lang: str = "nb"
+                     ) -> Export:
+    """A frozen shortlist as CSV or ODS, from its snapshots; records ``shortlist.exported``."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}")
+    if not shortlist.is_frozen:
+        raise ValueError("only a frozen shortlist can be exported")
+    now = utcnow()
+    entries = frozen_entries(session, shortlist)
+    sheet = shortlist_sheet(session, shortlist, entries, viewer, lang=lang, now=now)
+    record(session, viewer.actor(), "shortlist.exported", "shortlist", shortlist.id,
+           after={"format": fmt, "services": [[e.service_id, e.version] for e in entries]}, detail=fmt)
+    return render(sheet, fmt, f"kortliste-{shortlist.id}-{slugify(shortlist.name, 40)}", now)
+
+
+def export_comparison(session: Session, entries: Sequence[Entry], requirements: dict[str, list[str]],
+                      viewer: Viewer, fmt: str, *, link: str = "", lang: str = "nb") -> Export:
+    """A comparison as CSV or ODS; records ``comparison.exported`` with the services and requirements."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}")
+    now = utcnow()
+    comparison = compare(entries, requirements, include_buyer_only=viewer.sees_buyer_only, lang=lang)
+    sheet = comparison_sheet(comparison, viewer, link=link, lang=lang, now=now)
+    record(session, viewer.actor(), "comparison.exported", "comparison", None,
+           after={"format": fmt, "services": [[e.service_id, e.version] for e in entries],
+                  "requirements": requirements}, detail=fmt)
+    stem = "sammenligning-" + "-".join(str(e.service_id) for e in entries)
+    return render(sheet, fmt, stem, now)

@@ -1,0 +1,499 @@
+"""The market overview (markedsoversikt): figures about the published catalogue.
+
+The term figures are counts over a compact set of *facts* per published service (governing
+law, EEA-only option, data locations, SCC modules, the 21 NSM responsibilities), read in one
+query that parses each service's terms JSON once (``json_extract`` with many paths on SQLite,
+``jsonb`` on PostgreSQL). A process counts every service once, then keeps its ``Tally`` current
+by following the search change log – the same log the search indexes follow – so a page view
+at 50 000 services costs two small queries, and a change costs re-reading the changed services.
+Qualified suppliers per DPS category and the history (from the audit log) are small SQL
+aggregates, rebuilt whenever the audit log has grown.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Iterable
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import bindparam, distinct, func, text
+from sqlmodel import Session, select
+
+from catalogue import nsm
+from catalogue.models import DPS, AuditEvent, Category, DPSCategory, Qualification, SearchChange
+from catalogue.search.indexer import GAP_GRACE_SECONDS, GAP_WINDOW, MAX_GAP_QUERY, initial_position
+from catalogue.search.store import LogPosition
+from catalogue.terms import TERMS
+from catalogue.text import Msg
+
+OSLO = ZoneInfo("Europe/Oslo")
+PUBLISHED = "published"
+NOT_STATED = Msg("Ikke oppgitt", "Not stated")
+MONTHS = (("jan.", "Jan"), ("feb.", "Feb"), ("mars", "Mar"), ("apr.", "Apr"), ("mai", "May"), ("juni", "Jun"),
+          ("juli", "Jul"), ("aug.", "Aug"), ("sep.", "Sep"), ("okt.", "Oct"), ("nov.", "Nov"), ("des.", "Dec"))
+
+# Chart kinds (see catalogue.charts).
+BARS, SHARE, STACKED, TIMESERIES = "bars", "share", "stacked", "timeseries"
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: Msg
+    values: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure: a table of counts (rows × value columns) and how to draw it."""
+
+    key: str                   # its address: /marked/<key>.csv
+    kind: str
+    title: Msg
+    description: Msg           # what is counted, shown above the chart and used in its text alternative
+    columns: tuple[Msg, ...]   # the value columns
+    rows: tuple[Row, ...]
+    total: int                 # what shares are shares of (e.g. published services)
+    show_share: bool = True    # add a "share of total" column (first value / total)
+
+    def share(self, row: Row, column: int = 0) -> float:
+        return row.values[column] / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class Overview:
+    services: int
+    suppliers: int
+    figures: tuple[Figure, ...]
+    computed_at: datetime
+
+    def figure(self, key: str) -> Figure | None:
+        return next((f for f in self.figures if f.key == key), None)
+
+
+# ---------------------------------------------------------------------------
+# per-service facts and their tally
+
+
+class _Codes(dict):
+    def __missing__(self, _key):
+        return "-"
+
+
+# One letter per NSM responsibility, so a service's 21 answers are one short string ("-": not stated).
+RESPONSIBILITY_CODES = _Codes(supplier="l", shared="d", customer="k")
+_TERM_PATHS = ("governing_law", "eea_only_option", "data_locations", "scc_modules")
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the figures need from one published service: a few term values, no free text."""
+
+    category_id: int
+    supplier_id: int
+    law: str
+    eea: str                      # "ja" / "nei" / ""
+    locations: tuple[str, ...]
+    scc: tuple[str, ...]
+    nsm: str                      # one RESPONSIBILITY_CODES letter per principle, "-" when not stated
+
+    def keys(self):
+        yield ("category", self.category_id)
+        yield ("supplier", self.supplier_id)
+        yield ("law", self.law)
+        yield ("eea", self.eea)
+        for value in self.locations:
+            yield ("location", value)
+        for value in self.scc or ("",):  # "" counts the services that offer no module
+            yield ("scc", value)
+        for index, code in enumerate(self.nsm):
+            yield ("nsm", index, code)
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def _normalise(raw) -> str:
+    """JSON booleans come back as true/1 or false/0 depending on the database: make them 'ja'/'nei'."""
+    if raw is None or raw == "":
+        return ""
+    text_value = str(raw).lower()
+    if text_value in ("true", "1"):
+        return "ja"
+    if text_value in ("false", "0"):
+        return "nei"
+    return str(raw)
+
+
+def _projection_sql(dialect: str, where: str):
+    """One row per service with its facts as a JSON array: the terms JSON is parsed once per row."""
+    if dialect == "postgresql":
+        values = ["t->>'governing_law'", "t->'eea_only_option'", "t->'data_locations'", "t->'scc_modules'"]
+        values += [f"t->'nsm_principles'->'{p.code}'->>'responsibility'" for p in nsm.PRINCIPLES]
+        return (f"SELECT id, status, category_id, supplier_id, json_build_array({', '.join(values)}) "
+                f"FROM (SELECT id, status, category_id, supplier_id, terms::jsonb AS t FROM service WHERE {where}) AS s")
+    paths = [f"'$.\"{key}\"'" for key in _TERM_PATHS]
+    paths += [f"'$.nsm_principles.\"{p.code}\".responsibility'" for p in nsm.PRINCIPLES]
+    return f"SELECT id, status, category_id, supplier_id, json_extract(terms, {', '.join(paths)}) FROM service WHERE {where}"
+
+
+def _facts(status: str, category_id: int, supplier_id: int, values) -> Facts | None:
+    if status != PUBLISHED:
+        return None
+    if isinstance(values, str):
+        values = json.loads(values)
+    values = values or [None] * (len(_TERM_PATHS) + len(nsm.PRINCIPLES))
+    law, eea, locations, scc = values[:4]
+    return Facts(category_id, supplier_id, law or "", _normalise(eea), tuple(locations or ()), tuple(scc or ()),
+                 "".join(map(RESPONSIBILITY_CODES.__getitem__, values[4:])))
+
+
+def project(session: Session, ids: Iterable[int] | None = None) -> dict[int, Facts | None]:
+    """Facts of every published service (*ids* None), or of the given services (None when not published)."""
+    dialect = _dialect(session)
+    if ids is None:
+        sql, params = text(_projection_sql(dialect, "status = :status")), {"status": PUBLISHED}
+    else:
+        ids = sorted(set(ids))
+        if not ids:
+            return {}
+        sql = text(_projection_sql(dialect, "id IN :ids")).bindparams(bindparam("ids", expanding=True))
+        params = {"ids": ids}
+    found = {row[0]: _facts(*row[1:]) for row in session.execute(sql, params)}
+    if ids is not None:
+        for missing in set(ids) - found.keys():
+            found[missing] = None  # deleted rows count as not published
+    return found
+
+
+class Tally:
+    """Counts over the facts of all published services, kept up to date one service at a time."""
+
+    def __init__(self):
+        self.facts: dict[int, Facts] = {}
+        self.counts: Counter = Counter()
+
+    @classmethod
+    def of(cls, facts: dict[int, Facts | None]) -> "Tally":
+        """The tally of many services at once: the same counts as ``apply`` one by one, much faster,
+        because services share values (count the distinct values, then expand them)."""
+        tally = cls()
+        tally.facts = {service_id: item for service_id, item in facts.items() if item is not None}
+        live = tally.facts.values()
+        counts = tally.counts
+        for attribute, dimension in (("category_id", "category"), ("supplier_id", "supplier"), ("law", "law"),
+                                     ("eea", "eea")):
+            for value, n in Counter(getattr(item, attribute) for item in live).items():
+                counts[(dimension, value)] += n
+        for values, n in Counter(item.locations for item in live).items():
+            for value in values:
+                counts[("location", value)] += n
+        for values, n in Counter(item.scc for item in live).items():
+            for value in values or ("",):
+                counts[("scc", value)] += n
+        for pattern, n in Counter(item.nsm for item in live).items():
+            for index, code in enumerate(pattern):
+                counts[("nsm", index, code)] += n
+        return tally
+
+    def apply(self, service_id: int, facts: Facts | None) -> bool:
+        """Put the service's current facts in (None: it is not published). True when anything changed."""
+        old = self.facts.pop(service_id, None)
+        if facts is not None:
+            self.facts[service_id] = facts
+        if old == facts:
+            return False
+        if old is not None:
+            self.counts.subtract(old.keys())
+        if facts is not None:
+            self.counts.update(facts.keys())
+        return True
+
+    @property
+    def services(self) -> int:
+        return len(self.facts)
+
+    def get(self, *key) -> int:
+        return self.counts.get(key, 0)
+
+    def values(self, dimension: str) -> Counter:
+        return Counter({key[1]: n for key, n in self.counts.items() if key[0] == dimension and n})
+
+
+def _audit_hours(session: Session) -> list[tuple[str, str, str, int]]:
+    """``(UTC hour 'YYYY-MM-DD HH', action, status before, count)`` of service publications and removals.
+
+    Grouped by hour in SQL (few rows); turned into Norwegian months in Python, because
+    daylight saving time makes the month boundary an hour that moves.
+    """
+    if _dialect(session) == "postgresql":
+        sql = text("SELECT to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24'), action, before ->> 'status', count(*) "
+                   "FROM audit_event WHERE action IN ('service.published', 'service.removed') GROUP BY 1, 2, 3")
+    else:
+        sql = text("SELECT strftime('%Y-%m-%d %H', at), action, json_extract(before, '$.status'), count(*) "
+                   "FROM audit_event WHERE action IN ('service.published', 'service.removed') GROUP BY 1, 2, 3")
+    return [(h, a, s or "", n) for h, a, s, n in session.execute(sql).all()]
+
+
+# ---------------------------------------------------------------------------
+# the figures
+
+
+def _choice_rows(term_key: str, counts: Counter) -> tuple[Row, ...]:
+    term = TERMS[term_key]
+    rows = [Row(c.value, Msg(c.nb, c.en), (counts.get(c.value, 0),)) for c in term.options]
+    known = {c.value for c in term.options}
+    missing = sum(n for v, n in counts.items() if v not in known)
+    if missing:
+        rows.append(Row("ikke-oppgitt", NOT_STATED, (missing,)))
+    return tuple(rows)
+
+
+def categories_figure(session: Session, tally: Tally) -> Figure:
+    cats = session.exec(select(Category).order_by(Category.position, Category.name_nb)).all()
+    top_of = {c.id: c.parent_id or c.id for c in cats}
+    counts: Counter = Counter()
+    for category_id, n in tally.values("category").items():
+        counts[top_of.get(category_id, category_id)] += n
+    rows = tuple(Row(c.slug, Msg(c.name_nb, c.name_en), (counts.get(c.id, 0),)) for c in cats if c.parent_id is None)
+    return Figure("kategorier", BARS, Msg("Tjenester per kategori", "Services per category"),
+                  Msg("Antall publiserte tjenester i hver hovedkategori, med underkategoriene.",
+                      "Published services in each main category, sub-categories included."),
+                  (Msg("Tjenester", "Services"),), rows, tally.services)
+
+
+def governing_law_figure(tally: Tally) -> Figure:
+    return Figure("lovvalg", SHARE, Msg("Lovvalg", "Governing law"),
+                  Msg("Andel av de publiserte tjenestene etter hvilket lands rett avtalen er underlagt.",
+                      "Share of published services by the law that governs the agreement."),
+                  (Msg("Tjenester", "Services"),), _choice_rows("governing_law", tally.values("law")), tally.services)
+
+
+def data_location_figure(tally: Tally) -> Figure:
+    return Figure("datalokasjon", BARS, Msg("Datalokasjon", "Data location"),
+                  Msg("Andel av de publiserte tjenestene som kan lagre eller behandle data i hvert land eller område. "
+                      "En tjeneste kan ha data flere steder, så andelene blir til sammen mer enn 100 %.",
+                      "Share of published services that may store or process data in each country or region. "
+                      "A service may keep data in several places, so the shares add up to more than 100 %."),
+                  (Msg("Tjenester", "Services"),), _choice_rows("data_locations", tally.values("location")),
+                  tally.services)
+
+
+def eea_only_figure(tally: Tally) -> Figure:
+    return Figure("kun-eos", SHARE, Msg("Mulighet for kun EU/EØS", "EU/EEA-only option"),
+                  Msg("Andel av de publiserte tjenestene der kunden kan kreve at data bare lagres og behandles i EU/EØS.",
+                      "Share of published services where the customer can require data to stay in the EU/EEA."),
+                  (Msg("Tjenester", "Services"),), _choice_rows("eea_only_option", tally.values("eea")), tally.services)
+
+
+def scc_figure(tally: Tally) -> Figure:
+    counts = tally.values("scc")
+    none = counts.pop("", 0)
+    rows = _choice_rows("scc_modules", counts)
+    rows += (Row("ingen", Msg("Ingen moduler oppgitt", "No modules stated"), (none,)),)
+    return Figure("scc-moduler", BARS, Msg("SCC-moduler", "SCC modules"),
+                  Msg("Andel av de publiserte tjenestene der leverandøren tilbyr hver modul av EUs standard "
+                      "personvernbestemmelser (SCC). En tjeneste kan tilby flere moduler.",
+                      "Share of published services whose supplier offers each module of the EU Standard Contractual "
+                      "Clauses (SCC). A service may offer several modules."),
+                  (Msg("Tjenester", "Services"),), rows, tally.services)
+
+
+RESPONSIBILITY_ORDER = ("supplier", "shared", "customer")
+
+
+def nsm_figure(tally: Tally) -> Figure:
+    labels = {key: Msg(nb, en) for key, nb, en in nsm.RESPONSIBILITIES}
+    rows = tuple(
+        Row(p.code, Msg(f"{p.code} {p.nb}", f"{p.code} {p.en}"),
+            tuple(tally.get("nsm", index, RESPONSIBILITY_CODES[r]) for r in RESPONSIBILITY_ORDER))
+        for index, p in enumerate(nsm.PRINCIPLES)
+    )
+    return Figure("nsm", STACKED, Msg("Ansvar for NSMs grunnprinsipper", "Responsibility for NSM's basic principles"),
+                  Msg("For hvert grunnprinsipp for IKT-sikkerhet: hvor mange publiserte tjenester der leverandøren har "
+                      "ansvaret alene, der ansvaret er delt, og der kunden har ansvaret. Dekning er andelen der "
+                      "leverandøren har ansvar alene eller delt.",
+                      "For each basic principle for ICT security: how many published services have the supplier "
+                      "responsible alone, responsibility shared, or the customer responsible. Coverage is the share "
+                      "where the supplier is responsible alone or shared."),
+                  tuple(labels[r] for r in RESPONSIBILITY_ORDER), rows, tally.services, show_share=False)
+
+
+def dps_figure(session: Session) -> Figure:
+    qualified = dict(
+        ((dps_id, cat_id), n) for dps_id, cat_id, n in session.exec(
+            select(Qualification.dps_id, Qualification.category_id, func.count(distinct(Qualification.supplier_id)))
+            .where(Qualification.status == "qualified")
+            .group_by(Qualification.dps_id, Qualification.category_id)).all()
+    )
+    pairs = session.exec(
+        select(DPS, Category).join(DPSCategory, DPSCategory.dps_id == DPS.id)
+        .join(Category, Category.id == DPSCategory.category_id)
+        .order_by(DPS.valid_from, DPS.id, Category.position, Category.name_nb)).all()
+    several = len({d.id for d, _ in pairs}) > 1
+    rows = tuple(
+        Row(f"{d.slug}/{c.slug}",
+            Msg(f"{d.name}: {c.name_nb}", f"{d.name}: {c.name_en}") if several else Msg(c.name_nb, c.name_en),
+            (qualified.get((d.id, c.id), 0),))
+        for d, c in pairs
+    )
+    suppliers = session.exec(select(func.count(distinct(Qualification.supplier_id)))
+                             .where(Qualification.status == "qualified")).one()
+    return Figure("dps", BARS, Msg("Kvalifiserte leverandører per kategori i DPS",
+                                   "Qualified suppliers per category in the DPS"),
+                  Msg("Antall leverandører som er kvalifisert i hver kategori av den dynamiske innkjøpsordningen. "
+                      "En leverandør kan være kvalifisert i flere kategorier.",
+                      "Suppliers qualified in each category of the dynamic purchasing system. A supplier may be "
+                      "qualified in several categories."),
+                  (Msg("Kvalifiserte leverandører", "Qualified suppliers"),), rows, suppliers, show_share=False)
+
+
+def history_figure(session: Session, total: int) -> Figure:
+    """Per month (Norwegian time): services entering the catalogue, new versions, removals, and the total after.
+
+    The monthly events come from the audit log. The total at each month's end is counted back
+    from today's *total*, so it always ends at the true number even when rows were loaded in
+    bulk without per-service events (the synthetic benchmark catalogue).
+    """
+    months: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for hour, action, before_status, n in _audit_hours(session):
+        moment = datetime.strptime(hour, "%Y-%m-%d %H").replace(tzinfo=timezone.utc).astimezone(OSLO)
+        bucket = months[(moment.year, moment.month)]
+        if action == "service.removed":
+            bucket[2] += n
+        elif before_status == PUBLISHED:
+            bucket[1] += n   # a new version of a service that was already published
+        else:
+            bucket[0] += n   # entered the catalogue (first publication, or back after removal)
+    rows = []
+    live = total
+    for year, month in reversed(_month_range(months)):
+        entered, versions, removed = months.get((year, month), (0, 0, 0))
+        nb, en = MONTHS[month - 1]
+        rows.append(Row(f"{year}-{month:02d}", Msg(f"{nb} {year}", f"{en} {year}"), (entered, versions, removed, live)))
+        live -= entered - removed
+    rows.reverse()
+    return Figure("utvikling", TIMESERIES, Msg("Utvikling over tid", "Change over time"),
+                  Msg("Hver måned: tjenester som kom inn i katalogen, nye versjoner av publiserte tjenester, tjenester "
+                      "som ble fjernet, og hvor mange som var publisert ved utgangen av måneden. Tallene kommer fra "
+                      "hendelsesloggen.",
+                      "Each month: services that entered the catalogue, new versions of published services, services "
+                      "removed, and how many were published at the end of the month. The figures come from the audit log."),
+                  (Msg("Nye tjenester", "New services"), Msg("Nye versjoner", "New versions"),
+                   Msg("Fjernet", "Removed"), Msg("Publisert ved månedsslutt", "Published at month end")),
+                  tuple(rows), total, show_share=False)
+
+
+def _month_range(months) -> list[tuple[int, int]]:
+    """Every month from the first to the last with events (months without events included)."""
+    if not months:
+        return []
+    (year, month), last = min(months), max(months)
+    out = []
+    while (year, month) <= last:
+        out.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def figures(session: Session, tally: Tally) -> Overview:
+    """Every figure from *tally* (the services) and small SQL queries (categories, DPS, audit log)."""
+    return Overview(
+        services=tally.services,
+        suppliers=len(tally.values("supplier")),
+        figures=(
+            categories_figure(session, tally),
+            governing_law_figure(tally),
+            data_location_figure(tally),
+            eea_only_figure(tally),
+            scc_figure(tally),
+            nsm_figure(tally),
+            dps_figure(session),
+            history_figure(session, tally.services),
+        ),
+        computed_at=datetime.now(timezone.utc),
+    )
+
+
+def compute(session: Session) -> Overview:
+    """Every figure, freshly computed from the whole database (no cache)."""
+    return figures(session, Tally.of(project(session)))
+
+
+# ---------------------------------------------------------------------------
+# keeping the figures current
+
+
+@dataclass
+class _State:
+    """One database's tally, the change-log position it reflects, and the figures made from it."""
+
+    tally: Tally
+    position: LogPosition
+    audit_high: int | None = None
+    overview: Overview | None = None
+
+
+_states: dict[str, _State] = {}
+_lock = threading.Lock()
+
+
+def _changed_services(session: Session, position: LogPosition, now: float) -> tuple[set[int], LogPosition]:
+    """Services named in the change log after *position*, and the position after them.
+
+    Sequence numbers can commit out of order, so skipped numbers are remembered as gaps and
+    asked for again until they appear or their grace period runs out (as the search indexer does).
+    """
+    position = LogPosition(position.watermark, position.high, dict(position.gaps))
+    columns = (SearchChange.seq, SearchChange.entity, SearchChange.entity_id)
+    rows = session.exec(select(*columns).where(SearchChange.seq > position.high).order_by(SearchChange.seq)).all()
+    late = []
+    if position.gaps:
+        late = session.exec(select(*columns).where(SearchChange.seq.in_(sorted(position.gaps)[:MAX_GAP_QUERY]))).all()
+    for seq, _entity, _id in rows:
+        for missing in range(max(position.high + 1, seq - GAP_WINDOW), seq):
+            position.gaps.setdefault(missing, now)
+        position.high = seq
+    for seq, _entity, _id in late:
+        position.gaps.pop(seq, None)
+    for seq, noticed in list(position.gaps.items()):
+        if now - noticed > GAP_GRACE_SECONDS:
+            del position.gaps[seq]
+    position.settle()
+    return {entity_id for _seq, entity, entity_id in [*late, *rows] if entity == "service"}, position
+
+
+def overview(session: Session, *, clock=time.time) -> Overview:
+    """The current figures. The first call in a process counts every published service once;
+    later calls apply only the services the change log names since, and rebuild the figures
+    (a few small queries) only when the audit log shows that something changed.
+    """
+    key = str(session.get_bind().url)
+    with _lock:
+        state = _states.get(key)
+        if state is None:
+            position = initial_position(session, clock())
+            state = _State(Tally.of(project(session)), position)
+            _states[key] = state
+        else:
+            changed, state.position = _changed_services(session, state.position, clock())
+            for service_id, facts in project(session, changed).items():
+                state.tally.apply(service_id, facts)
+        # Every state change writes an audit event, so the newest event id tells whether the
+        # categories, qualifications or history may have changed too.
+        audit_high = session.exec(select(func.max(AuditEvent.id))).one()
+        if state.overview is None or audit_high != state.audit_high:
+            state.overview = figures(session, state.tally)
+            state.audit_high = audit_high
+        return state.overview
+
+
+def clear_cache() -> None:
+    """Forget every tally (tests; a process would otherwise keep its tally for its lifetime)."""
+    with _lock:
+        _states.clear()

@@ -1,0 +1,534 @@
+"""Dynamic purchasing systems (DPS) and the qualification of suppliers in their categories.
+
+The contract manager creates a DPS with its categories and validity period. While it is
+valid, a supplier may apply for one or more of its categories with the self-declarations
+below; the manager has 10 working days to decide, per category, with reasons. A
+qualification in a top-level category covers its sub-categories.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any, Iterable, Mapping, Optional
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from catalogue.audit import Actor, log_search_change, record
+from catalogue.documents import DocumentError, check_pdf, store
+from catalogue.models import (DPS, Category, DPSCategory, Document, Qualification, QualificationApplication, Service,
+                              Supplier, utcnow)
+from catalogue.terms import BOOLEAN, LONGTEXT, TEXT, Term
+from catalogue.text import Msg, reject_markup, slugify
+from catalogue.workdays import add_working_days, oslo_today
+
+EVALUATION_WORKING_DAYS = 10
+
+
+class FieldTerm(Term):
+    """A form field declared like a term, with its own id prefix (not part of the terms registry)."""
+
+    prefix = "felt"
+
+    @property
+    def field_name(self) -> str:
+        return f"{self.prefix}-{self.key}"
+
+
+class DeclarationField(FieldTerm):
+    prefix = "decl"
+
+
+class DPSField(FieldTerm):
+    prefix = "dps"
+
+
+# ---------------------------------------------------------------------------
+# the self-declarations of an application, declared once (form, validation, display)
+
+DECLARATIONS: tuple[Term, ...] = (
+    DeclarationField("no_exclusion_grounds", "egenerklaering", BOOLEAN,
+                     "Bekrefter dere at ingen avvisningsgrunner foreligger?",
+                     "Do you confirm that no grounds for exclusion apply?",
+                     "Avvisningsgrunnene i anskaffelsesforskriften § 24-2, blant annet straffedommer for korrupsjon, "
+                     "bedrageri eller hvitvasking, og ubetalte skatter og avgifter.",
+                     "The grounds in the Public Procurement Regulations § 24-2, among them convictions for "
+                     "corruption, fraud or money laundering, and unpaid taxes and duties."),
+    DeclarationField("exclusion_note", "egenerklaering", LONGTEXT, "Utdyping om avvisningsgrunner",
+                     "Details on grounds for exclusion",
+                     "Påkrevd hvis dere svarer nei over: beskriv forholdet og tiltakene som gjenoppretter "
+                     "påliteligheten.",
+                     "Required if you answer no above: describe the matter and the measures restoring reliability.",
+                     max_length=2000, required=False),
+    DeclarationField("hms_confirmed", "egenerklaering", BOOLEAN,
+                     "Oppfyller dere krav til HMS og lønns- og arbeidsvilkår?",
+                     "Do you meet the requirements for health, safety and working conditions?",
+                     "Herunder allmenngjorte tariffavtaler der de gjelder, og krav til underleverandører.",
+                     "Including generally applicable collective agreements where they apply, and requirements "
+                     "on subcontractors."),
+    DeclarationField("hms_description", "egenerklaering", LONGTEXT, "Slik ivaretar dere HMS og arbeidsvilkår",
+                     "How you ensure health, safety and working conditions",
+                     "Kort beskrivelse av HMS-systemet og hvordan lønns- og arbeidsvilkår følges opp.",
+                     "A short description of the HSE system and how pay and working conditions are followed up.",
+                     max_length=2000),
+    DeclarationField("financial_confirmed", "egenerklaering", BOOLEAN,
+                     "Har dere tilstrekkelig økonomisk og finansiell kapasitet?",
+                     "Do you have sufficient economic and financial standing?", "", ""),
+    DeclarationField("financial_description", "egenerklaering", LONGTEXT, "Økonomisk og finansiell stilling",
+                     "Economic and financial standing",
+                     "Omsetning siste regnskapsår, egenkapitalandel og eventuell kredittvurdering.",
+                     "Turnover in the last financial year, equity ratio and any credit rating.",
+                     max_length=2000),
+)
+TAX_CERTIFICATE_FIELD = "decl-tax_certificate"
+CATEGORIES_FIELD = "application-categories"
+PERIOD_FIELD = "application-period"
+
+DPS_NAME = DPSField("name", "dps", TEXT, "Navn", "Name", max_length=200)
+DPS_DESCRIPTION = DPSField("description", "dps", LONGTEXT, "Beskrivelse", "Description",
+                           "Omfang, hvem som kan bruke ordningen og hvordan konkurranser gjennomføres.",
+                           "Scope, who may use the system and how competitions are run.",
+                           max_length=3000, required=False)
+DPS_FROM, DPS_TO, DPS_CATEGORIES = "dps-valid_from", "dps-valid_to", "dps-categories"
+
+
+class QualificationError(ValueError):
+    def __init__(self, message: Msg, field: str = PERIOD_FIELD):
+        super().__init__(message.nb)
+        self.message = message
+        self.field = field
+
+
+# ---------------------------------------------------------------------------
+# DPS
+
+
+def parse_date(raw: str) -> date | None:
+    raw = (raw or "").strip()
+    for pattern, order in ((r"(\d{4})-(\d{1,2})-(\d{1,2})", "ymd"), (r"(\d{1,2})\.(\d{1,2})\.(\d{4})", "dmy")):
+        m = re.fullmatch(pattern, raw)
+        if m:
+            a, b, c = (int(x) for x in m.groups())
+            try:
+                return date(a, b, c) if order == "ymd" else date(c, b, a)
+            except ValueError:
+                return None
+    return None
+
+
+def read_dps_form(form) -> dict[str, Any]:
+    return {"name": form.get(DPS_NAME.field_name, ""), "description": form.get(DPS_DESCRIPTION.field_name, ""),
+            "valid_from": form.get(DPS_FROM, ""), "valid_to": form.get(DPS_TO, ""),
+            "categories": form.getlist(DPS_CATEGORIES)}
+
+
+def validate_dps(session: Session, raw: Mapping[str, Any], today: date | None = None):
+    """``(clean, errors)`` for a new DPS; errors keyed by field id."""
+    today = today or oslo_today()
+    errors: dict[str, Msg] = {}
+    clean: dict[str, Any] = {}
+    for f in (DPS_NAME, DPS_DESCRIPTION):
+        value, error = f.clean(raw.get(f.key))
+        if error:
+            errors[f.field_name] = error
+        else:
+            clean[f.key] = value or ""
+    for key, fid, nb, en in (("valid_from", DPS_FROM, "Gyldig fra", "Valid from"),
+                             ("valid_to", DPS_TO, "Gyldig til", "Valid to")):
+        text = (raw.get(key) or "").strip()
+        parsed = parse_date(text)
+        if not text:
+            errors[fid] = Msg(f"Fyll ut «{nb}».", f"Fill in “{en}”.")
+        elif parsed is None:
+            errors[fid] = Msg(f"«{nb}» må være en gyldig dato (dd.mm.åååå).", f"“{en}” must be a valid date.")
+        else:
+            clean[key] = parsed
+    if "valid_from" in clean and "valid_to" in clean:
+        if clean["valid_to"] < clean["valid_from"]:
+            errors[DPS_TO] = Msg("«Gyldig til» kan ikke være før «Gyldig fra».", "“Valid to” cannot be before “Valid from”.")
+        elif clean["valid_to"] < today:
+            errors[DPS_TO] = Msg("«Gyldig til» kan ikke være passert.", "“Valid to” cannot be in the past.")
+    ids = _int_list(raw.get("categories") or [])
+    known = set(session.exec(select(Category.id).where(Category.id.in_(ids))).all()) if ids else set()
+    if not ids:
+        errors[DPS_CATEGORIES] = Msg("Velg minst én kategori.", "Choose at least one category.")
+    elif known != set(ids):
+        errors[DPS_CATEGORIES] = Msg("Ukjent kategori.", "Unknown category.")
+    clean["categories"] = ids
+    return clean, errors
+
+
+def create_dps(session: Session, actor: Actor, clean: Mapping[str, Any]) -> DPS:
+    base = slugify(clean["name"], 70)
+    slug, n = base, 2
+    while session.exec(select(DPS.id).where(DPS.slug == slug)).first() is not None:
+        slug, n = f"{base}-{n}", n + 1
+    dps = DPS(slug=slug, name=clean["name"], description=clean.get("description", ""),
+              valid_from=clean["valid_from"], valid_to=clean["valid_to"])
+    session.add(dps)
+    session.flush()
+    for cat_id in clean["categories"]:
+        session.add(DPSCategory(dps_id=dps.id, category_id=cat_id))
+    record(session, actor, "dps.created", "dps", dps.id,
+           after={"slug": slug, "name": dps.name, "valid_from": dps.valid_from.isoformat(),
+                  "valid_to": dps.valid_to.isoformat(), "categories": list(clean["categories"])})
+    return dps
+
+
+def dps_by_slug(session: Session, slug: str) -> DPS | None:
+    return session.exec(select(DPS).where(DPS.slug == slug)).first()
+
+
+def all_dps(session: Session) -> list[DPS]:
+    return list(session.exec(select(DPS).order_by(DPS.valid_to.desc(), DPS.name)).all())
+
+
+def is_open(dps: DPS, today: date | None = None) -> bool:
+    today = today or oslo_today()
+    return dps.valid_from <= today <= dps.valid_to
+
+
+def period_error(dps: DPS, today: date | None = None) -> Msg | None:
+    today = today or oslo_today()
+    if today < dps.valid_from:
+        return Msg(f"Ordningen «{dps.name}» åpner {dps.valid_from:%d.%m.%Y}. Du kan søke fra den dagen.",
+                   f"“{dps.name}” opens on {dps.valid_from:%d.%m.%Y}. You can apply from that day.")
+    if today > dps.valid_to:
+        return Msg(f"Ordningen «{dps.name}» var gyldig til {dps.valid_to:%d.%m.%Y}. Det er ikke lenger mulig å søke.",
+                   f"“{dps.name}” was valid until {dps.valid_to:%d.%m.%Y}. It is no longer possible to apply.")
+    return None
+
+
+def dps_categories(session: Session, dps_id: int) -> list[Category]:
+    return list(session.exec(
+        select(Category).join(DPSCategory, DPSCategory.category_id == Category.id)
+        .where(DPSCategory.dps_id == dps_id).order_by(Category.position, Category.name_nb)).all())
+
+
+def _with_parent(session: Session, category_id: int) -> list[int]:
+    cat = session.get(Category, category_id)
+    if cat is None:
+        return []
+    return [cat.id] + ([cat.parent_id] if cat.parent_id else [])
+
+
+def dps_covers(session: Session, dps_id: int, category_id: int) -> bool:
+    """Does the DPS cover this (sub-)category, directly or through its top-level category?"""
+    ids = _with_parent(session, category_id)
+    return bool(ids) and session.exec(select(DPSCategory.category_id).where(
+        DPSCategory.dps_id == dps_id, DPSCategory.category_id.in_(ids))).first() is not None
+
+
+def is_qualified(session: Session, supplier_id: int, dps_id: int, category_id: int) -> bool:
+    """Is the supplier qualified in the DPS for this (sub-)category (or its top-level category)?"""
+    ids = _with_parent(session, category_id)
+    return bool(ids) and session.exec(select(Qualification.id).where(
+        Qualification.supplier_id == supplier_id, Qualification.dps_id == dps_id,
+        Qualification.category_id.in_(ids), Qualification.status == "qualified")).first() is not None
+
+
+def qualified_by_category(session: Session, dps: DPS) -> list[tuple[Category, list[Supplier]]]:
+    """For the public DPS page: each category of the DPS with its qualified suppliers, by name."""
+    rows = session.exec(
+        select(Qualification.category_id, Supplier).join(Supplier, Supplier.id == Qualification.supplier_id)
+        .where(Qualification.dps_id == dps.id, Qualification.status == "qualified").order_by(Supplier.name)
+    ).all()
+    by_cat: dict[int, list[Supplier]] = {}
+    for cat_id, supplier in rows:
+        names = by_cat.setdefault(cat_id, [])
+        if supplier.id not in {s.id for s in names}:
+            names.append(supplier)
+    return [(cat, by_cat.get(cat.id, [])) for cat in dps_categories(session, dps.id)]
+
+
+# ---------------------------------------------------------------------------
+# applications
+
+
+@dataclass
+class CategoryState:
+    """Where a supplier stands in one category of a DPS."""
+
+    category: Category
+    status: str = ""          # "" (never applied) / pending / qualified / rejected
+    reason: str = ""
+
+    @property
+    def can_apply(self) -> bool:
+        return self.status in ("", "rejected")
+
+
+def category_states(session: Session, dps_id: int, supplier_id: int) -> list[CategoryState]:
+    """Every category of the DPS with the supplier's latest outcome in it."""
+    latest: dict[int, Qualification] = {}
+    for q in session.exec(select(Qualification).where(Qualification.dps_id == dps_id,
+                                                      Qualification.supplier_id == supplier_id)
+                          .order_by(Qualification.id)).all():
+        latest[q.category_id] = q
+    states = []
+    for cat in dps_categories(session, dps_id):
+        q = latest.get(cat.id)
+        states.append(CategoryState(cat, q.status if q else "", q.reason if q else ""))
+    return states
+
+
+def open_application(session: Session, dps_id: int, supplier_id: int) -> QualificationApplication | None:
+    """The supplier's draft or submitted (undecided) application to the DPS, if any."""
+    return session.exec(select(QualificationApplication).where(
+        QualificationApplication.dps_id == dps_id, QualificationApplication.supplier_id == supplier_id,
+        QualificationApplication.status.in_(["draft", "submitted"])).order_by(QualificationApplication.id.desc())
+    ).first()
+
+
+def applications_of(session: Session, supplier_id: int):
+    return session.exec(
+        select(QualificationApplication, DPS).join(DPS, DPS.id == QualificationApplication.dps_id)
+        .where(QualificationApplication.supplier_id == supplier_id)
+        .order_by(QualificationApplication.id.desc())).all()
+
+
+def tax_certificate(session: Session, application: QualificationApplication | None) -> Document | None:
+    if application is None or application.id is None:
+        return None
+    doc_id = (application.declarations or {}).get("tax_certificate")
+    doc = session.get(Document, doc_id) if doc_id else None
+    return doc if doc is not None and doc.application_id == application.id else None
+
+
+def read_application_form(form) -> dict[str, Any]:
+    return {"categories": form.getlist(CATEGORIES_FIELD),
+            "answers": {d.key: d.read_form(form) for d in DECLARATIONS}}
+
+
+def _int_list(values: Iterable[Any]) -> list[int]:
+    out = []
+    for v in values:
+        try:
+            n = int(v)
+        except (TypeError, ValueError):
+            continue
+        if n not in out:
+            out.append(n)
+    return out
+
+
+@dataclass
+class ApplicationInput:
+    categories: list[int] = field(default_factory=list)
+    answers: dict[str, Any] = field(default_factory=dict)
+
+
+def validate_application(session: Session, dps: DPS, supplier_id: int, raw: Mapping[str, Any], *, complete: bool,
+                         has_tax_certificate: bool, today: date | None = None):
+    """``(ApplicationInput, errors)``. A draft may be incomplete; a submission may not."""
+    errors: dict[str, Msg] = {}
+    problem = period_error(dps, today)
+    if problem:
+        errors[PERIOD_FIELD] = problem
+    states = {s.category.id: s for s in category_states(session, dps.id, supplier_id)}
+    chosen = _int_list(raw.get("categories") or [])
+    if any(c not in states for c in chosen):
+        errors[CATEGORIES_FIELD] = Msg("Ukjent kategori for denne ordningen.", "Unknown category for this system.")
+    elif any(not states[c].can_apply for c in chosen):
+        errors[CATEGORIES_FIELD] = Msg("Dere er allerede kvalifisert eller har en søknad til behandling i en av "
+                                       "kategoriene.", "You are already qualified or awaiting a decision in one "
+                                                       "of the categories.")
+    elif complete and not chosen:
+        errors[CATEGORIES_FIELD] = Msg("Velg minst én kategori å søke kvalifisering i.",
+                                       "Choose at least one category to apply for.")
+    answers: dict[str, Any] = {}
+    raw_answers = raw.get("answers") or {}
+    for decl in DECLARATIONS:
+        value, error = (decl if complete else replace(decl, required=False)).clean(raw_answers.get(decl.key))
+        if error:
+            errors[decl.field_name] = error
+        elif value is not None:
+            answers[decl.key] = value
+    if complete and answers.get("no_exclusion_grounds") is False and not answers.get("exclusion_note"):
+        errors["decl-exclusion_note"] = Msg("Beskriv avvisningsgrunnen og tiltakene dere har gjort.",
+                                            "Describe the ground for exclusion and the measures taken.")
+    if complete and not has_tax_certificate:
+        errors[TAX_CERTIFICATE_FIELD] = Msg("Last opp skatteattesten som PDF.", "Upload the tax certificate as a PDF.")
+    return ApplicationInput(chosen, answers), errors
+
+
+def check_upload(data: bytes | None) -> Msg | None:
+    return check_pdf(data) if data else None
+
+
+def save_application(session: Session, actor: Actor, dps: DPS, supplier_id: int, clean: ApplicationInput, *,
+                     application: QualificationApplication | None, upload: tuple[str, bytes] | None,
+                     upload_dir: str, today: date | None = None) -> QualificationApplication:
+    """Create or update the supplier's draft (refused outside the DPS period)."""
+    problem = period_error(dps, today)
+    if problem:
+        raise QualificationError(problem)
+    if application is not None and application.status != "draft":
+        raise QualificationError(Msg("Søknaden er sendt og kan ikke endres.", "The application is submitted and cannot be changed."))
+    creating = application is None
+    if creating:
+        application = QualificationApplication(dps_id=dps.id, supplier_id=supplier_id, created_by=actor.user_id,
+                                               declarations={})
+        session.add(application)
+        session.flush()
+    before = dict(application.declarations or {})
+    declarations = {"categories": clean.categories, "answers": clean.answers,
+                    "tax_certificate": before.get("tax_certificate")}
+    if upload:
+        try:
+            doc = store(session, actor, upload_dir, supplier_id=supplier_id, kind="tax_certificate",
+                        filename=upload[0], data=upload[1], application_id=application.id)
+        except DocumentError as err:
+            raise QualificationError(err.message, TAX_CERTIFICATE_FIELD) from None
+        declarations["tax_certificate"] = doc.id
+    application.declarations = declarations
+    application.updated_at = utcnow()
+    session.add(application)
+    record(session, actor, "application.created" if creating else "application.saved", "application",
+           application.id, supplier_id=supplier_id, before=None if creating else before, after=declarations)
+    return application
+
+
+def submit_application(session: Session, actor: Actor, application: QualificationApplication,
+                       now: datetime | None = None) -> None:
+    """Send a complete draft for evaluation; the due date is 10 Norwegian working days later."""
+    dps = session.get(DPS, application.dps_id)
+    now = now or utcnow()
+    today = oslo_today(now)
+    problem = period_error(dps, today)
+    if problem:
+        raise QualificationError(problem)
+    if application.status != "draft":
+        raise QualificationError(Msg("Søknaden er allerede sendt.", "The application is already submitted."))
+    decl = application.declarations or {}
+    _, errors = validate_application(session, dps, application.supplier_id,
+                                     {"categories": decl.get("categories"), "answers": decl.get("answers")},
+                                     complete=True, has_tax_certificate=tax_certificate(session, application) is not None,
+                                     today=today)
+    if errors:
+        field_id, message = next(iter(errors.items()))
+        raise QualificationError(message, field_id)
+    application.status = "submitted"
+    application.submitted_at = now
+    application.updated_at = now
+    application.due_date = add_working_days(today, EVALUATION_WORKING_DAYS)
+    session.add(application)
+    for cat_id in decl["categories"]:
+        session.add(Qualification(application_id=application.id, dps_id=application.dps_id,
+                                  supplier_id=application.supplier_id, category_id=cat_id, status="pending"))
+    record(session, actor, "application.submitted", "application", application.id,
+           supplier_id=application.supplier_id, before={"status": "draft"},
+           after={"status": "submitted", "due_date": application.due_date.isoformat(),
+                  "categories": list(decl["categories"])})
+
+
+def qualifications_of(session: Session, application_id: int) -> list[tuple[Qualification, Category]]:
+    return list(session.exec(
+        select(Qualification, Category).join(Category, Category.id == Qualification.category_id)
+        .where(Qualification.application_id == application_id).order_by(Category.position, Category.name_nb)).all())
+
+
+@dataclass
+class QueueRow:
+    application: QualificationApplication
+    supplier: Supplier
+    dps: DPS
+    pending: int
+    overdue: bool
+
+
+def queue(session: Session, today: date | None = None) -> list[QueueRow]:
+    """Submitted applications awaiting a decision, the earliest due date first."""
+    today = today or oslo_today()
+    pending = dict(session.exec(select(Qualification.application_id, func.count())
+                                .where(Qualification.status == "pending").group_by(Qualification.application_id)).all())
+    rows = session.exec(
+        select(QualificationApplication, Supplier, DPS)
+        .join(Supplier, Supplier.id == QualificationApplication.supplier_id)
+        .join(DPS, DPS.id == QualificationApplication.dps_id)
+        .where(QualificationApplication.status == "submitted")
+        .order_by(QualificationApplication.due_date, QualificationApplication.id)).all()
+    return [QueueRow(app, sup, dps, pending.get(app.id, 0), bool(app.due_date and app.due_date < today))
+            for app, sup, dps in rows]
+
+
+DECISIONS = ("qualified", "rejected")
+DECISION_REASON = DeclarationField("reason", "vedtak", LONGTEXT, "Begrunnelse", "Reason", max_length=2000,
+                                   required=False)
+
+
+def read_decisions(form, application_id: int, session: Session) -> dict[int, tuple[str, str]]:
+    out = {}
+    for q, _cat in qualifications_of(session, application_id):
+        out[q.category_id] = ((form.get(f"decision-{q.category_id}") or "").strip(),
+                              form.get(f"reason-{q.category_id}") or "")
+    return out
+
+
+def decide(session: Session, actor: Actor, application: QualificationApplication,
+           decisions: Mapping[int, tuple[str, str]]) -> dict[str, Msg]:
+    """Decide the pending categories given; returns errors (and writes nothing) when any is bad.
+
+    A rejection needs a reason. When no category is pending any more the application is decided.
+    """
+    if application.status != "submitted":
+        return {"decisions": Msg("Søknaden er ikke til behandling.", "The application is not awaiting a decision.")}
+    errors: dict[str, Msg] = {}
+    pending = {q.category_id: q for q, _ in qualifications_of(session, application.id) if q.status == "pending"}
+    chosen: dict[int, tuple[str, str]] = {}
+    for cat_id, (status, raw_reason) in decisions.items():
+        if cat_id not in pending or not status:
+            continue
+        if status not in DECISIONS:
+            errors[f"decision-{cat_id}"] = Msg("Velg godkjent eller avslått.", "Choose approved or rejected.")
+            continue
+        reason, error = DECISION_REASON.clean(raw_reason)
+        if error:
+            errors[f"reason-{cat_id}"] = error
+        elif status == "rejected" and not reason:
+            errors[f"reason-{cat_id}"] = Msg("Skriv en begrunnelse for avslaget.", "Give a reason for the rejection.")
+        else:
+            chosen[cat_id] = (status, reason or "")
+    if not chosen and not errors:
+        first = next(iter(pending), None)
+        errors[f"decision-{first}" if first else "decisions"] = Msg(
+            "Velg utfallet for minst én kategori.", "Choose the outcome for at least one category.")
+    if errors:
+        return errors
+    now = utcnow()
+    for cat_id, (status, reason) in chosen.items():
+        q = pending[cat_id]
+        q.status, q.reason, q.decided_at, q.decided_by = status, reason, now, actor.user_id
+        session.add(q)
+        record(session, actor, f"qualification.{status}", "qualification", q.id, supplier_id=application.supplier_id,
+               before={"status": "pending", "category_id": cat_id},
+               after={"status": status, "category_id": cat_id, "application_id": application.id}, detail=reason)
+        if status == "qualified":
+            # The search index shows "qualified in the DPS" per service: re-read the affected ones.
+            for service_id in _published_in(session, application.supplier_id, cat_id):
+                log_search_change(session, service_id)
+    if all(q.status != "pending" for q in pending.values()):
+        application.status = "decided"
+        application.decided_at = now
+        application.updated_at = now
+        session.add(application)
+        record(session, actor, "application.decided", "application", application.id,
+               supplier_id=application.supplier_id, before={"status": "submitted"}, after={"status": "decided"})
+    return {}
+
+
+def _published_in(session: Session, supplier_id: int, category_id: int) -> list[int]:
+    sub_ids = [category_id] + list(session.exec(select(Category.id).where(Category.parent_id == category_id)).all())
+    return list(session.exec(select(Service.id).where(Service.supplier_id == supplier_id,
+                                                      Service.status == "published",
+                                                      Service.category_id.in_(sub_ids))).all())
+
+
+def application_for_supplier(session: Session, application_id: int,
+                             supplier_id: Optional[int]) -> QualificationApplication | None:
+    """The application when it belongs to *supplier_id* (another supplier's is 'not found')."""
+    app = session.get(QualificationApplication, application_id)
+    if app is None or supplier_id is None or app.supplier_id != supplier_id:
+        return None
+    return app

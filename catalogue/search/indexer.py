@@ -1,0 +1,260 @@
+"""The indexer: the only writer of an index. Follows the change log, or rebuilds from scratch.
+
+**Following.** Every change to what search shows writes a ``search_change`` row in the same
+transaction (``catalogue.audit.log_search_change``). The indexer reads the rows after its
+position in batches, re-reads each named entity from the database and upserts or deletes its
+documents, then commits the documents *and* its new position (``store.LogPosition``) in one
+Whoosh commit. Any number of indexes (one per app host) can follow the same log; a restarted
+or rebuilt index continues from the position it holds.
+
+**Out-of-order commits.** Sequence numbers are handed out when a row is inserted, not when its
+transaction commits, so on PostgreSQL seq 11 can become visible before seq 10. The indexer
+therefore remembers the numbers it skipped over ("gaps") and keeps asking for them; a gap
+that stays empty for ``gap_grace`` seconds is taken to be a rolled-back transaction. The
+watermark is the highest number below which nothing is missing.
+
+**Rebuilding** writes a fresh index from the database into a new directory and swaps it in
+atomically (``store.IndexLocation.swap``); its position is the log's maximum at the start,
+with the recent gaps, so following continues exactly from there.
+"""
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from catalogue.models import SearchChange
+from catalogue.search.documents import SOURCES, Catalogue, documents_for
+from catalogue.search.schema import fingerprint
+from catalogue.search.store import IndexLocation, IndexMissing, IndexState, LogPosition, read_state
+
+log = logging.getLogger("marketplace.search.indexer")
+
+GAP_GRACE_SECONDS = 30.0   # how long a skipped sequence number may take to commit
+GAP_WINDOW = 10_000        # only numbers this close below the newest are tracked as gaps
+MAX_GAP_QUERY = 1_000      # gap numbers asked for per batch
+
+
+class StaleIndex(RuntimeError):
+    """The index was built by a different analysis or schema and must be rebuilt."""
+
+
+@dataclass
+class Batch:
+    """What one step did: log rows read, documents written and deleted, the position after."""
+
+    rows: int
+    upserts: int
+    deletes: int
+    position: LogPosition
+
+    @property
+    def did_work(self) -> bool:
+        return self.rows > 0
+
+
+def log_maximum(session: Session) -> int:
+    return session.exec(select(func.max(SearchChange.seq))).one() or 0
+
+
+class Indexer:
+    """Applies the change log to the index at *location*. One per index location and process."""
+
+    def __init__(self, engine: Engine, location: IndexLocation, *, batch_size: int = 500,
+                 gap_grace: float = GAP_GRACE_SECONDS, clock: Callable[[], float] = time.time,
+                 limitmb: int = 64):
+        self.engine = engine
+        self.location = location
+        self.batch_size = batch_size
+        self.gap_grace = gap_grace
+        self.clock = clock
+        self.limitmb = limitmb
+        self.ix = None
+        self.path = None
+        self.state = IndexState()
+
+    # -- opening -----------------------------------------------------------
+    def open(self) -> None:
+        """Open the current index (again, after a rebuild swapped it) and read its position."""
+        path = self.location.current()
+        if path is None:
+            raise IndexMissing(str(self.location.link))
+        from whoosh import index as whoosh_index
+
+        self.ix = whoosh_index.open_dir(str(path))
+        self.path = path
+        with self.ix.searcher() as searcher:
+            self.state = read_state(searcher)
+        if self.state.fingerprint != fingerprint():
+            raise StaleIndex(f"{path} was built with another schema or analysis; rebuild it")
+
+    def ensure_current(self) -> None:
+        if self.ix is None or self.location.current() != self.path:
+            self.open()
+
+    # -- one batch ---------------------------------------------------------
+    def step(self) -> Batch:
+        """Read and apply one batch of the log. Returns what was done (nothing when drained)."""
+        self.ensure_current()
+        before = self.state.position
+        position = LogPosition(before.watermark, before.high, dict(before.gaps))
+        with Session(self.engine) as session:
+            rows = session.exec(select(SearchChange.seq, SearchChange.entity, SearchChange.entity_id)
+                                .where(SearchChange.seq > position.high)
+                                .order_by(SearchChange.seq).limit(self.batch_size)).all()
+            late = []
+            if position.gaps:
+                wanted = sorted(position.gaps)[:MAX_GAP_QUERY]
+                late = session.exec(select(SearchChange.seq, SearchChange.entity, SearchChange.entity_id)
+                                    .where(SearchChange.seq.in_(wanted))).all()
+            now = self.clock()
+            for seq, _, _ in rows:
+                for missing in range(max(position.high + 1, seq - GAP_WINDOW), seq):
+                    position.gaps.setdefault(missing, now)
+                position.high = seq
+            for seq, _, _ in late:
+                position.gaps.pop(seq, None)
+            for seq, noticed in list(position.gaps.items()):
+                if now - noticed > self.gap_grace:
+                    log.info("search change %s never committed: taken as rolled back", seq)
+                    del position.gaps[seq]
+            position.settle()
+            changes = [(entity, entity_id) for _, entity, entity_id in [*late, *rows]]
+            if not changes and position == before:
+                return Batch(0, 0, 0, before)
+            docs = documents_for(session, changes) if changes else {}
+            labels = Catalogue.load(session, ()).labels()
+        state = IndexState(position, self.state.fingerprint, labels, self.state.built_at)
+        upserts = deletes = 0
+        writer = self.ix.writer(limitmb=self.limitmb)
+        try:
+            for key, doc in sorted(docs.items()):
+                if doc is None:
+                    writer.delete_by_term("id", key)
+                    deletes += 1
+                else:
+                    writer.update_document(**doc)
+                    upserts += 1
+            writer.update_document(**state.to_fields())
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        self.state = state
+        return Batch(len(rows) + len(late), upserts, deletes, position)
+
+    def catch_up(self, max_batches: int | None = None) -> int:
+        """Apply batches until the log is drained; returns the number of log rows applied."""
+        applied = batches = 0
+        while max_batches is None or batches < max_batches:
+            batch = self.step()
+            batches += 1
+            applied += batch.rows
+            if not batch.did_work:
+                break
+        return applied
+
+    def follow(self, should_stop: Callable[[], bool], poll_interval: float = 0.3,
+               on_batch: Callable[[Batch], None] | None = None) -> None:
+        """Apply the log as it grows until *should_stop* says so (checked between batches)."""
+        while not should_stop():
+            try:
+                batch = self.step()
+            except IndexMissing:
+                batch = None
+            if batch is not None and batch.did_work:
+                if on_batch:
+                    on_batch(batch)
+                continue
+            # Sleep in short slices so a stop request is noticed quickly.
+            deadline = time.monotonic() + poll_interval
+            while not should_stop() and time.monotonic() < deadline:
+                time.sleep(min(0.05, poll_interval))
+
+
+# ---------------------------------------------------------------------------
+# rebuild
+
+
+def initial_position(session: Session, now: float) -> LogPosition:
+    """The log position of an index built from the database as it is now."""
+    high = log_maximum(session)
+    seen = set(session.exec(select(SearchChange.seq).where(SearchChange.seq > max(0, high - GAP_WINDOW))).all())
+    gaps = {seq: now for seq in range(max(1, high - GAP_WINDOW + 1), high + 1) if seq not in seen}
+    position = LogPosition(0, high, gaps)
+    position.settle()
+    return position
+
+
+def count_documents(engine: Engine) -> int:
+    with Session(engine) as session:
+        return sum(source.count(session) for source in SOURCES.values() if source.count is not None)
+
+
+def rebuild(engine: Engine, location: IndexLocation, *, progress: Callable[[int], None] | None = None,
+            procs: int = 1, limitmb: int = 128, clock: Callable[[], float] = time.time) -> tuple[int, object]:
+    """Build a new index from the database and swap it in. Returns (documents, directory)."""
+    new_dir = location.new_directory()
+    try:
+        ix = location.create(new_dir)
+        if procs > 1:
+            writer = ix.writer(procs=procs, limitmb=limitmb, multisegment=True, batchsize=256)
+        else:
+            writer = ix.writer(limitmb=limitmb)
+        count = 0
+        try:
+            with Session(engine) as session:
+                # Position first: everything committed up to it is in what we read next; what
+                # commits later is applied by the follower (applying twice is harmless).
+                position = initial_position(session, clock())
+                labels = Catalogue.load(session, ()).labels()
+                for source in SOURCES.values():
+                    if source.everything is None:
+                        continue
+                    for doc in source.everything(session):
+                        writer.add_document(**doc)
+                        count += 1
+                        if progress and count % 100 == 0:
+                            progress(100)
+            state = IndexState(position, fingerprint(), labels, clock())
+            writer.add_document(**state.to_fields())
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        if progress:
+            progress(count % 100)
+    except BaseException:
+        shutil.rmtree(new_dir, ignore_errors=True)
+        raise
+    location.swap(new_dir)
+    return count, new_dir
+
+
+def status(engine: Engine, location: IndexLocation) -> dict:
+    """Where the index stands against the database (for ``flask index status``)."""
+    with Session(engine) as session:
+        maximum = log_maximum(session)
+        published = count_documents(engine)
+    path = location.current()
+    if path is None:
+        return {"index": None, "log_max": maximum, "published": published}
+    from whoosh import index as whoosh_index
+
+    ix = whoosh_index.open_dir(str(path))
+    with ix.searcher() as searcher:
+        state = read_state(searcher)
+        documents = searcher.doc_count() - 1  # the meta document
+        segments = len(searcher.reader().leaf_readers())
+    return {
+        "index": str(path), "documents": documents, "segments": segments, "published": published,
+        "watermark": state.position.watermark, "high": state.position.high, "gaps": len(state.position.gaps),
+        "log_max": maximum, "behind": max(0, maximum - state.position.high),
+        "fingerprint_ok": state.fingerprint == fingerprint(), "generation": ix.latest_generation(),
+    }

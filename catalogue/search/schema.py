@@ -1,0 +1,164 @@
+"""The Whoosh schema, generated from the terms registry, and the facets it serves.
+
+Text fields carry the Norwegian analysis (``catalogue.search.analysis``); every filterable
+term in ``TERMS`` becomes a keyword facet field ``f_<key>`` holding ``term.facet_values``.
+Besides the terms, services are faceted by top category, sub-category, DPS qualification and
+supplier. Sorting and the fair tie-break read per-document columns, never stored fields.
+
+The schema and the facet list are built once per process (``SCHEMA``, ``FACETS``).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from whoosh import columns, fields, formats
+from whoosh.system import pack_uint
+
+from catalogue.search import analysis, words
+from catalogue.terms import TERMS, Term
+from catalogue.text import Msg
+
+# Bump when the analysis changes in a way the word lists do not show.
+ANALYSIS_VERSION = 3
+
+# Query-time boosts per text field: name > summary > features > category > description >
+# supplier > terms. Applied when the query is built, so tuning them needs no re-indexing.
+FIELD_BOOSTS: dict[str, float] = {
+    "name": 6.0,
+    "summary": 3.0,
+    "features": 2.0,
+    "category": 1.6,
+    "description": 1.0,
+    "supplier": 0.8,
+    "terms": 0.4,
+}
+TEXT_FIELDS: tuple[str, ...] = tuple(FIELD_BOOSTS)
+SPELLING_FIELD = "spelling"
+
+KIND_SERVICE = "service"
+KIND_META = "meta"
+META_ID = "meta:state"
+
+
+class NorwegianText(fields.FieldType):
+    """A scorable text field analysed as Norwegian, indexed through the fast word cache.
+
+    ``index`` yields the same terms as the Whoosh analyzer chain (``analyzer``), but without
+    building a token object per word, which is what makes a 50 000-service rebuild fast.
+    Compound parts get a lower weight than whole words.
+    """
+
+    def __init__(self, stored: bool = False):
+        super().__init__(formats.Frequency(), analysis.norwegian_analyzer(), scorable=True, stored=stored)
+
+    def index(self, value, **kwargs):
+        for term, weight in analysis.term_weights(value).items():
+            freq = max(1, round(weight))
+            yield term.encode("utf-8"), freq, weight, pack_uint(freq)
+
+
+class SpellingWords(fields.FieldType):
+    """The unstemmed vocabulary for "Mente du …?" suggestions: not scored, not stored."""
+
+    def __init__(self):
+        super().__init__(formats.Frequency(), analysis.spelling_analyzer(), scorable=False, stored=False)
+
+    def index(self, value, **kwargs):
+        text = "\n".join(value) if isinstance(value, (list, tuple)) else value
+        for word in analysis.spelling_words(text):
+            yield word.encode("utf-8"), 1, 1.0, pack_uint(1)
+
+
+# ---------------------------------------------------------------------------
+# facets
+
+
+CATEGORY, SUBCATEGORY, SUPPLIER, DPS_FACET, TERM = "category", "subcategory", "supplier", "dps", "term"
+
+
+@dataclass(frozen=True)
+class FacetSpec:
+    """One facet: its URL parameter (``key``), its index field and where its labels come from."""
+
+    key: str
+    source: str
+    term: Term | None = None
+    # Suppliers can number thousands: list the largest only (the rest are reachable by name).
+    max_values: int | None = None
+
+    @property
+    def field(self) -> str:
+        return f"f_{self.key}"
+
+    def label(self, lang: str = "nb") -> str:
+        if self.term is not None:
+            return self.term.short_label(lang)
+        return FACET_LABELS[self.source].text(lang)
+
+
+FACET_LABELS = {
+    CATEGORY: Msg("Kategori", "Category"),
+    SUBCATEGORY: Msg("Underkategori", "Sub-category"),
+    DPS_FACET: Msg("Kvalifisert i innkjøpsordning", "Qualified in purchasing system"),
+    SUPPLIER: Msg("Leverandør", "Supplier"),
+}
+
+# URL parameters of the non-term facets (Norwegian, as in the rest of the site).
+CATEGORY_PARAM, SUBCATEGORY_PARAM, SUPPLIER_PARAM, DPS_PARAM = "kategori", "underkategori", "leverandor", "dps"
+
+
+def _facets() -> tuple[FacetSpec, ...]:
+    specs = [FacetSpec(CATEGORY_PARAM, CATEGORY), FacetSpec(SUBCATEGORY_PARAM, SUBCATEGORY)]
+    specs += [FacetSpec(term.key, TERM, term) for term in TERMS.filterable()]
+    specs += [FacetSpec(DPS_PARAM, DPS_FACET), FacetSpec(SUPPLIER_PARAM, SUPPLIER, max_values=20)]
+    keys = [s.key for s in specs]
+    if len(set(keys)) != len(keys):  # pragma: no cover - a term key clashing with a parameter
+        raise ValueError(f"facet keys clash: {keys}")
+    return tuple(specs)
+
+
+FACETS: tuple[FacetSpec, ...] = _facets()
+FACETS_BY_KEY: dict[str, FacetSpec] = {f.key: f for f in FACETS}
+
+
+# ---------------------------------------------------------------------------
+# the schema
+
+
+def build_schema() -> fields.Schema:
+    schema = fields.Schema(
+        id=fields.ID(unique=True, stored=True),
+        kind=fields.ID(stored=True),
+        ref=fields.STORED(),
+        slug=fields.STORED(),
+        supplier_slug=fields.STORED(),
+        category_slug=fields.STORED(),
+        published=fields.COLUMN(columns.NumericColumn("q")),
+        name_key=fields.COLUMN(columns.VarBytesColumn()),
+        tiebreak=fields.COLUMN(columns.NumericColumn("I")),
+        meta=fields.STORED(),
+        **{SPELLING_FIELD: SpellingWords()},
+    )
+    for name in TEXT_FIELDS:
+        schema.add(name, NorwegianText(stored=name in ("name", "summary", "description", "supplier")))
+    for facet in FACETS:
+        schema.add(facet.field, fields.KEYWORD(stored=True, scorable=False))
+    return schema
+
+
+SCHEMA = build_schema()
+
+
+def fingerprint() -> str:
+    """Changes whenever documents would be indexed differently: then the index needs a rebuild."""
+    description = {
+        "version": ANALYSIS_VERSION,
+        "fields": sorted((name, type(field).__name__, bool(field.stored)) for name, field in SCHEMA.items()),
+        "facets": [(f.key, [c.value for c in f.term.options] if f.term else None) for f in FACETS],
+        "morphemes": words.MORPHEMES,
+        "stems": sorted(words.STEM_EXCEPTIONS.items()),
+        "stop": sorted(analysis.STOP_WORDS),
+    }
+    return hashlib.sha256(json.dumps(description, ensure_ascii=False).encode()).hexdigest()[:16]

@@ -1,0 +1,323 @@
+"""Saved searches and frozen shortlists for a buyer's procurement file.
+
+A buyer saves a search (its query and filters) as a ``Shortlist``. Freezing it records the
+exact version of every service the search found at that moment, as ``ShortlistItem`` rows
+pointing at the ``ArchivedService`` snapshot of that version. A frozen list is read only
+from those snapshots, so later edits, new versions or removals never change it.
+
+Who may see a shortlist (decided here, enforced by ``can_read`` / ``can_change``):
+- the buyer who made it may read, freeze and delete it (delete only while not frozen);
+- other buyers acting for the *same organisation* may read and export it, because a
+  procurement file belongs to the public body, not to one employee – but not change it;
+- the contract manager may read and export any shortlist (supervision);
+- nobody else learns that it exists (the views answer 404).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Optional, Sequence
+
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, func, or_, update
+from sqlmodel import Field, Session, SQLModel, select
+
+from auth.roles import Viewer
+from catalogue.audit import Actor, record
+from catalogue.compare import Entry
+from catalogue.models import DPS, ArchivedService, Category, Service, Supplier, User, utcnow
+from catalogue.terms import TERMS
+from catalogue.text import Msg, reject_markup
+
+MAX_FROZEN = 30          # a search may be frozen when it finds at most this many services
+NAME_MAX = 120
+MAX_QUERY_PAIRS = 60     # a saved query holds at most this many parameters ...
+MAX_VALUE_LENGTH = 200   # ... each at most this long
+# Parameters that describe the page rather than the search are not saved.
+NOT_SAVED = {"side", "per_page", "lang"}
+
+SAVED, FROZEN = "saved", "frozen"
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+class Shortlist(SQLModel, table=True):
+    """A saved search of one buyer, acting for one organisation; frozen or not."""
+
+    __tablename__ = "shortlist"
+    __table_args__ = (Index("ix_shortlist_orgnr_status", "orgnr", "status"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    orgnr: str = Field(default="", max_length=9)   # the organisation acted for when saved
+    name: str = Field(max_length=NAME_MAX)
+    query: Any = Field(default=None, sa_column=Column(JSON, nullable=False))  # [[param, value], ...]
+    status: str = Field(default=SAVED, max_length=10)
+    created_at: datetime = Field(default_factory=utcnow)
+    frozen_at: Optional[datetime] = None
+    frozen_total: Optional[int] = None
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status == FROZEN
+
+    @property
+    def pairs(self) -> list[tuple[str, str]]:
+        return [(k, v) for k, v in (self.query or [])]
+
+
+class ShortlistItem(SQLModel, table=True):
+    """One service in a frozen shortlist: the exact version (snapshot) seen when it was frozen."""
+
+    __tablename__ = "shortlist_item"
+    __table_args__ = (
+        UniqueConstraint("shortlist_id", "position", name="uq_shortlist_item_position"),
+        UniqueConstraint("shortlist_id", "service_id", name="uq_shortlist_item_service"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    shortlist_id: int = Field(foreign_key="shortlist.id", index=True)
+    position: int
+    service_id: int = Field(foreign_key="service.id")
+    version: int
+    archived_id: int = Field(foreign_key="archived_service.id")
+
+
+# ---------------------------------------------------------------------------
+# input
+
+
+def clean_name(raw: str | None) -> tuple[str, Msg | None]:
+    name = " ".join((raw or "").split())
+    if not name:
+        return "", Msg("Gi listen et navn.", "Give the list a name.")
+    if len(name) > NAME_MAX:
+        return name, Msg(f"Navnet kan være høyst {NAME_MAX} tegn (nå {len(name)}).",
+                         f"The name can be at most {NAME_MAX} characters (now {len(name)}).")
+    bad = reject_markup(name)
+    return name, bad
+
+
+def clean_query(pairs: Sequence[tuple[str, str]]) -> tuple[list[list[str]], Msg | None]:
+    """The search parameters worth keeping: no paging, no blanks, bounded in size."""
+    kept = [[str(k), str(v).strip()] for k, v in pairs if k not in NOT_SAVED and str(v).strip()]
+    if len(kept) > MAX_QUERY_PAIRS or any(len(k) > 60 or len(v) > MAX_VALUE_LENGTH for k, v in kept):
+        return [], Msg("Søket er for stort til å lagres. Bruk færre filtre eller kortere søkeord.",
+                       "The search is too large to save. Use fewer filters or shorter search words.")
+    return kept, None
+
+
+def default_name(session: Session, pairs: Sequence[tuple[str, str]], now: datetime | None = None) -> str:
+    """A suggested name: the search words, or the first filters, and today's date."""
+    words = " ".join(v for k, v in pairs if k == "q")
+    if not words:
+        described = describe_query(session, pairs)
+        words = "; ".join(f"{label}: {value}" for label, value in described[:2]) or "Alle tjenester"
+    local = (now or utcnow()).replace(tzinfo=timezone.utc).astimezone(OSLO)
+    return f"{words[:80]} – {local:%d.%m.%Y}"
+
+
+# ---------------------------------------------------------------------------
+# access
+
+
+def can_read(viewer: Viewer, shortlist: Shortlist) -> bool:
+    if viewer.is_manager:
+        return True
+    if not viewer.is_buyer:
+        return False
+    return shortlist.user_id == viewer.user_id or (bool(viewer.orgnr) and shortlist.orgnr == viewer.orgnr)
+
+
+def can_change(viewer: Viewer, shortlist: Shortlist) -> bool:
+    return viewer.is_buyer and shortlist.user_id == viewer.user_id
+
+
+def get_readable(session: Session, viewer: Viewer, shortlist_id: int) -> Shortlist | None:
+    """The shortlist if *viewer* may read it, else None (the caller answers 404)."""
+    if shortlist_id > 2**31 - 1:
+        return None
+    shortlist = session.get(Shortlist, shortlist_id)
+    return shortlist if shortlist is not None and can_read(viewer, shortlist) else None
+
+
+def for_viewer(session: Session, viewer: Viewer) -> list[tuple[Shortlist, str, int]]:
+    """``(shortlist, owner name, item count)`` the buyer may read: their own and their organisation's."""
+    condition = Shortlist.user_id == viewer.user_id
+    if viewer.orgnr:
+        condition = or_(condition, Shortlist.orgnr == viewer.orgnr)
+    counts = (select(ShortlistItem.shortlist_id, func.count().label("n"))
+              .group_by(ShortlistItem.shortlist_id).subquery())
+    rows = session.exec(
+        select(Shortlist, User.name, counts.c.n)
+        .join(User, User.id == Shortlist.user_id)
+        .join(counts, counts.c.shortlist_id == Shortlist.id, isouter=True)
+        .where(condition)
+        .order_by(Shortlist.created_at.desc(), Shortlist.id.desc())
+    ).all()
+    return [(s, owner, n or 0) for s, owner, n in rows]
+
+
+# ---------------------------------------------------------------------------
+# changes (each with its audit event, in the caller's transaction)
+
+
+def save_search(session: Session, viewer: Viewer, name: str, pairs: Sequence[tuple[str, str]]
+                ) -> tuple[Shortlist | None, dict[str, Msg]]:
+    """Save a search for *viewer* (a buyer). Validates everything before writing anything."""
+    errors: dict[str, Msg] = {}
+    clean, error = clean_name(name)
+    if error:
+        errors["name"] = error
+    query, error = clean_query(pairs)
+    if error:
+        errors["query"] = error
+    if errors:
+        return None, errors
+    shortlist = Shortlist(user_id=viewer.user_id, orgnr=viewer.orgnr, name=clean, query=query)
+    session.add(shortlist)
+    session.flush()
+    record(session, viewer.actor(), "shortlist.saved", "shortlist", shortlist.id,
+           after={"name": clean, "query": query})
+    return shortlist, {}
+
+
+def freeze(session: Session, shortlist: Shortlist, actor: Actor, service_ids: Sequence[int], total: int
+           ) -> Msg | None:
+    """Freeze *shortlist* with the services its search finds now (*service_ids*, in result order).
+
+    *total* is the number of hits the search reported; more than ``MAX_FROZEN`` is refused.
+    Each service is recorded at its current published version (its ``ArchivedService``
+    snapshot); a hit the database no longer has as published (the index lags by a moment)
+    is left out. Returns an error message, or None when frozen.
+    """
+    if shortlist.is_frozen:
+        return Msg("Listen er allerede frosset.", "The list is already frozen.")
+    if total > MAX_FROZEN:
+        return Msg(f"Søket gir {total} treff. Du kan fryse en liste med høyst {MAX_FROZEN} tjenester – "
+                   f"snevre inn søket med flere filtre, og lagre det på nytt.",
+                   f"The search finds {total} services. You can freeze a list of at most {MAX_FROZEN} services – "
+                   f"narrow the search with more filters and save it again.")
+    ids = list(dict.fromkeys(service_ids))[:MAX_FROZEN]
+    rows = session.exec(
+        select(Service.id, Service.version, ArchivedService.id)
+        .join(ArchivedService, (ArchivedService.service_id == Service.id) & (ArchivedService.version == Service.version))
+        .where(Service.id.in_(ids), Service.status == "published")
+    ).all() if ids else []
+    snapshot_of = {sid: (version, archived_id) for sid, version, archived_id in rows}
+    kept = [sid for sid in ids if sid in snapshot_of]
+    now = utcnow()
+    # Guarded update: if two requests freeze the same list at once, only one wins.
+    done = session.execute(
+        update(Shortlist).where(Shortlist.id == shortlist.id, Shortlist.status == SAVED)
+        .values(status=FROZEN, frozen_at=now, frozen_total=len(kept))
+    )
+    if done.rowcount != 1:
+        return Msg("Listen er allerede frosset.", "The list is already frozen.")
+    for position, sid in enumerate(kept, start=1):
+        version, archived_id = snapshot_of[sid]
+        session.add(ShortlistItem(shortlist_id=shortlist.id, position=position, service_id=sid,
+                                  version=version, archived_id=archived_id))
+    record(session, actor, "shortlist.frozen", "shortlist", shortlist.id,
+           before={"status": SAVED}, after={"status": FROZEN, "services": [[sid, snapshot_of[sid][0]] for sid in kept]},
+           detail=f"{len(kept)} tjenester")
+    session.flush()
+    session.refresh(shortlist)
+    return None
+
+
+def delete(session: Session, shortlist: Shortlist, actor: Actor) -> Msg | None:
+    """Delete a saved (not frozen) search. A frozen list is part of a procurement file and stays."""
+    if shortlist.is_frozen:
+        return Msg("En frosset liste kan ikke slettes: den er en del av anskaffelsesdokumentasjonen.",
+                   "A frozen list cannot be deleted: it is part of the procurement record.")
+    record(session, actor, "shortlist.deleted", "shortlist", shortlist.id,
+           before={"name": shortlist.name, "query": shortlist.query})
+    session.delete(shortlist)
+    return None
+
+
+# ---------------------------------------------------------------------------
+# reading a frozen list
+
+
+def frozen_entries(session: Session, shortlist: Shortlist) -> list[Entry]:
+    """The services of a frozen list, exactly as they were when it was frozen (from snapshots).
+
+    Two queries whatever the size: the items with their snapshots and suppliers, then the
+    categories those snapshots name.
+    """
+    rows = session.exec(
+        select(ShortlistItem, ArchivedService, Supplier)
+        .join(ArchivedService, ArchivedService.id == ShortlistItem.archived_id)
+        .join(Service, Service.id == ShortlistItem.service_id)
+        .join(Supplier, Supplier.id == Service.supplier_id)
+        .where(ShortlistItem.shortlist_id == shortlist.id)
+        .order_by(ShortlistItem.position)
+    ).all()
+    category_ids = {(snap.content or {}).get("category_id") for _, snap, _ in rows} - {None}
+    categories = {c.id: c for c in session.exec(select(Category).where(Category.id.in_(category_ids))).all()} \
+        if category_ids else {}
+    entries = []
+    for item, snap, supplier in rows:
+        content = snap.content or {}
+        entries.append(Entry(service_id=item.service_id, version=item.version, name=content.get("name", ""),
+                             summary=content.get("summary", ""), supplier_name=supplier.name,
+                             supplier_orgnr=supplier.orgnr, supplier_slug=supplier.slug,
+                             category=categories.get(content.get("category_id")),
+                             published_at=snap.published_at, terms=dict(content.get("terms") or {})))
+    return entries
+
+
+# ---------------------------------------------------------------------------
+# a saved query as people read it
+
+
+SORT_LABELS = {"relevans": Msg("Relevans", "Relevance"), "navn": Msg("Navn", "Name"),
+               "nyeste": Msg("Nyeste først", "Newest first")}
+PARAM_LABELS = {
+    "q": Msg("Søkeord", "Search words"),
+    "kategori": Msg("Kategori", "Category"),
+    "underkategori": Msg("Underkategori", "Sub-category"),
+    "leverandor": Msg("Leverandør", "Supplier"),
+    "dps": Msg("Kvalifisert i dynamisk innkjøpsordning", "Qualified in dynamic purchasing system"),
+    "sorter": Msg("Sortering", "Sort order"),
+}
+
+
+def describe_query(session: Session, pairs: Sequence[tuple[str, str]], lang: str = "nb") -> list[tuple[str, str]]:
+    """``[(label, values)]`` for a search's parameters, with the names people know.
+
+    Slugs become category, supplier and DPS names; term filters get the registry's labels.
+    Values of one parameter are joined; the parameters keep their first-seen order.
+    """
+    grouped: dict[str, list[str]] = {}
+    for key, value in pairs:
+        if key in NOT_SAVED or not value:
+            continue
+        grouped.setdefault(key, []).append(value)
+    # One query per kind of slug present (at most three), for the names behind the slugs.
+    names_of: dict[str, dict[str, str]] = {}
+    for keys, model, name_of in (
+        (("kategori", "underkategori"), Category, lambda c: c.name(lang)),
+        (("leverandor",), Supplier, lambda s: s.name),
+        (("dps",), DPS, lambda d: d.name),
+    ):
+        wanted = {v for k in keys for v in grouped.get(k, [])}
+        found = session.exec(select(model).where(model.slug.in_(wanted))).all() if wanted else []
+        for k in keys:
+            names_of[k] = {row.slug: name_of(row) for row in found}
+    out = []
+    for key, values in grouped.items():
+        term = TERMS.get(key)
+        if term is not None:
+            label = term.short_label(lang)
+            names = [term.choice_label(v, lang) for v in values]
+        else:
+            label = PARAM_LABELS[key].text(lang) if key in PARAM_LABELS else key
+            lookup = names_of.get(key, {})
+            if key == "sorter":
+                names = [SORT_LABELS[v].text(lang) if v in SORT_LABELS else v for v in values]
+            else:
+                names = [lookup.get(v, v) for v in values]
+        out.append((label, ", ".join(names)))
+    return out

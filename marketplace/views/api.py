@@ -1,0 +1,133 @@
+"""The open read-only JSON API, version 1, with its OpenAPI document.
+
+``/api/v1/services`` takes the search page's parameters (plus ``per_page``) and returns the
+hits, pages and facets; ``/api/v1/services/<id>`` one published service with its public
+terms; ``/api/v1/categories`` the category tree. Every answer under ``/api/`` is JSON, errors
+included. The API only reads, so it needs no CSRF token; it is rate limited per client.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+
+from auth.guards import public
+from catalogue import api_schema as doc
+from catalogue import browse
+from catalogue.models import DPS
+from catalogue.search.query import SearchRequest, search
+from catalogue.search.store import IndexMissing
+from marketplace.db import get_session
+from marketplace.errors import MESSAGES
+from marketplace.extensions import csrf, limiter
+from marketplace.templating import current_lang
+from marketplace.views.search import current_search_index
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+csrf.exempt(bp)
+limiter.limit(lambda: current_app.config.get("API_RATE_LIMIT", "300/minute"))(bp)
+
+# Titles of the API's own statuses; the rest come from the site's error texts (marketplace.errors).
+TITLES = {404: "Fant ikke", 410: "Fjernet", 503: "Midlertidig utilgjengelig"}
+
+
+def _base_url() -> str:
+    return current_app.config["PUBLIC_BASE_URL"]
+
+
+def error(status: int, message: str, **extra):
+    title = TITLES.get(status) or MESSAGES.get(status, ("Feil", ""))[0]
+    response = jsonify(doc.error_document(status, title, message, **extra))
+    response.status_code = status
+    return response
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException):
+    code = exc.code or 500
+    # A message given where the error was raised wins; otherwise the site's usual Norwegian text.
+    given = exc.description if exc.description and exc.description != type(exc).description else ""
+    response = error(code, given or MESSAGES.get(code, ("", exc.description or ""))[1])
+    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+        response.headers["Allow"] = ", ".join(exc.valid_methods)
+    return response  # flask-limiter adds Retry-After and X-RateLimit-* to a 429 itself
+
+
+@bp.errorhandler(Exception)
+def _unexpected(exc: Exception):
+    current_app.logger.exception("API error")
+    return error(500, "Det oppstod en feil hos oss. / An error occurred on our side.")
+
+
+@bp.get("/v1/services")
+@public
+def services():
+    """Search the published services: the search page's parameters, paged, with facet counts."""
+    clean, problems = doc.validate_list_args(request.args)
+    if problems:
+        return error(400, "Ugyldige parametre. / Invalid parameters.", problems=problems)
+    per_page = clean.get("per_page", doc.default_per_page())
+    req = SearchRequest.from_args(request.args, per_page=per_page)
+    index = current_search_index()
+    try:
+        result = search(index, req, lang=current_lang()) if index is not None else None
+    except IndexMissing:
+        result = None
+    if result is None:
+        return error(503, "Søkeindeksen er ikke klar ennå. / The search index is not ready yet.")
+    base = _base_url()
+    return jsonify({
+        "total": result.total, "page": result.page, "pages": result.pages, "per_page": per_page,
+        "items": [doc.hit_document(hit, base) for hit in result.hits],
+        "facets": [doc.facet_document(f) for f in result.facets],
+        "suggestion": result.suggestion or None,
+    })
+
+
+@bp.get("/v1/services/<int:service_id>")
+@public
+def service(service_id: int):
+    """One published service with every public term; 410 with the date for a removed one."""
+    if service_id > doc.MAX_ID:
+        return error(404, "Tjenesten finnes ikke. / No such service.")
+    session = get_session()
+    found = browse.service_with_context(session, service_id)
+    if found is None:
+        return error(404, "Tjenesten finnes ikke. / No such service.")
+    svc, supplier, category, parent = found
+    if svc.status == "removed":
+        response = jsonify(doc.removed_document(svc))
+        response.status_code = 410
+        return response
+    if svc.status != "published":
+        return error(404, "Tjenesten finnes ikke. / No such service.")
+    dps = session.get(DPS, svc.dps_id) if svc.dps_id else None
+    return jsonify(doc.service_document(svc, supplier, category, parent, dps.slug if dps else None, _base_url()))
+
+
+@bp.get("/v1/categories")
+@public
+def categories():
+    """The category tree with the number of published services in each category."""
+    return jsonify({"items": doc.category_tree_document(browse.category_tree(get_session()), _base_url())})
+
+
+@bp.get("/v1/openapi.json")
+@public
+def openapi():
+    """The OpenAPI 3.1 document of this API (generated from the terms registry and the facets)."""
+    return jsonify(doc.openapi_document(_base_url()))
+
+
+@bp.route("/", defaults={"rest": ""}, methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+@bp.route("/<path:rest>", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+@public
+def not_found(rest: str):
+    """Anything else under /api/ answers in JSON too: 405 for a known path, else 404."""
+    adapter = current_app.url_map.bind("")
+    try:
+        endpoint, _ = adapter.match(request.path, method="GET")
+    except HTTPException:
+        endpoint = None
+    if endpoint and endpoint != "api.not_found":
+        raise MethodNotAllowed(valid_methods=["GET", "HEAD"])
+    raise NotFound("Det finnes ingen slik adresse i API-et. / No such API address.")

@@ -1,0 +1,197 @@
+"""Comparison of services' terms side by side, the compare tray, and comparison exports.
+
+The comparison is one shareable URL: ``/sammenlign?id=12&id=34&krav-governing_law=norge``
+holds the services and the buyer's requirements, so it can be bookmarked, mailed or
+printed. The compare tray (the services a visitor has picked from search results or
+service pages) lives in the session and works with or without JavaScript.
+"""
+from __future__ import annotations
+
+import io
+from urllib.parse import urlencode
+
+from flask import (Blueprint, current_app, flash, redirect, render_template, request, send_file, session,
+                   url_for)
+from sqlmodel import select
+
+from auth.guards import current_viewer, public
+from catalogue import compare as cmp
+from catalogue.exports import FORMATS, export_comparison
+from catalogue.models import Service
+from catalogue.terms import TERMS
+from catalogue.text import Msg
+from marketplace.db import get_session
+from marketplace.extensions import limiter
+from marketplace.htmx import is_htmx, render_page
+from marketplace.templating import current_lang
+
+bp = Blueprint("compare", __name__)
+
+TRAY_KEY = "compare_ids"
+
+
+# ---------------------------------------------------------------------------
+# the comparison page
+
+
+def _compare_url(ids, requirements, *, external: bool = False, **extra) -> str:
+    path = url_for("compare.compare_page")
+    query = urlencode(cmp.compare_args(ids, requirements) + [(k, v) for k, v in extra.items() if v])
+    url = f"{path}?{query}" if query else path
+    return current_app.config["PUBLIC_BASE_URL"] + url if external else url
+
+
+def _read_request():
+    """``(entries, ids, requirements, req_errors, message, status)`` from the query string."""
+    ids, message = cmp.parse_ids(request.args.getlist(cmp.ID_PARAM))
+    requirements, req_errors = cmp.read_requirements(request.args)
+    if message:
+        asked = any(v.strip() for v in request.args.getlist(cmp.ID_PARAM))
+        return [], ids, requirements, req_errors, message, (400 if asked else 200)
+    entries, missing = cmp.live_entries(get_session(), ids)
+    if missing:
+        numbers = ", ".join(str(i) for i in missing)
+        message = Msg(f"Disse tjenestene finnes ikke eller er ikke lenger publisert: {numbers}.",
+                          f"These services do not exist or are no longer published: {numbers}.")
+        if len(entries) < cmp.MIN_SERVICES:
+            return [], ids, requirements, req_errors, message, 404
+    return entries, ids, requirements, req_errors, message, 200
+
+
+@bp.get("/sammenlign")
+@public
+def compare_page():
+    """The terms of 2–5 services side by side, rows that differ marked, requirements tested.
+
+    Fewer or more services, or unknown ones, give a clear message (never a 500). An htmx
+    request (the requirements form) gets only the comparison block.
+    """
+    lang = current_lang()
+    viewer = current_viewer()
+    entries, ids, requirements, req_errors, message, status = _read_request()
+    only_diff = request.args.get("ulike") == "1"
+    if not req_errors and any(v == "" for v in request.args.values()):
+        # The form sends its empty fields too; the shareable URL holds only what was asked for.
+        clean = _compare_url(ids, requirements, ulike="1" if only_diff else "")
+        if not is_htmx():
+            return redirect(clean)
+        push_url = clean
+    else:
+        push_url = None
+    comparison = None
+    if entries:
+        comparison = cmp.compare(entries, requirements, include_buyer_only=viewer.sees_buyer_only,
+                                 only_differences=only_diff, lang=lang)
+    shown_ids = [e.service_id for e in entries]
+    errors = {cmp.requirement_field_id(TERMS[k]): m.text(lang) for k, m in req_errors.items()}
+    context = dict(
+        comparison=comparison, message=message.text(lang) if message else "", ids=ids, shown_ids=shown_ids,
+        requirement_groups=cmp.requirement_groups(), requirements=requirements,
+        raw_requirements={t.key: request.args.getlist(cmp.REQ_PREFIX + t.key) for t in cmp.requirement_terms()},
+        req_errors={k: m.text(lang) for k, m in req_errors.items()}, errors=errors, only_diff=only_diff,
+        share_url=_compare_url(shown_ids, requirements, external=True) if comparison else "",
+        export_query=urlencode(cmp.compare_args(shown_ids, requirements)),
+        remove_urls={i: _compare_url([j for j in shown_ids if j != i], requirements) for i in shown_ids},
+        described=[cmp.describe_requirement(TERMS[k], v, lang) for k, v in requirements.items()],
+        cmp=cmp, lang=lang,
+    )
+    response = current_app.make_response((render_page("compare.html", "comparison", **context), status))
+    if push_url:
+        response.headers["HX-Push-Url"] = push_url
+    return response
+
+
+@bp.get("/sammenlign/eksport.<fmt>")
+@public
+@limiter.limit(lambda: current_app.config.get("EXPORT_RATE_LIMIT", "30/minute"))
+def export(fmt: str):
+    """The comparison as CSV or ODS for the procurement file; each download is an audit event."""
+    if fmt not in FORMATS:
+        return render_template("error.html", code=404, title="Ukjent format",
+                               message="Eksporten finnes som CSV og ODS."), 404
+    entries, ids, requirements, req_errors, message, status = _read_request()
+    if message or req_errors or not entries:
+        # The page explains what is wrong, with the same query string.
+        return redirect(_compare_url(ids, requirements))
+    db = get_session()
+    result = export_comparison(db, entries, requirements, current_viewer(), fmt,
+                               link=_compare_url([e.service_id for e in entries], requirements, external=True),
+                               lang=current_lang())
+    db.commit()  # the audit event is stored before the file leaves
+    return send_file(io.BytesIO(result.content), mimetype=result.mimetype, as_attachment=True,
+                     download_name=result.filename, max_age=0)
+
+
+# ---------------------------------------------------------------------------
+# the compare tray (kept in the session)
+
+
+def tray_ids() -> list[int]:
+    return [i for i in session.get(TRAY_KEY, []) if isinstance(i, int)][: cmp.MAX_SERVICES]
+
+
+def tray_items() -> list[tuple[int, str]]:
+    """``[(id, name)]`` of the published services in the tray, in the order they were added."""
+    ids = tray_ids()
+    if not ids:
+        return []
+    names = dict(get_session().exec(
+        select(Service.id, Service.name).where(Service.id.in_(ids), Service.status == "published")).all())
+    return [(i, names[i]) for i in ids if i in names]
+
+
+def _is_published(service_id: int) -> bool:
+    service = get_session().get(Service, service_id)
+    return service is not None and service.status == "published"
+
+
+@bp.app_context_processor
+def _tray_helpers():
+    # Templates anywhere (search results, service page) can show the tray and the buttons.
+    return {"compare_tray_items": tray_items, "compare_tray_ids": tray_ids,
+            "compare_tray_max": cmp.MAX_SERVICES}
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a local path: never an open redirect."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("compare.compare_page")
+
+
+@bp.post("/sammenlign/kurv")
+@public
+def tray():
+    """Add a service to the compare tray or take it out (``handling`` = legg-til / fjern / tom).
+
+    Without JavaScript the browser is sent back where it came from; with htmx only the
+    tray (and the button that was pressed, out of band) is returned.
+    """
+    lang = current_lang()
+    action = request.form.get("handling", "legg-til")
+    raw_id = (request.form.get("tjeneste") or "").strip()
+    service_id = int(raw_id) if raw_id.isdigit() and len(raw_id) <= 9 else None
+    ids = tray_ids()
+    note = ""
+    if action == "tom":
+        ids = []
+        note = Msg("Sammenligningen er tømt.", "The comparison is emptied.").text(lang)
+    elif service_id is None or (action == "legg-til" and not _is_published(service_id)):
+        note = Msg("Fant ikke tjenesten.", "The service was not found.").text(lang)
+        service_id = None
+    elif action == "fjern":
+        ids = [i for i in ids if i != service_id]
+        note = Msg("Tjenesten er fjernet fra sammenligningen.", "The service is removed from the comparison.").text(lang)
+    elif service_id in ids:
+        note = Msg("Tjenesten er allerede valgt.", "The service is already chosen.").text(lang)
+    elif len(ids) >= cmp.MAX_SERVICES:
+        note = Msg(f"Du kan sammenligne høyst {cmp.MAX_SERVICES} tjenester. Fjern en før du legger til en ny.",
+                       f"You can compare at most {cmp.MAX_SERVICES} services. Remove one before adding another.").text(lang)
+    else:
+        ids.append(service_id)
+        note = Msg("Tjenesten er lagt til sammenligningen.", "The service is added to the comparison.").text(lang)
+    session[TRAY_KEY] = ids
+    if is_htmx():
+        return render_template("partials/compare_tray_update.html", note=note, service_id=service_id)
+    flash(note, "success")
+    return redirect(_safe_next(request.form.get("neste")))

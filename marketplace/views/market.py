@@ -1,0 +1,63 @@
+"""The market overview (``/marked``): figures and charts of the catalogue, open to everyone.
+
+Each figure has an SVG chart, the same data as a table beside it, and its data as CSV at
+``/marked/<figure>.csv``. The figures come from ``catalogue.market`` (cached until the
+catalogue changes); the charts from ``catalogue.charts``.
+"""
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Blueprint, Response, abort, render_template
+
+from auth.guards import public
+from catalogue import charts, market
+from catalogue.text import Msg
+from marketplace.db import get_session
+from marketplace.templating import current_lang
+
+bp = Blueprint("market", __name__)
+
+SHARE_HEADER = Msg("Andel (%)", "Share (%)")
+
+
+@bp.get("/marked")
+@public
+def overview():
+    """Every figure of the market overview with its chart, table and CSV link."""
+    lang = current_lang()
+    data = market.overview(get_session())
+    return render_template("market/overview.html", data=data, numbers=charts.Numbers(lang),
+                           charts={f.key: charts.render(f, lang) for f in data.figures})
+
+
+def figure_csv(figure: market.Figure, lang: str) -> str:
+    """The figure's table as CSV: ``;``-separated (what Excel expects in Norway), numbers as in the page language."""
+    numbers = charts.Numbers(lang)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    header = [figure.title.text(lang)] + [c.text(lang) for c in figure.columns]
+    if figure.show_share:
+        header.append(SHARE_HEADER.text(lang))
+    writer.writerow(header)
+    for row in figure.rows:
+        line = [row.label.text(lang)] + [str(v) for v in row.values]
+        if figure.show_share:
+            share = f"{figure.share(row) * 100:.1f}"
+            line.append(share if lang == "en" else share.replace(".", ","))
+        writer.writerow(line)
+    return out.getvalue()
+
+
+@bp.get("/marked/<key>.csv")
+@public
+def download(key: str):
+    """One figure's data as a CSV file (UTF-8 with BOM, so Excel reads æ, ø and å right)."""
+    figure = market.overview(get_session()).figure(key)
+    if figure is None:
+        abort(404)
+    body = "\ufeff" + figure_csv(figure, current_lang())
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="markedsoversikt-{key}.csv"',
+    })

@@ -1,0 +1,86 @@
+"""The search page ``/tjenester``: words, facets, sorting and paging, live with htmx.
+
+The URL holds the whole state of a search (``SearchRequest.to_args``), so every search can be
+bookmarked, shared and restored with Back. Without JavaScript it is a plain GET form; with
+htmx the form updates the results region as the visitor types or ticks filters, and only
+that region is rendered (``render_page``). The search itself is ``catalogue.search.query``.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from urllib.parse import urlencode
+
+from flask import Blueprint, current_app, make_response, render_template, request, url_for
+
+from auth.guards import public
+from catalogue.search.query import SORTS, SearchRequest, search as run_search
+from catalogue.search.reader import SearchIndex
+from catalogue.search.store import IndexMissing
+from marketplace.htmx import is_htmx, render_page
+from marketplace.templating import current_lang
+
+bp = Blueprint("search", __name__)
+
+EXTENSION = "search_index"
+
+
+def search_index() -> SearchIndex:
+    """This process's read-only handle on the index (opened on first use, reused after)."""
+    handle = current_app.extensions.get(EXTENSION)
+    if handle is None:
+        handle = current_app.extensions[EXTENSION] = SearchIndex(current_app.config["INDEX_DIR"])
+    return handle
+
+
+def current_search_index() -> SearchIndex | None:
+    """The index to search, or ``None`` while no index has been built yet."""
+    handle = search_index()
+    return handle if handle.location.current() is not None else None
+
+
+@bp.context_processor
+def _helpers():
+    def search_url(req: SearchRequest) -> str:
+        """The address of the search page for *req* (the whole state in the query string)."""
+        args = req.to_args()
+        return url_for("search.search") + ("?" + urlencode(args) if args else "")
+
+    return {"search_url": search_url}
+
+
+@bp.get("/tjenester")
+@public
+def search():
+    """Search the published services. Renders the results region only for htmx requests."""
+    req = SearchRequest.from_args(request.args)
+    lang = current_lang()
+    index = current_search_index()
+    result = corrected_from = None
+    status = 200
+    try:
+        if index is None:
+            raise IndexMissing(current_app.config["INDEX_DIR"])
+        result = run_search(index, req, lang)
+        if result.total == 0 and result.suggestion:
+            # Nothing found, but a likely misspelling: show what the corrected words find.
+            better = run_search(index, req.but(q=result.suggestion), lang)
+            if better.total:
+                corrected_from, result = req.q, better
+    except IndexMissing:
+        status = 503
+    if result is not None:
+        req = replace(req, page=result.page)  # a page past the end shows the last one
+    context = dict(req=req, result=result, corrected_from=corrected_from, sorts=SORTS,
+                   index_missing=result is None)
+    if request.headers.get("HX-History-Restore-Request") == "true":
+        # htmx restoring a page that fell out of its history cache wants the whole page.
+        body = render_template("search.html", **context)
+    else:
+        body = render_page("search.html", "results", **context)
+    response = make_response(body, status)
+    response.vary.add("HX-Request")
+    if status == 503:
+        response.headers["Retry-After"] = "30"
+    if is_htmx():
+        response.headers["Cache-Control"] = "no-store"  # the fragment is not a page of its own
+    return response

@@ -1,0 +1,563 @@
+"""The supplier area (/leverandor): company registration, DPS applications, service listings.
+
+Views are thin: they read the request, call ``catalogue.registration`` /
+``catalogue.qualification`` / ``catalogue.listings`` and render. Every view needs the
+supplier role; everything a supplier touches is checked to be its own (another supplier's
+service, application or document answers 404, as if it did not exist).
+"""
+from __future__ import annotations
+
+from functools import partial
+from typing import Any, Mapping
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from auth.guards import current_viewer, roles_required
+from auth.roles import SUPPLIER
+from catalogue import diff as diffs
+from catalogue import enhetsregisteret, listings, qualification, registration
+from catalogue.documents import MAX_BYTES, SERVICE_KINDS
+from catalogue.models import ArchivedService, Category, Document, Service, Supplier
+from catalogue.moderation import last_rejection
+from catalogue.suppliers import by_orgnr
+from catalogue.terms import ROWS, TERMS
+from catalogue.text import Msg
+from marketplace.db import get_session
+from marketplace.htmx import is_htmx, render_page
+from marketplace.templating import current_lang
+
+bp = Blueprint("supplier", __name__, url_prefix="/leverandor")
+
+
+# ---------------------------------------------------------------------------
+# helpers
+
+
+def texts(errors: Mapping[str, Msg]) -> dict[str, str]:
+    """Messages in the language of the request, for the templates."""
+    lang = current_lang()
+    return {key: message.text(lang) for key, message in errors.items()}
+
+
+def own_supplier() -> Supplier | None:
+    viewer = current_viewer()
+    return get_session().get(Supplier, viewer.supplier_id) if viewer.supplier_id else None
+
+
+def require_supplier() -> Supplier:
+    """The registered company the person acts for; otherwise off to registration."""
+    supplier = own_supplier()
+    if supplier is None:
+        flash("Registrer selskapet før du går videre.", "error")
+        abort(redirect(url_for("supplier.register")))
+    return supplier
+
+
+def own_service(service_id: int) -> Service:
+    service = listings.service_for_supplier(get_session(), service_id, current_viewer().supplier_id)
+    if service is None:
+        abort(404)
+    return service
+
+
+def read_uploads() -> dict[str, tuple[str, bytes]]:
+    """The chosen files, read to at most one byte over the limit (so size is checked without reading more)."""
+    uploads = {}
+    for kind in SERVICE_KINDS:
+        storage = request.files.get(listings.document_field(kind))
+        if storage is not None and storage.filename:
+            uploads[kind] = (storage.filename, storage.stream.read(MAX_BYTES + 1))
+    return uploads
+
+
+def upload_dir() -> str:
+    return current_app.config["UPLOAD_DIR"]
+
+
+def actor():
+    return current_viewer().actor()
+
+
+def documents_of(content: Mapping[str, Any]) -> dict[str, Document]:
+    session = get_session()
+    out = {}
+    for kind, doc_id in (content.get("documents") or {}).items():
+        doc = session.get(Document, doc_id) if doc_id else None
+        if doc is not None:
+            out[kind] = doc
+    return out
+
+
+def form_context(service: Service | None, values: Mapping[str, Any], errors: Mapping[str, Msg], *,
+                 lock: Any = None, documents: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    session = get_session()
+    if documents is None:
+        documents = listings.editable_content(session, service) if service else {}
+    return dict(service=service, values=values, errors=texts(errors), f=listings,
+                lock=lock if lock is not None else (service.lock_version if service else None),
+                categories=listings.subcategory_options(session), dps_list=listings.dps_options(session),
+                sections=listings.sections(), documents=documents_of(documents),
+                rejection=rejection_of(service) if service else None)
+
+
+def rejection_of(service: Service) -> str | None:
+    session = get_session()
+    if service.status == "published":
+        revision = listings.open_revision(session, service.id)
+        rejected = listings.last_rejected_revision(session, service) if revision is None else None
+        return rejected.reason if rejected else None
+    return last_rejection(session, service)
+
+
+def form_page(service: Service | None, values: Mapping[str, Any], errors: Mapping[str, Msg], status: int = 200, *,
+              lock: Any = None, conflict: bool = False):
+    return render_template("supplier/service_form.html", **form_context(service, values, errors, lock=lock),
+                           conflict=conflict), status
+
+
+def with_extra_row(raw: dict[str, Any], action: str) -> dict[str, Any]:
+    """No-JS "Legg til rad": the same form back with one more empty row in that row field."""
+    term = TERMS.get(action.partition(":")[2])
+    if term is not None and term.type == ROWS:
+        rows = list(raw["terms"].get(term.key) or [])
+        raw["terms"][term.key] = (rows or [{}]) + [{}]
+    return raw
+
+
+# ---------------------------------------------------------------------------
+# dashboard and registration
+
+
+@bp.get("/")
+@roles_required(SUPPLIER)
+def dashboard():
+    """The supplier's own page: services with their status, DPS applications, what to do next."""
+    session = get_session()
+    supplier = own_supplier()
+    if supplier is None:
+        return render_template("supplier/dashboard.html", supplier=None,
+                               existing=by_orgnr(session, current_viewer().orgnr))
+    return render_template("supplier/dashboard.html", supplier=supplier,
+                           services=listings.services_of(session, supplier.id),
+                           applications=qualification.applications_of(session, supplier.id),
+                           dps_list=qualification.all_dps(session), is_open=qualification.is_open)
+
+
+def register_page(**context):
+    return render_template("supplier/register.html", registration_fields=registration, **context)
+
+
+def _lookup():
+    return partial(enhetsregisteret.lookup, base_url=current_app.config.get("BRREG_BASE_URL", ""))
+
+
+@bp.route("/registrer", methods=["GET", "POST"])
+@roles_required(SUPPLIER)
+def register():
+    """Register the company the person acts for: check the number, show the register's data, confirm."""
+    viewer = current_viewer()
+    session = get_session()
+    if viewer.supplier_id is not None:
+        existing = session.get(Supplier, viewer.supplier_id)
+        if registration.is_member(session, viewer.user_id, existing.id):
+            flash("Selskapet er allerede registrert.", "success")
+            return redirect(url_for("supplier.dashboard"))
+        return register_page(step="number", orgnr=viewer.orgnr, existing=existing, can_join=True,
+                             errors=texts({registration.ORGNR_FIELD: registration.already_registered(existing)}))
+    if request.method == "GET":
+        return register_page(step="number", orgnr=viewer.orgnr, errors={})
+    raw_orgnr = request.form.get(registration.ORGNR_FIELD, "")
+    check = registration.check_company(session, raw_orgnr, acting_orgnr=viewer.orgnr, lookup=_lookup())
+    if not check.ok:
+        return register_page(step="number", orgnr=raw_orgnr, errors=texts(check.errors),
+                               existing=check.existing,
+                               can_join=check.existing is not None and check.existing.orgnr == viewer.orgnr), 422
+    if request.form.get("action") != "confirm":
+        return register_page(step="confirm", entity=check.entity, errors={}, details={})
+    details, errors = registration.clean_details({f.key: f.read_form(request.form)
+                                                  for f in (registration.WEBSITE, registration.DESCRIPTION)})
+    if errors:
+        return register_page(step="confirm", entity=check.entity, errors=texts(errors),
+                               details=request.form), 422
+    try:
+        supplier = registration.register(session, actor(), viewer.user_id, check.entity, details)
+        session.commit()
+    except IntegrityError:
+        # Someone registered the same number a moment ago: tell them which one, as above.
+        session.rollback()
+        existing = by_orgnr(session, check.orgnr)
+        return register_page(step="number", orgnr=raw_orgnr, existing=existing,
+                               can_join=existing is not None,
+                               errors=texts({registration.ORGNR_FIELD: registration.already_registered(existing)})), 409
+    flash(f"{supplier.name} er registrert. Du kan nå legge inn tjenester og søke kvalifisering.", "success")
+    return redirect(url_for("supplier.dashboard"))
+
+
+@bp.post("/registrer/bli-med")
+@roles_required(SUPPLIER)
+def join():
+    """Join the existing registration of the company the person acts for."""
+    viewer = current_viewer()
+    session = get_session()
+    supplier = by_orgnr(session, viewer.orgnr)
+    if supplier is None:
+        abort(404)
+    registration.join(session, actor(), viewer.user_id, supplier, acting_orgnr=viewer.orgnr)
+    session.commit()
+    flash(f"Du er nå registrert som bruker for {supplier.name}.", "success")
+    return redirect(url_for("supplier.dashboard"))
+
+
+# ---------------------------------------------------------------------------
+# service listings
+
+
+@bp.route("/tjenester/ny", methods=["GET", "POST"])
+@roles_required(SUPPLIER)
+def new_service():
+    """A new listing: the form generated from the terms registry; saved as a draft or sent for approval."""
+    supplier = require_supplier()
+    session = get_session()
+    if request.method == "GET":
+        values = listings.empty_content()
+        values["category_id"] = request.args.get("kategori", type=int)
+        return form_page(None, values, {})
+    raw = listings.read_form(request.form)
+    action = request.form.get("action", "save")
+    if action.startswith("add-row"):
+        return form_page(None, with_extra_row(raw, action), {})
+    submit = action == "submit"
+    content, errors = listings.validate(session, supplier.id, raw, complete=submit)
+    uploads = read_uploads()
+    errors.update(listings.check_uploads(uploads))
+    if errors:
+        return form_page(None, raw, errors, 422)
+    service = listings.create(session, actor(), supplier.id, content, uploads=uploads, upload_dir=upload_dir())
+    if submit:
+        listings.submit(session, actor(), service)
+    session.commit()
+    flash("Tjenesten er sendt til godkjenning." if submit else "Utkastet er lagret.", "success")
+    return redirect(url_for("supplier.service", service_id=service.id))
+
+
+@bp.route("/tjenester/<int:service_id>/rediger", methods=["GET", "POST"])
+@roles_required(SUPPLIER)
+def edit_service(service_id: int):
+    """Edit a draft, or write the next version of a live service (reviewed before it goes live)."""
+    require_supplier()
+    service = own_service(service_id)
+    session = get_session()
+    locked = service.status in ("submitted", "removed") or (
+        service.status == "published" and (rev := listings.open_revision(session, service.id)) is not None
+        and rev.status == "submitted")
+    if locked:
+        flash("Tjenesten kan ikke endres nå: den er sendt til godkjenning eller fjernet.", "error")
+        return redirect(url_for("supplier.service", service_id=service.id))
+    if request.method == "GET":
+        errors = {}
+        if request.args.get("kontroller"):
+            errors = listings.complete_errors(session, service.supplier_id, listings.editable_content(session, service))
+        return form_page(service, listings.editable_content(session, service), errors, 422 if errors else 200)
+    raw = listings.read_form(request.form)
+    action = request.form.get("action", "save")
+    lock = request.form.get(listings.LOCK_FIELD)
+    if action.startswith("add-row"):
+        return form_page(service, with_extra_row(raw, action), {}, lock=lock)
+    submit = action == "submit"
+    content, errors = listings.validate(session, service.supplier_id, raw, complete=submit)
+    uploads = read_uploads()
+    errors.update(listings.check_uploads(uploads))
+    if errors:
+        return form_page(service, raw, errors, 422, lock=lock)
+    try:
+        listings.save(session, actor(), service, content, expected_lock=lock, uploads=uploads,
+                      upload_dir=upload_dir())
+        if submit:
+            errors = listings.submit(session, actor(), service)
+        if errors:
+            session.rollback()
+            return form_page(service, raw, errors, 422, lock=lock)
+        session.commit()
+    except listings.Conflict:
+        session.rollback()
+        return form_page(service, raw, {}, 409, lock=lock, conflict=True)
+    except listings.NotEditable as err:
+        session.rollback()
+        flash(err.message.text(current_lang()), "error")
+        return redirect(url_for("supplier.service", service_id=service.id))
+    if submit:
+        flash("Endringene er sendt til godkjenning." if service.status == "published"
+              else "Tjenesten er sendt til godkjenning.", "success")
+    else:
+        flash("Endringene er lagret som utkast.", "success")
+    return redirect(url_for("supplier.service", service_id=service.id))
+
+
+@bp.post("/tjenester/<int:service_id>/seksjon/<section>")
+@roles_required(SUPPLIER)
+def save_section(service_id: int, section: str):
+    """htmx: save one section of the listing form (the rest of the form is left as it is)."""
+    require_supplier()
+    service = own_service(service_id)
+    if section not in listings.sections():
+        abort(404)
+    session = get_session()
+    raw = listings.read_form(request.form)
+    lock = request.form.get(listings.LOCK_FIELD)
+    content, errors = listings.validate(session, service.supplier_id, raw, complete=False, only=[section])
+    problem = None
+    if not errors:
+        try:
+            listings.save(session, actor(), service, content, expected_lock=lock)
+            session.commit()
+            lock = service.lock_version
+        except listings.Conflict:
+            session.rollback()
+            problem = Msg("Noen andre har lagret tjenesten etter at du åpnet den. Ingenting er lagret. Last inn "
+                          "siden på nytt.", "Someone else saved the service after you opened it. Nothing was saved. "
+                                            "Reload the page.")
+        except listings.NotEditable as err:
+            session.rollback()
+            problem = err.message
+    if not is_htmx():
+        return redirect(url_for("supplier.edit_service", service_id=service.id))
+    # htmx swaps only successful responses, so problems come back as 200 with the message in the section.
+    return render_page("supplier/service_form.html", "section_fragment", section=section,
+                       problem=problem.text(current_lang()) if problem else "",
+                       **form_context(service, raw, errors, lock=lock))
+
+
+def _field(key: str):
+    for f in (*listings.TEXT_FIELDS, listings.FEATURES):
+        if f.key == key:
+            return f
+    term = TERMS.get(key)
+    if term is None or term.type in ("nsm_matrix", "rows"):
+        abort(404)
+    return term
+
+
+@bp.post("/tjenester/felt/<key>")
+@roles_required(SUPPLIER)
+def validate_field(key: str):
+    """htmx: check one field as the person leaves it; returns the field with its message."""
+    field = _field(key)
+    value = field.read_form(request.form)
+    _clean, error = field.clean(value)
+    if not is_htmx():
+        return redirect(url_for("supplier.dashboard"))
+    return render_page("supplier/service_form.html", "field_fragment", field=field, value=value,
+                       error=error.text(current_lang()) if error else "")
+
+
+@bp.get("/tjenester/rad/<term_key>")
+@roles_required(SUPPLIER)
+def add_row(term_key: str):
+    """htmx: one more empty row for a row field (sub-processors)."""
+    term = TERMS.get(term_key)
+    if term is None or term.type != ROWS:
+        abort(404)
+    index = min(request.args.get(f"{term.field_name}-count", 0, type=int), term.max_rows * 4)
+    if not is_htmx():
+        return redirect(url_for("supplier.dashboard"))
+    return render_page("supplier/service_form.html", "row_fragment", term=term, index=max(index, 0))
+
+
+@bp.get("/tjenester/<int:service_id>")
+@roles_required(SUPPLIER)
+def service(service_id: int):
+    """One of the supplier's services: status, what awaits review and what changed, documents, actions."""
+    require_supplier()
+    svc = own_service(service_id)
+    session = get_session()
+    revision = listings.open_revision(session, svc.id) if svc.status == "published" else None
+    changes = []
+    if revision is not None:
+        changes = diffs.diff(listings.listing_content(svc), revision.content,
+                             name_of=diffs.names_from(session, current_lang()), lang=current_lang())
+    content = revision.content if revision is not None else listings.listing_content(svc)
+    category = session.get(Category, svc.category_id)
+    return render_template("supplier/service.html", service=svc, revision=revision, changes=changes,
+                           category=category, documents=documents_of(content),
+                           live_documents=documents_of(listings.listing_content(svc)),
+                           rejection=rejection_of(svc), complete=not listings.complete_errors(
+                               session, svc.supplier_id, content))
+
+
+@bp.post("/tjenester/<int:service_id>/send")
+@roles_required(SUPPLIER)
+def submit_service(service_id: int):
+    """Send the saved draft (or the saved edit) for approval."""
+    require_supplier()
+    svc = own_service(service_id)
+    session = get_session()
+    try:
+        errors = listings.submit(session, actor(), svc, expected_lock=request.form.get(listings.LOCK_FIELD))
+    except listings.Conflict:
+        session.rollback()
+        flash("Noen andre har endret tjenesten i mellomtiden. Ingenting er sendt; se over og prøv igjen.", "error")
+        return redirect(url_for("supplier.service", service_id=svc.id)), 303
+    if errors:
+        session.rollback()
+        if "submit" in errors:
+            flash(errors["submit"].text(current_lang()), "error")
+            return redirect(url_for("supplier.service", service_id=svc.id))
+        return redirect(url_for("supplier.edit_service", service_id=svc.id, kontroller=1))
+    session.commit()
+    flash("Sendt til godkjenning.", "success")
+    return redirect(url_for("supplier.service", service_id=svc.id))
+
+
+@bp.post("/tjenester/<int:service_id>/trekk-tilbake")
+@roles_required(SUPPLIER)
+def withdraw_service(service_id: int):
+    """Take a submission back to draft, to change it before review."""
+    require_supplier()
+    svc = own_service(service_id)
+    session = get_session()
+    try:
+        done = listings.withdraw(session, actor(), svc, expected_lock=request.form.get(listings.LOCK_FIELD))
+        session.commit()
+    except listings.Conflict:
+        session.rollback()
+        done = False
+    flash("Innsendingen er trukket tilbake og kan endres." if done else
+          "Det var ingenting å trekke tilbake (eller noen andre har endret tjenesten).", "success" if done else "error")
+    return redirect(url_for("supplier.service", service_id=svc.id))
+
+
+@bp.route("/tjenester/<int:service_id>/fjern", methods=["GET", "POST"])
+@roles_required(SUPPLIER)
+def remove_service(service_id: int):
+    """Remove a service from the marketplace (after confirmation); its page then answers 410 Gone."""
+    require_supplier()
+    svc = own_service(service_id)
+    if svc.status == "removed":
+        abort(404)
+    if request.method == "GET":
+        return render_template("supplier/remove.html", service=svc, errors={}, reason="", lock=svc.lock_version,
+                               field=listings.REMOVAL_REASON)
+    session = get_session()
+    reason, error = listings.REMOVAL_REASON.clean(request.form.get(listings.REMOVAL_REASON.field_name))
+    lock = request.form.get(listings.LOCK_FIELD)
+    if error:
+        return render_template("supplier/remove.html", service=svc, reason=request.form.get(
+            listings.REMOVAL_REASON.field_name, ""), lock=lock, field=listings.REMOVAL_REASON,
+                               errors=texts({listings.REMOVAL_REASON.field_name: error})), 422
+    try:
+        listings.remove(session, actor(), svc, expected_lock=lock, reason=reason or "")
+        session.commit()
+    except listings.Conflict:
+        session.rollback()
+        abort(409)
+    flash(f"«{svc.name}» er fjernet fra markedsplassen.", "success")
+    return redirect(url_for("supplier.dashboard"))
+
+
+@bp.get("/tjenester/<int:service_id>/versjoner")
+@roles_required(SUPPLIER)
+def versions(service_id: int):
+    """Every published version of the service; with ?versjon=N, what changed from N-1 to N."""
+    require_supplier()
+    svc = own_service(service_id)
+    return render_versions("supplier/versions.html", svc)
+
+
+def render_versions(template: str, svc: Service):
+    """The versions page (shared with the contract manager's view of the same service)."""
+    session = get_session()
+    snapshots = session.exec(select(ArchivedService).where(ArchivedService.service_id == svc.id)
+                             .order_by(ArchivedService.version.desc())).all()
+    chosen = request.args.get("versjon", type=int)
+    by_version = {s.version: s for s in snapshots}
+    changes = None
+    if chosen is not None:
+        if chosen not in by_version or chosen - 1 not in by_version:
+            abort(404)
+        changes = diffs.diff(by_version[chosen - 1].content, by_version[chosen].content,
+                             name_of=diffs.names_from(session, current_lang()), lang=current_lang())
+    return render_template(template, service=svc, snapshots=snapshots, chosen=chosen, changes=changes)
+
+
+# ---------------------------------------------------------------------------
+# DPS qualification
+
+
+def _dps_or_404(slug: str):
+    dps = qualification.dps_by_slug(get_session(), slug)
+    if dps is None:
+        abort(404)
+    return dps
+
+
+def read_tax_upload() -> tuple[str, bytes] | None:
+    storage = request.files.get(qualification.TAX_CERTIFICATE_FIELD)
+    if storage is None or not storage.filename:
+        return None
+    return storage.filename, storage.stream.read(MAX_BYTES + 1)
+
+
+@bp.route("/dps/<slug>/soknad", methods=["GET", "POST"])
+@roles_required(SUPPLIER)
+def application(slug: str):
+    """Apply for qualification in categories of a DPS: self-declarations, tax certificate; draft, then submit."""
+    supplier = require_supplier()
+    dps = _dps_or_404(slug)
+    session = get_session()
+    app_row = qualification.open_application(session, dps.id, supplier.id)
+    if app_row is not None and app_row.status == "submitted":
+        return redirect(url_for("supplier.application_status", application_id=app_row.id))
+    states = qualification.category_states(session, dps.id, supplier.id)
+    certificate = qualification.tax_certificate(session, app_row)
+    context = dict(dps=dps, application=app_row, states=states, certificate=certificate,
+                   declarations=qualification.DECLARATIONS, q=qualification, closed=qualification.period_error(dps))
+    if request.method == "GET":
+        decl = (app_row.declarations or {}) if app_row else {}
+        errors = texts({qualification.PERIOD_FIELD: context["closed"]}) if context["closed"] else {}
+        return render_template("supplier/application.html", values={"categories": decl.get("categories", []),
+                                                                     "answers": decl.get("answers", {})},
+                               errors=errors, **context)
+    raw = qualification.read_application_form(request.form)
+    submit = request.form.get("action") == "submit"
+    upload = read_tax_upload()
+    clean, errors = qualification.validate_application(
+        session, dps, supplier.id, raw, complete=submit, has_tax_certificate=certificate is not None or bool(upload))
+    problem = qualification.check_upload(upload[1] if upload else None)
+    if problem:
+        errors[qualification.TAX_CERTIFICATE_FIELD] = problem
+    if errors:
+        return render_template("supplier/application.html", values=raw, errors=texts(errors), **context), 422
+    try:
+        app_row = qualification.save_application(session, actor(), dps, supplier.id, clean, application=app_row,
+                                                 upload=upload, upload_dir=upload_dir())
+        if submit:
+            session.flush()
+            qualification.submit_application(session, actor(), app_row)
+        session.commit()
+    except qualification.QualificationError as err:
+        session.rollback()
+        return render_template("supplier/application.html", values=raw,
+                               errors=texts({err.field: err.message}), **context), 422
+    if submit:
+        flash(f"Søknaden er sendt. Avtaleforvalteren svarer innen {app_row.due_date:%d.%m.%Y}.", "success")
+        return redirect(url_for("supplier.application_status", application_id=app_row.id))
+    flash("Søknaden er lagret som utkast.", "success")
+    return redirect(url_for("supplier.application", slug=dps.slug))
+
+
+@bp.get("/soknader/<int:application_id>")
+@roles_required(SUPPLIER)
+def application_status(application_id: int):
+    """An application of the supplier's: status per category, reasons, due date."""
+    require_supplier()
+    session = get_session()
+    app_row = qualification.application_for_supplier(session, application_id, current_viewer().supplier_id)
+    if app_row is None:
+        abort(404)
+    dps = session.get(qualification.DPS, app_row.dps_id)
+    return render_template("supplier/application_status.html", application=app_row, dps=dps,
+                           outcomes=qualification.qualifications_of(session, app_row.id),
+                           certificate=qualification.tax_certificate(session, app_row),
+                           declarations=qualification.DECLARATIONS)

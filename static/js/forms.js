@@ -1,0 +1,24 @@
+// Progressive enhancement for the supplier and manager forms. Every form works without this
+// file (and without htmx); this only moves the keyboard focus to where htmx changed the page.
+(function () {
+  "use strict";
+
+  // "Legg til rad": put the focus in the first cell of the row that was just added.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail && event.detail.target;
+    if (!target || target.tagName !== "TBODY") { return; }
+    var rows = target.querySelectorAll("tr");
+    var input = rows.length ? rows[rows.length - 1].querySelector("input") : null;
+    if (input) { input.focus(); }
+  });
+
+  // A section saved on its own that came back with errors: focus its error summary, once.
+  document.addEventListener("htmx:afterSettle", function () {
+    var summary = document.querySelector(".form-section .error-summary:not([data-focused])");
+    if (summary) {
+      summary.setAttribute("data-focused", "true");
+      summary.setAttribute("tabindex", "-1");
+      summary.focus();
+    }
+  });
+})();

@@ -1,0 +1,226 @@
+"""What every browser journey step uses: open a page, check it, keep evidence.
+
+``Visitor.visit(path)`` opens a page and checks it: the HTTP status, axe-core's WCAG 2.1
+A/AA rules, no Content-Security-Policy violation or script error in the console, and no
+request leaving the machine. ``Visitor.check()`` does the same checks after an in-page
+change (an htmx swap, a form coming back with errors).
+"""
+from __future__ import annotations
+
+import json
+import re
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
+from urllib.parse import urljoin, urlsplit
+
+from axe_playwright_python.sync_playwright import Axe
+
+CHROMIUM = "/usr/bin/chromium"
+# Headless comes from Playwright (headless=True); the rest keeps chromium quiet and local.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+
+_AXE = Axe()
+
+# Focus is visible when the focused element has an outline or a focus ring (box-shadow).
+_FOCUS_STYLE = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) { return null; }
+  const s = getComputedStyle(el);
+  return {
+    tag: el.tagName.toLowerCase(), id: el.id || "", name: el.getAttribute("name") || "",
+    type: el.getAttribute("type") || "", text: (el.innerText || el.value || "").trim().slice(0, 80),
+    href: el.getAttribute("href") || "",
+    outline: s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0,
+    shadow: s.boxShadow && s.boxShadow !== "none",
+    visible: !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length),
+  };
+}"""
+
+
+def format_violations(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"- {v['id']} ({v.get('impact')}): {v.get('help')} [{', '.join(v.get('tags', []))}]")
+        for node in v.get("nodes", [])[:6]:
+            summary = (node.get("failureSummary") or "").replace("\n", " ")[:200]
+            lines.append(f"    {node.get('target')}: {summary}")
+    return "\n".join(lines)
+
+
+class BrowserCheckFailed(AssertionError):
+    pass
+
+
+class Visitor:
+    """One person in one browser context (own cookies), JavaScript on or off."""
+
+    def __init__(self, context, base_url: str, name: str = "anonym", javascript: bool = True):
+        self.context = context
+        self.base_url = base_url
+        self.origin = "{0.scheme}://{0.netloc}".format(urlsplit(base_url))
+        self.name = name
+        self.javascript = javascript
+        self.problems: list[str] = []
+        self.checked: list[str] = []
+        self._audit_context = None
+        self._audit_page = None
+        context.route("**/*", self._only_local)
+        self.page = context.new_page()
+        self.page.set_default_timeout(15_000)
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda err: self.problems.append(f"script error: {err}"))
+
+    # --- watchers ---------------------------------------------------------------------
+
+    def _only_local(self, route) -> None:
+        url = route.request.url
+        if url.startswith(self.origin + "/") or url.startswith("data:") or url.startswith("blob:"):
+            route.continue_()
+        else:
+            self.problems.append(f"request leaving the machine refused: {url}")
+            route.abort()
+
+    def _console(self, message) -> None:
+        text = message.text
+        if "Content Security Policy" in text or "Content-Security-Policy" in text:
+            self.problems.append(f"CSP violation: {text}")
+        elif message.type == "error" and "Failed to load resource" not in text:
+            self.problems.append(f"console error: {text}")
+
+    # --- navigation and checks ----------------------------------------------------------
+
+    def url(self, path: str) -> str:
+        return urljoin(self.base_url + "/", path.lstrip("/")) if not path.startswith("http") else path
+
+    @property
+    def path(self) -> str:
+        parts = urlsplit(self.page.url)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+
+    def visit(self, path: str, status: int | tuple[int, ...] = 200, axe: bool = True):
+        response = self.page.goto(self.url(path), wait_until="load")
+        assert response is not None, f"no response for {path}"
+        wanted = status if isinstance(status, tuple) else (status,)
+        assert response.status in wanted, f"{path}: HTTP {response.status}, expected {wanted}"
+        self.check(axe=axe)
+        return response
+
+    def check(self, axe: bool = True, label: str = "") -> None:
+        """The page as it is now: no CSP/script problems, no WCAG 2.1 A/AA violation."""
+        where = label or self.path
+        if self.problems:
+            found, self.problems = self.problems, []
+            raise BrowserCheckFailed(f"{where} ({self.name}):\n" + "\n".join(found))
+        if axe:
+            violations = self._axe_violations()
+            self.checked.append(where)
+            if violations:
+                raise BrowserCheckFailed(
+                    f"axe: {len(violations)} WCAG 2.1 A/AA violation(s) on {where} ({self.name}, "
+                    f"JavaScript {'on' if self.javascript else 'off'}):\n{format_violations(violations)}")
+
+    def _axe_violations(self) -> list[dict]:
+        if self.javascript:
+            return _AXE.run(self.page, options=AXE_OPTIONS).response["violations"]
+        # With JavaScript off the page runs no timers, so axe (which needs them) cannot run
+        # in it. Audit a faithful copy instead: the same DOM, same origin and stylesheets,
+        # in a page whose own scripts are blocked (so it stays the no-JS page) and whose
+        # <noscript> content is shown as it is to the person without JavaScript.
+        html = self.page.content()
+        html = re.sub(r"<noscript(\s[^>]*)?>", "<div data-was-noscript>", html, flags=re.I)
+        html = re.sub(r"</noscript>", "</div>", html, flags=re.I)
+        auditor = self._auditor()
+        snapshot = self.origin + "/__axe-no-js-snapshot__"
+        auditor.route(snapshot, lambda route: route.fulfill(status=200, body=html,
+                                                          content_type="text/html; charset=utf-8"))
+        try:
+            auditor.goto(snapshot, wait_until="load")
+            return _AXE.run(auditor, options=AXE_OPTIONS).response["violations"]
+        finally:
+            auditor.unroute(snapshot)
+
+    def _auditor(self):
+        if self._audit_page is None:
+            context = self.context.browser.new_context(viewport=self.page.viewport_size, locale="nb-NO")
+
+            def only_styles(route):
+                request = route.request
+                if request.resource_type == "script" or not request.url.startswith(self.origin + "/"):
+                    route.abort()
+                else:
+                    route.continue_()
+
+            context.route("**/*", only_styles)
+            self._audit_context = context
+            self._audit_page = context.new_page()
+        return self._audit_page
+
+    @contextmanager
+    def htmx_swap(self, match: str | Callable = "") -> Iterator[None]:
+        """Wait for the htmx request the block triggers, and for the swap to settle."""
+        def is_htmx(response) -> bool:
+            if response.request.headers.get("hx-request") != "true":
+                return False
+            return match(response) if callable(match) else match in response.url
+
+        with self.page.expect_response(is_htmx) as info:
+            yield
+        assert info.value.status < 400, f"htmx request {info.value.url}: HTTP {info.value.status}"
+        self.page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')")
+
+    def submit(self, button, expect_status: int | tuple[int, ...] = (200,), axe: bool = True):
+        """Click a submit button of a normal form and check the page it leads to."""
+        with self.page.expect_navigation(wait_until="load") as nav:
+            button.click()
+        response = nav.value
+        wanted = expect_status if isinstance(expect_status, tuple) else (expect_status,)
+        if response is not None:
+            assert response.status in wanted, f"{self.path}: HTTP {response.status}, expected {wanted}"
+        self.check(axe=axe)
+        return response
+
+    # --- keyboard -----------------------------------------------------------------------
+
+    def focused(self) -> dict | None:
+        return self.page.evaluate(_FOCUS_STYLE)
+
+    def tab_until(self, wanted: Callable[[dict], bool], limit: int = 250, key: str = "Tab") -> dict:
+        """Press Tab until the focused element satisfies *wanted*; every stop must show focus."""
+        for _ in range(limit):
+            self.page.keyboard.press(key)
+            now = self.focused()
+            if now is None:
+                continue
+            assert now["visible"], f"focus on an invisible element: {now}"
+            assert now["outline"] or now["shadow"], f"focus is not visible on {now}"
+            if wanted(now):
+                return now
+        raise BrowserCheckFailed(f"{key} never reached the wanted element on {self.path}")
+
+    # --- evidence -----------------------------------------------------------------------
+
+    def save_artefacts(self, folder: Path, prefix: str) -> None:
+        try:
+            if self.page.is_closed():
+                return
+            self.page.screenshot(path=str(folder / f"{prefix}.png"), full_page=True)
+            (folder / f"{prefix}.html").write_text(self.page.content(), encoding="utf-8")
+            (folder / f"{prefix}.txt").write_text(
+                json.dumps({"url": self.page.url, "javascript": self.javascript, "problems": self.problems,
+                            "checked": self.checked}, indent=2, ensure_ascii=False), encoding="utf-8")
+        except Exception as exc:  # evidence is best effort; never hide the real failure
+            (folder / f"{prefix}.error.txt").write_text(repr(exc), encoding="utf-8")
+
+    def close(self) -> None:
+        for context in (self.context, self._audit_context):
+            try:
+                if context is not None:
+                    context.close()
+            except Exception:
+                pass

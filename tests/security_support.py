@@ -1,0 +1,216 @@
+"""A small world for the security tests: one app, a logged-in client per identity, known objects.
+
+The authorization matrix, the CSRF test and the fuzz tests all need the same things: the
+seeded app on its own database copy, the people of the matrix logged in through the real
+login flow (``tests.login.login``), and real objects to put into URLs – supplier A's
+draft and supplier B's draft, an application, a private and a public document, a buyer's
+shortlist – so that "another supplier's object" means a real row of another supplier.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Optional
+
+from sqlalchemy import inspect, select, text
+from sqlmodel import Session
+
+import catalogue.schema  # noqa: F401  (every table)
+from catalogue.audit import Actor
+from catalogue.models import (
+    DPS, Category, Document, QualificationApplication, Qualification, Service, Supplier, utcnow,
+)
+from tests.conftest import make_app
+from tests.databases import drop_database, new_database
+from tests.login import login, prepare, viewer_of
+from tests.pdf import make_pdf
+
+ORGNR_A = "964330123"   # Fjordsky AS
+ORGNR_B = "935308291"   # Nordlys Datasenter AS
+DPS_SLUG = "dps-skytjenester"
+
+# identity -> (test person, organisation acted for); None = not logged in.
+IDENTITIES: dict[str, Optional[tuple[str, Optional[str]]]] = {
+    "anonymous": None,
+    "buyer": ("kommune-innkjoper", None),
+    "buyer_b": ("stat-innkjoper", None),        # another public body: for shortlists
+    "supplier_a": ("leverandor-fjordsky", ORGNR_A),
+    "supplier_b": ("leverandor-nordlys", ORGNR_B),
+    "manager": ("avtaleforvalter", None),
+}
+ROLES = tuple(IDENTITIES)
+
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+_CSRF_HEADER = re.compile(r'"X-CSRFToken":\s*"([^"]+)"')
+
+
+@dataclass
+class World:
+    app: Any
+    url: str
+    clients: dict[str, Any] = field(default_factory=dict)
+    objects: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def engine(self):
+        return self.app.extensions["db_engine"]
+
+    def client(self, identity: str):
+        return self.clients[identity]
+
+    def csrf_token(self, identity: str) -> str:
+        """A valid CSRF token of *identity*'s session (every page carries one for htmx)."""
+        html = self.clients[identity].get("/").get_data(as_text=True)
+        found = _CSRF_HEADER.search(html) or _CSRF.search(html)
+        assert found, "no CSRF token on the front page"
+        return found.group(1)
+
+    def counts(self) -> dict[str, int]:
+        return table_counts(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+        drop_database(self.url)
+
+
+def table_counts(engine) -> dict[str, int]:
+    """Rows per table: what "nothing was written" is measured by."""
+    names = sorted(inspect(engine).get_table_names())
+    with engine.connect() as conn:
+        return {name: conn.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one()
+                for name in names if name != "alembic_version"}
+
+
+def changed_tables(before: dict[str, int], after: dict[str, int]) -> dict[str, tuple[int, int]]:
+    return {name: (before.get(name, 0), after.get(name, 0))
+            for name in set(before) | set(after) if before.get(name, 0) != after.get(name, 0)}
+
+
+def make_world(template_db: str, tmp_path: Path, identities=ROLES, search_template: Path | None = None,
+               **config) -> World:
+    """The seeded app on a fresh database copy, with everybody in *identities* logged in.
+
+    With *search_template* (the ``search_template`` fixture) the app gets a copy of the
+    search index of the seeded database, so /tjenester and the API can search.
+    """
+    url = new_database(tmp_path, template=template_db)
+    app = make_app(url, tmp_path / "instance", **config)
+    if search_template is not None:
+        from tests.search_fixtures import install_index
+
+        install_index(search_template, app.config["INDEX_DIR"])
+    prepare(app)
+    world = World(app=app, url=url)
+    for identity in identities:
+        client = app.test_client()
+        person = IDENTITIES[identity]
+        if person is not None:
+            viewer = login(client, person[0], person[1])
+            assert viewer.is_authenticated, identity
+        world.clients[identity] = client
+    world.objects = make_objects(world)
+    return world
+
+
+# --- objects to put into URLs ---------------------------------------------------------------------
+
+
+def _supplier(session: Session, orgnr: str) -> Supplier:
+    return session.exec(select(Supplier).where(Supplier.orgnr == orgnr)).scalars().one()
+
+
+def _published_of(session: Session, supplier_id: int) -> Service:
+    return session.exec(select(Service).where(Service.supplier_id == supplier_id, Service.status == "published")
+                        .order_by(Service.id)).scalars().first()
+
+
+def _copy_as(session: Session, actor: Actor, source: Service, status: str, name: str) -> Service:
+    from catalogue import listings
+
+    content = listings.listing_content(source)
+    content["name"] = name
+    service = listings.create(session, actor, source.supplier_id, content)
+    if status == "submitted":
+        listings.submit(session, actor, service, expected_lock=service.lock_version)
+    return service
+
+
+def _application(session: Session, dps: DPS, supplier: Supplier, category: Category, actor: Actor,
+                 upload_dir: str) -> tuple[QualificationApplication, Document]:
+    from catalogue import documents
+
+    existing = session.exec(select(QualificationApplication).where(
+        QualificationApplication.supplier_id == supplier.id, QualificationApplication.dps_id == dps.id)
+        .order_by(QualificationApplication.id)).scalars().first()
+    application = existing or QualificationApplication(
+        dps_id=dps.id, supplier_id=supplier.id, status="submitted", declarations={},
+        submitted_at=utcnow(), due_date=(utcnow() + timedelta(days=14)).date())
+    session.add(application)
+    session.flush()
+    if existing is None:
+        session.add(Qualification(application_id=application.id, dps_id=dps.id, supplier_id=supplier.id,
+                                  category_id=category.id, status="pending"))
+    doc = documents.store(session, actor, upload_dir, supplier_id=supplier.id, kind="tax_certificate",
+                          filename="skatteattest.pdf", data=make_pdf(f"Skatteattest {supplier.name}"),
+                          application_id=application.id)
+    return application, doc
+
+
+def make_objects(world: World) -> dict[str, Any]:
+    """Real rows of supplier A and B (and a buyer), created the way the domain creates them."""
+    from catalogue import articles, documents, shortlists
+    from catalogue.market import compute
+
+    app = world.app
+    upload_dir = app.config["UPLOAD_DIR"]
+    with Session(world.engine, expire_on_commit=False) as session:
+        a, b = _supplier(session, ORGNR_A), _supplier(session, ORGNR_B)
+        actor_a = Actor(name="Matrise A", acting_for=f"0192:{ORGNR_A}", role="supplier")
+        actor_b = Actor(name="Matrise B", acting_for=f"0192:{ORGNR_B}", role="supplier")
+        published_a, published_b = _published_of(session, a.id), _published_of(session, b.id)
+        draft_a = _copy_as(session, actor_a, published_a, "draft", "Matriseutkast A")
+        draft_b = _copy_as(session, actor_b, published_b, "draft", "Matriseutkast B")
+        submitted_a = _copy_as(session, actor_a, published_a, "submitted", "Matriseinnsendt A")
+        removed = session.exec(select(Service).where(Service.status == "removed")).scalars().first()
+        dps = session.exec(select(DPS).where(DPS.slug == DPS_SLUG)).scalars().one()
+        category = session.get(Category, published_a.category_id)
+        app_a, private_a = _application(session, dps, a, category, actor_a, upload_dir)
+        app_b, private_b = _application(session, dps, b, category, actor_b, upload_dir)
+        public_doc = documents.store(session, actor_a, upload_dir, supplier_id=a.id, kind="terms",
+                                     filename="vilkar.pdf", data=make_pdf("Standardvilkår"),
+                                     service_id=published_a.id)
+        published_a.documents = {**(published_a.documents or {}), "terms": public_doc.id}
+        session.add(published_a)
+        article = session.exec(select(articles.Article).order_by(articles.Article.id)).scalars().first()
+        session.commit()
+        objects = {
+            "supplier_a": a.id, "supplier_b": b.id, "supplier_slug": a.slug,
+            "published_a": published_a.id, "published_b": published_b.id,
+            "draft_a": draft_a.id, "draft_b": draft_b.id, "submitted_a": submitted_a.id,
+            "removed": removed.id if removed else None,
+            "dps_slug": dps.slug, "category_slug": category.slug,
+            "application_a": app_a.id, "application_b": app_b.id,
+            "private_doc_a": private_a.id, "private_doc_b": private_b.id, "public_doc": public_doc.id,
+            "article_slug": article.slug if article else None,
+            "article_version": article.current_version if article else 1,
+        }
+        from catalogue.listings import sections
+        from catalogue.terms import TERMS
+
+        objects["section"] = sections()[0]
+        objects["term_key"] = next(t.key for t in TERMS if t.type not in ("nsm_matrix", "rows"))
+        objects["row_term_key"] = next(t.key for t in TERMS if t.type == "rows")
+        market = compute(session)
+        objects["market_key"] = market.figures[0].key
+    # A buyer's saved search, through the domain with the buyer's own viewer.
+    buyer = viewer_of(world.clients["buyer"]) if "buyer" in world.clients else None
+    if buyer is not None and buyer.is_authenticated:
+        with Session(world.engine, expire_on_commit=False) as session:
+            shortlist, errors = shortlists.save_search(session, buyer, "Matriseliste", [("q", "lagring")])
+            assert not errors, errors
+            session.commit()
+            objects["shortlist"] = shortlist.id
+    return objects
+

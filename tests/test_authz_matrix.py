@@ -1,0 +1,330 @@
+"""The authorization matrix: every route × every kind of visitor against a declared expectation.
+
+The routes come from ``app.url_map``; the expectations from ``ROUTES`` below (endpoint →
+cases, each case the URL arguments and what each visitor must get). A route without an
+entry fails ``test_every_route_has_a_declared_rule`` – a new view cannot slip in unjudged.
+The visitors are real logins (``tests.login``): anonymous, buyer, another public body's
+buyer, supplier A (Fjordsky AS), supplier B (Nordlys Datasenter AS) and the contract
+manager; the URL arguments are real rows (supplier A's draft, B's application, …).
+
+Outcomes: ``OK`` (2xx/3xx, not sent to log in), ``HANDLED`` (allowed through: any answer
+below 500 that is not a refusal – for POSTs with an empty form), ``LOGIN`` (redirect to
+/login), or an exact status such as 403 / 404 (another supplier's object answers 404 so
+its existence is not given away). A refused request must also write nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+import pytest
+
+from tests.security_support import ROLES, World, changed_tables, make_world
+
+OK = "ok"
+HANDLED = "handled"
+LOGIN = "login"
+
+ROLE_OF = {"anonymous": "anonymous", "buyer": "buyer", "buyer_b": "buyer", "supplier_a": "supplier",
+           "supplier_b": "supplier", "manager": "manager"}
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One way of calling a route: its URL arguments (object keys or literals) and the outcomes."""
+
+    expect: Mapping[str, Any]
+    args: Mapping[str, Any] = field(default_factory=dict)
+    query: Mapping[str, Any] = field(default_factory=dict)
+    label: str = ""
+
+
+def everyone(outcome=OK, **kw) -> Case:
+    return Case(expect={who: outcome for who in ROLES}, **kw)
+
+
+def only(*roles: str, allowed=OK, other=403, override: Mapping[str, Any] | None = None, **kw) -> Case:
+    """Signed-in *roles* get *allowed*, other roles *other*, anonymous visitors are sent to log in."""
+    expect = {}
+    for who in ROLES:
+        if who == "anonymous":
+            expect[who] = LOGIN
+        elif ROLE_OF[who] in roles:
+            expect[who] = allowed
+        else:
+            expect[who] = other
+    expect.update(override or {})
+    return Case(expect=expect, **kw)
+
+
+def own_supplier(allowed=OK, **kw) -> Case:
+    """Supplier A's own object: A gets *allowed*, supplier B 404, everyone else refused by role."""
+    return only("supplier", allowed=allowed, override={"supplier_b": 404}, **kw)
+
+
+def manager_only(allowed=OK, **kw) -> Case:
+    return only("manager", allowed=allowed, **kw)
+
+
+# Object keys (see tests.security_support.make_objects) are written as "@key".
+ROUTES: dict[str, list[Case]] = {
+    # --- public pages -------------------------------------------------------------------------
+    "public.index": [everyone()],
+    "public.category": [everyone(args={"slug": "@category_slug"}),
+                        everyone(404, args={"slug": "finnes-ikke"}, label="unknown")],
+    "public.service": [everyone(args={"service_id": "@published_a"}),
+                       everyone(404, args={"service_id": "@draft_a"}, label="draft is not public, even to its owner")],
+    "public.suppliers": [everyone()],
+    "public.supplier": [everyone(args={"slug": "@supplier_slug"})],
+    "search.search": [everyone(query={"q": "lagring"})],
+    "compare.compare_page": [everyone(query={"id": ["@published_a", "@published_b"]})],
+    "compare.export": [everyone(args={"fmt": "csv"}, query={"id": ["@published_a", "@published_b"]})],
+    "compare.tray": [everyone(HANDLED)],
+    "dps.index": [everyone()],
+    "dps.dps": [everyone(args={"slug": "@dps_slug"})],
+    "dps.document": [
+        everyone(args={"document_id": "@public_doc"}, label="terms of a published service"),
+        Case(args={"document_id": "@private_doc_a"}, label="supplier A's tax certificate",
+             expect={"anonymous": 404, "buyer": 404, "buyer_b": 404, "supplier_a": OK, "supplier_b": 404,
+                     "manager": OK}),
+    ],
+    "guidance.index": [everyone()],
+    "guidance.glossary": [everyone()],
+    "guidance.article": [everyone(args={"slug": "@article_slug"})],
+    "market.overview": [everyone()],
+    "market.download": [everyone(args={"key": "@market_key"})],
+    # --- open JSON API ------------------------------------------------------------------------
+    "api.services": [everyone(query={"q": "lagring"})],
+    "api.service": [everyone(args={"service_id": "@published_a"}),
+                    everyone(404, args={"service_id": "@draft_a"}, label="draft")],
+    "api.categories": [everyone()],
+    "api.openapi": [everyone()],
+    "api.not_found": [everyone(404, args={"rest": "finnes-ikke"})],
+    # --- login (the marketplace as OIDC client) --------------------------------------------------
+    "auth.login": [everyone()],
+    "auth.callback": [everyone(400, label="without code and state")],
+    "auth.logout": [everyone(OK)],
+    "auth.frontchannel": [everyone(HANDLED, label="without iss and sid")],
+    "auth.account": [only("buyer", "supplier", "manager")],
+    "auth.switch_organisation": [only("buyer", "supplier", "manager", allowed=HANDLED)],
+    # --- the built-in test identity provider (development and tests only) ---------------------
+    "testid.home": [everyone()],
+    "testid.discovery": [everyone()],
+    "testid.jwks": [everyone()],
+    "testid.authorize": [everyone(HANDLED, label="without an authorization request")],
+    "testid.token": [everyone((400, 401), label="without client credentials")],
+    "testid.end_session": [everyone(HANDLED)],
+    "testid.logout": [everyone(HANDLED)],
+    # --- supplier area ------------------------------------------------------------------------
+    "supplier.dashboard": [only("supplier")],
+    "supplier.register": [only("supplier", allowed=HANDLED)],
+    "supplier.join": [only("supplier", allowed=HANDLED)],
+    "supplier.new_service": [only("supplier", allowed=HANDLED)],
+    "supplier.service": [own_supplier(args={"service_id": "@draft_a"})],
+    "supplier.edit_service": [own_supplier(HANDLED, args={"service_id": "@draft_a"})],
+    "supplier.save_section": [own_supplier(HANDLED, args={"service_id": "@draft_a", "section": "@section"})],
+    "supplier.submit_service": [own_supplier(HANDLED, args={"service_id": "@draft_a"})],
+    "supplier.withdraw_service": [own_supplier(HANDLED, args={"service_id": "@submitted_a"})],
+    "supplier.remove_service": [own_supplier(HANDLED, args={"service_id": "@published_a"})],
+    "supplier.versions": [own_supplier(args={"service_id": "@published_a"})],
+    "supplier.validate_field": [only("supplier", allowed=HANDLED, args={"key": "@term_key"})],
+    "supplier.add_row": [only("supplier", args={"term_key": "@row_term_key"})],
+    "supplier.application": [only("supplier", allowed=HANDLED, args={"slug": "@dps_slug"})],
+    "supplier.application_status": [own_supplier(args={"application_id": "@application_a"})],
+    # --- contract manager -----------------------------------------------------------------------
+    "manager.dashboard": [manager_only()],
+    "manager.new_dps": [manager_only(HANDLED)],
+    "manager.applications": [manager_only()],
+    "manager.application": [manager_only(HANDLED, args={"application_id": "@application_a"})],
+    "manager.services": [manager_only()],
+    "manager.review": [manager_only(HANDLED, args={"service_id": "@submitted_a"})],
+    "manager.versions": [manager_only(args={"service_id": "@published_a"})],
+    "manager.log": [manager_only()],
+    "guidance.manage": [manager_only()],
+    "guidance.create": [manager_only(HANDLED)],
+    "guidance.edit": [manager_only(HANDLED, args={"slug": "@article_slug"})],
+    "guidance.publish": [manager_only(HANDLED, args={"slug": "@article_slug"})],
+    "guidance.unpublish": [manager_only(HANDLED, args={"slug": "@article_slug"})],
+    "guidance.versions": [manager_only(args={"slug": "@article_slug"})],
+    "guidance.show_version": [manager_only(args={"slug": "@article_slug", "number": "@article_version"})],
+    "guidance.restore_version": [manager_only(HANDLED, args={"slug": "@article_slug", "number": "@article_version"})],
+    # --- buyers: saved searches and frozen shortlists ----------------------------------------------
+    "buyer.shortlists": [only("buyer")],
+    "buyer.save_form": [only("buyer", query={"q": "lagring"})],
+    "buyer.save": [only("buyer", allowed=HANDLED)],
+    "buyer.shortlist": [only("buyer", "manager", override={"buyer_b": 404}, args={"shortlist_id": "@shortlist"})],
+    "buyer.export": [only("buyer", "manager", override={"buyer_b": 404},
+                          args={"shortlist_id": "@shortlist", "fmt": "csv"})],
+    "buyer.freeze": [only("buyer", allowed=HANDLED, override={"buyer_b": 404}, args={"shortlist_id": "@shortlist"})],
+    "buyer.delete": [only("buyer", allowed=HANDLED, override={"buyer_b": 404}, args={"shortlist_id": "@shortlist"})],
+}
+
+# Served by Flask itself: public files, no view of ours.
+NOT_VIEWS = {"static"}
+
+
+def resolve(value: Any, objects: Mapping[str, Any]) -> Any:
+    if isinstance(value, list):
+        return [resolve(v, objects) for v in value]
+    if isinstance(value, str) and value.startswith("@"):
+        found = objects[value[1:]]
+        assert found is not None, f"no demo object for {value}"
+        return found
+    return value
+
+
+def build_url(app, endpoint: str, case: Case, objects: Mapping[str, Any]) -> str:
+    values = {k: resolve(v, objects) for k, v in case.args.items()}
+    values.update({k: resolve(v, objects) for k, v in case.query.items()})
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(endpoint, **values)
+
+
+def methods_of(app, endpoint: str) -> list[str]:
+    found = set()
+    for rule in app.url_map.iter_rules(endpoint=endpoint):
+        found |= set(rule.methods or ()) - {"HEAD", "OPTIONS"}
+    return sorted(found)
+
+
+def is_login_redirect(response) -> bool:
+    return response.status_code in (301, 302, 303, 307) and \
+        response.headers.get("Location", "").split("?")[0].endswith("/login")
+
+
+def judge(response, outcome) -> str | None:
+    """None when *response* is what *outcome* declares, else a description of the mismatch."""
+    status = response.status_code
+    if status >= 500:
+        return f"server error {status}"
+    if outcome == LOGIN:
+        return None if is_login_redirect(response) else f"expected a redirect to log in, got {status}"
+    if outcome == OK:
+        if is_login_redirect(response):
+            return "sent to log in"
+        return None if 200 <= status < 400 else f"expected success, got {status}"
+    if outcome == HANDLED:
+        if is_login_redirect(response):
+            return "sent to log in"
+        return None if status not in (401, 403, 405) else f"refused with {status}"
+    wanted = outcome if isinstance(outcome, tuple) else (outcome,)
+    return None if status in wanted else f"expected {outcome}, got {status}"
+
+
+def refused(outcome) -> bool:
+    return outcome == LOGIN or outcome in (401, 403, 404)
+
+
+def check_route(world: World, endpoint: str, method: str, data: Mapping[str, Any] | None = None) -> list[str]:
+    """Every case of *endpoint* × every identity; refusals must write nothing."""
+    problems = []
+    tokens = {who: world.csrf_token(who) for who in world.clients} if method in WRITE_METHODS else {}
+    for case in ROUTES[endpoint]:
+        url = build_url(world.app, endpoint, case, world.objects)
+        # Refused identities first: an allowed write must not change what they are judged on.
+        order = sorted(case.expect, key=lambda who: not refused(case.expect[who]))
+        for who in order:
+            outcome = case.expect[who]
+            before = world.counts() if method in WRITE_METHODS else None
+            headers = {"X-CSRFToken": tokens[who]} if method in WRITE_METHODS else {}
+            response = world.client(who).open(url, method=method, headers=headers, data=data or {})
+            problem = judge(response, outcome)
+            where = f"{method} {url} [{case.label or endpoint}] as {who}"
+            if problem:
+                problems.append(f"{where}: {problem}")
+            if before is not None and refused(outcome) and not problem:
+                changed = changed_tables(before, world.counts())
+                if changed:
+                    problems.append(f"{where}: refused but wrote {changed}")
+    return problems
+
+
+# --- the tests ---------------------------------------------------------------------------------
+
+
+def _endpoints(app) -> list[str]:
+    return sorted({rule.endpoint for rule in app.url_map.iter_rules()} - NOT_VIEWS)
+
+
+@pytest.fixture(scope="module")
+def matrix_world(template_db, search_template, tmp_path_factory):
+    world = make_world(template_db, tmp_path_factory.mktemp("matrix"), search_template=search_template)
+    yield world
+    world.close()
+
+
+def _url_map_endpoints() -> list[str]:
+    # The URL map of an app built the same way as every test app (no database needed).
+    import tempfile
+
+    from marketplace import create_app
+
+    folder = tempfile.mkdtemp(prefix="authz-urlmap-")
+    app = create_app({"DATABASE_URL": f"sqlite:///{folder}/empty.db", "INSTANCE_PATH": folder,
+                      "SECRET_KEY": "urlmap", "TESTING": True})
+    try:
+        return _endpoints(app)
+    finally:
+        app.extensions["db_engine"].dispose()
+
+
+ENDPOINTS = _url_map_endpoints()
+
+
+def test_every_route_has_a_declared_rule():
+    missing = [e for e in ENDPOINTS if e not in ROUTES]
+    assert not missing, f"routes without a declared authorization rule in tests/test_authz_matrix.py: {missing}"
+    stale = [e for e in ROUTES if e not in ENDPOINTS]
+    assert not stale, f"declared rules for routes that no longer exist: {stale}"
+
+
+def test_every_view_declares_who_may_use_it(shared_app):
+    unmarked = [e for e in _endpoints(shared_app)
+                if not getattr(shared_app.view_functions[e], "allowed_roles", None)]
+    assert not unmarked, f"views without @public or @roles_required: {unmarked}"
+
+
+def test_declared_rules_agree_with_the_guards(shared_app):
+    """A view's ``allowed_roles`` and the declared matrix tell the same story."""
+    problems = []
+    for endpoint in ENDPOINTS:
+        allowed = set(getattr(shared_app.view_functions.get(endpoint), "allowed_roles", ()) or ())
+        for case in ROUTES.get(endpoint, []):
+            anonymous = case.expect["anonymous"]
+            if "*" in allowed:
+                if anonymous == LOGIN:
+                    problems.append(f"{endpoint}: public view, but the matrix sends anonymous visitors to log in")
+                continue
+            if anonymous != LOGIN:
+                problems.append(f"{endpoint}: guarded view ({sorted(allowed)}), matrix expects {anonymous!r} "
+                                f"for anonymous visitors")
+            for who, outcome in case.expect.items():
+                if who == "anonymous":
+                    continue
+                if ROLE_OF[who] in allowed and outcome == 403:
+                    problems.append(f"{endpoint}: the guard lets {ROLE_OF[who]} in, the matrix expects 403 for {who}")
+                if ROLE_OF[who] not in allowed and outcome != 403:
+                    problems.append(f"{endpoint}: the guard refuses {ROLE_OF[who]}, the matrix expects "
+                                    f"{outcome!r} for {who}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("endpoint", [e for e in ENDPOINTS if e in ROUTES])
+def test_route_as_every_visitor(endpoint, matrix_world, template_db, search_template, tmp_path):
+    methods = methods_of(matrix_world.app, endpoint)
+    problems = []
+    if "GET" in methods:
+        problems += check_route(matrix_world, endpoint, "GET")
+    writes = [m for m in methods if m in WRITE_METHODS]
+    if writes:
+        # Allowed writes change things: they get a world of their own.
+        world = make_world(template_db, tmp_path)
+        try:
+            for method in writes:
+                problems += check_route(world, endpoint, method)
+        finally:
+            world.close()
+    assert not problems, "\n".join(problems)

@@ -1,0 +1,156 @@
+"""The search page /tjenester: full page without JavaScript, htmx fragments, state in the URL."""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from urllib.parse import parse_qsl, urlsplit
+
+from marketplace.views import search as search_view
+
+HX = {"HX-Request": "true"}
+
+
+class Page(HTMLParser):
+    """Just enough of the HTML: elements with their attributes, and the text."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.elements: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+    def find(self, tag, **attrs):
+        return [a for t, a in self.elements if t == tag and all(a.get(k.rstrip("_")) == v for k, v in attrs.items())]
+
+
+def page(client, url, headers=None):
+    response = client.get(url, headers=headers or {})
+    return response, Page(response.get_data(as_text=True))
+
+
+def test_view_is_public_and_in_the_navigation(shared_search_client):
+    assert search_view.search.allowed_roles == ("*",)
+    _, doc = page(shared_search_client, "/")
+    assert doc.find("a", href="/tjenester")
+
+
+def test_full_page_has_a_plain_get_form_with_live_search(shared_search_client):
+    response, doc = page(shared_search_client, "/tjenester?q=database")
+    assert response.status_code == 200
+    assert "HX-Request" in response.headers["Vary"]
+    form = doc.find("form", id="sok-skjema")[0]
+    assert form["method"] == "get" and form["action"] == "/tjenester"
+    assert form["hx-get"] == "/tjenester"
+    assert form["hx-trigger"] == "input changed delay:300ms from:#q, change from:.filters, submit"
+    assert form["hx-target"] == "#sokeresultat" and form["hx-push-url"] == "true"
+    q = doc.find("input", id="q")[0]
+    assert q["value"] == "database" and doc.find("label", for_="q")
+    status = doc.find("p", id="sok-status")[0]
+    assert status["role"] == "status" and status["aria-live"] == "polite"
+    assert re.search(r"\d+ tjenester funnet", response.get_data(as_text=True))
+    assert "<mark>" in response.get_data(as_text=True)
+    assert doc.find("script", src="/static/js/search.js")
+    assert not [a for t, a in doc.elements if t == "script" and "src" not in a]  # no inline script (CSP)
+
+
+def test_every_filter_has_a_label_and_belongs_to_the_form(shared_search_client):
+    _, doc = page(shared_search_client, "/tjenester")
+    boxes = doc.find("input", type="checkbox")
+    assert len(boxes) > 60
+    labels = {a.get("for") for t, a in doc.elements if t == "label"}
+    for box in boxes:
+        assert box["form"] == "sok-skjema" and box["id"] in labels
+    assert doc.find("button", type="submit", form="sok-skjema")  # "Bruk filtrene" without JavaScript
+    assert doc.find("select", name="sorter", form="sok-skjema")
+    assert len(doc.find("fieldset")) >= 10
+
+
+def test_htmx_request_gets_only_the_results_region(shared_search_client):
+    response, doc = page(shared_search_client, "/tjenester?q=database&governing_law=norge", HX)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<html" not in body and not doc.find("form", id="sok-skjema")
+    assert doc.find("div", class_="search-layout")
+    assert "HX-Request" in response.headers["Vary"] and response.headers["Cache-Control"] == "no-store"
+    checked = doc.find("input", id="f-governing_law-norge")[0]
+    assert "checked" in checked
+
+
+def test_history_restore_and_boosted_requests_get_the_whole_page(shared_search_client):
+    for headers in ({**HX, "HX-History-Restore-Request": "true"}, {**HX, "HX-Boosted": "true"}):
+        response, doc = page(shared_search_client, "/tjenester?q=database", headers)
+        assert "<html" in response.get_data(as_text=True) and doc.find("form", id="sok-skjema")
+
+
+def test_filters_without_javascript(shared_search_client):
+    _, everything = page(shared_search_client, "/tjenester")
+    response, doc = page(shared_search_client, "/tjenester?kategori=lagring&eea_only_option=ja")
+    text = "".join(doc.text)
+    assert "Valgte filtre" in text and "Kun EØS: Ja" in text
+    assert "checked" in doc.find("input", id="f-kategori-lagring")[0]
+    total_all = int(re.search(r"(\d+) tjenester funnet", "".join(everything.text)).group(1))
+    total = int(re.search(r"(\d+) tjeneste(?:r)? funnet", text).group(1))
+    assert 0 < total < total_all
+    # Removing a filter is a link with the rest of the state intact.
+    remove = [a["href"] for a in doc.find("a") if "eea_only_option" not in a.get("href", "x")
+              and "kategori=lagring" in a.get("href", "")]
+    assert remove
+
+
+def test_pagination_links_keep_the_whole_state(shared_search_client):
+    _, doc = page(shared_search_client, "/tjenester?q=lagring&governing_law=norge&governing_law=irland&sorter=navn")
+    nxt = [a for a in doc.find("a") if a.get("rel") == "next"]
+    if not nxt:  # fewer than a page of hits: ask for all services instead
+        _, doc = page(shared_search_client, "/tjenester?sorter=navn&governing_law=norge")
+        nxt = [a for a in doc.find("a") if a.get("rel") == "next"]
+    params = parse_qsl(urlsplit(nxt[0]["href"]).query)
+    assert ("side", "2") in params and ("sorter", "navn") in params and ("governing_law", "norge") in params
+    assert nxt[0]["hx-get"] == nxt[0]["href"] and nxt[0]["hx-push-url"] == "true"
+
+
+def test_nothing_found_gives_help(shared_search_client):
+    response, doc = page(shared_search_client, "/tjenester?q=xqzvyw&kategori=lagring")
+    text = "".join(doc.text)
+    assert response.status_code == 200
+    assert "Ingen tjenester passer til søket" in text and "Sjekk stavemåten" in text
+    assert "Fjern alle filtrene" in text and doc.find("a", href="/#kategorier")
+
+
+def test_a_misspelled_search_shows_what_the_right_spelling_finds(shared_search_client):
+    _, doc = page(shared_search_client, "/tjenester?q=databse")
+    text = "".join(doc.text)
+    assert "Ingen treff på «databse». Viser treff på «database»." in text
+    assert doc.find("input", id="q")[0]["value"] == "databse"
+
+
+def test_did_you_mean_link(shared_search_client):
+    _, doc = page(shared_search_client, "/tjenester?q=postgresql+kubernets")
+    link = [a for a in doc.find("a") if "kubernetes" in a.get("href", "")]
+    assert "Mente du" in "".join(doc.text) and link
+    assert ("q", "postgresql kubernetes") in parse_qsl(urlsplit(link[0]["href"]).query)
+
+
+def test_markup_in_the_query_is_escaped(shared_search_client):
+    response, _ = page(shared_search_client, "/tjenester?q=%3Cscript%3Ealert(1)%3C/script%3E")
+    body = response.get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in body and "&lt;script&gt;" in body
+
+
+def test_bad_parameters_never_fail(shared_search_client):
+    for url in ("/tjenester?side=-4", "/tjenester?side=99999", "/tjenester?sorter=%00", "/tjenester?venue=%FF",
+                "/tjenester?leverandor=" + "x" * 500, "/tjenester?q=" + "ord " * 300, "/tjenester?dps=&kategori="):
+        assert page(shared_search_client, url)[0].status_code == 200, url
+
+
+def test_without_an_index_the_page_says_so(client):
+    response, doc = page(client, "/tjenester?q=database")
+    assert response.status_code == 503 and response.headers["Retry-After"]
+    assert "Søket er ikke klart ennå" in "".join(doc.text)
+    fragment, _ = page(client, "/tjenester?q=database", HX)
+    assert fragment.status_code == 503 and "<html" not in fragment.get_data(as_text=True)
