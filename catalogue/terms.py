@@ -90,6 +90,8 @@ class Term:
     columns: tuple["Term", ...] = ()
     max_rows: int = 50
     requirement: str | None = None
+    # A multi-choice value that cannot be combined with others ("Ingen" – none).
+    exclusive: str | None = None
     # Short label for the facet / requirement, when the full label is a sentence.
     short_nb: str = ""
     short_en: str = ""
@@ -181,6 +183,10 @@ class Term:
                 return None, Msg(f"Ukjent valg i «{self.nb}».", f"Unknown option in “{self.en}”.")
             if not values and self.required:
                 return None, Msg(f"Velg minst ett alternativ for «{self.nb}».", f"Choose at least one option for “{self.en}”.")
+            if self.exclusive and self.exclusive in values and len(set(values)) > 1:
+                label = self.choice_label(self.exclusive)
+                return None, Msg(f"«{label}» kan ikke kombineres med andre valg i «{self.nb}».",
+                                 f"“{self.choice_label(self.exclusive, 'en')}” cannot be combined with other options in “{self.en}”.")
             # Keep the registry's order so equal sets compare equal.
             return [v for v in allowed if v in values], None
         if t == BOOLEAN:
@@ -618,14 +624,14 @@ TERMS = TermsRegistry(
                  ("soc2", "SOC 2 Type II", "SOC 2 Type II"), ("c5", "BSI C5", "BSI C5"),
                  ("csa-star", "CSA STAR", "CSA STAR"), ("iso9001", "ISO 9001", "ISO 9001"),
                  ("ingen", "Ingen", "None"),
-             ), filterable=True, requirement=REQ_CONTAINS),
+             ), filterable=True, requirement=REQ_CONTAINS, exclusive="ingen"),
         Term("code_of_conduct", "referansearkitektur", MULTICHOICE, "Atferdsnormer (code of conduct)",
              "Codes of conduct", "Bransjenormer tjenesten følger.", "Industry codes the service adheres to.",
              choices=_c(
                  ("eu-cloud-coc", "EU Cloud Code of Conduct", "EU Cloud Code of Conduct"),
                  ("cispe", "CISPE Data Protection Code", "CISPE Data Protection Code"),
                  ("ingen", "Ingen", "None"),
-             ), filterable=True, requirement=REQ_CONTAINS),
+             ), filterable=True, requirement=REQ_CONTAINS, exclusive="ingen"),
         Term("pentest_summary", "referansearkitektur", LONGTEXT, "Siste inntrengningstest – sammendrag",
              "Latest penetration test – summary",
              "Når og av hvem tjenesten sist ble testet, og hovedfunn. Vises bare for offentlige innkjøpere.",
