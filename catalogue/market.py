@@ -476,6 +476,7 @@ def overview(session: Session, *, clock=time.time) -> Overview:
     key = str(session.get_bind().url)
     with _lock:
         state = _states.get(key)
+        tally_changed = False
         if state is None:
             position = initial_position(session, clock())
             state = _State(Tally.of(project(session)), position)
@@ -483,11 +484,11 @@ def overview(session: Session, *, clock=time.time) -> Overview:
         else:
             changed, state.position = _changed_services(session, state.position, clock())
             for service_id, facts in project(session, changed).items():
-                state.tally.apply(service_id, facts)
+                tally_changed |= state.tally.apply(service_id, facts)
         # Every state change writes an audit event, so the newest event id tells whether the
         # categories, qualifications or history may have changed too.
         audit_high = session.exec(select(func.max(AuditEvent.id))).one()
-        if state.overview is None or audit_high != state.audit_high:
+        if state.overview is None or tally_changed or audit_high != state.audit_high:
             state.overview = figures(session, state.tally)
             state.audit_high = audit_high
         return state.overview

@@ -144,3 +144,21 @@ def test_ods_cells_are_typed():
     assert cells[0].getAttribute("valuetype") == "float" and cells[0].getAttribute("value") == "7"
     assert cells[1].getAttribute("valuetype") == "date" and cells[1].getAttribute("datevalue") == "2026-05-17"
     assert cells[2].getAttribute("valuetype") == "string" and teletype.extractText(cells[2]) == "=1+1\tmed tab"
+
+
+def test_ods_package_follows_the_opendocument_rules():
+    import zipfile
+
+    sheet = Sheet(title="Kortliste", meta=[("Søk", "a  b")], columns=["x"], rows=[["  to  mellomrom\nny linje"]])
+    data = to_ods(sheet)
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        first = package.infolist()[0]
+        assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
+        assert package.read("mimetype") == b"application/vnd.oasis.opendocument.spreadsheet"
+        assert {"content.xml", "styles.xml", "META-INF/manifest.xml"} <= set(package.namelist())
+    doc = load(io.BytesIO(data))
+    assert doc.mimetype == "application/vnd.oasis.opendocument.spreadsheet"
+    rows = parse_ods(data)
+    assert rows[1] == ["Søk", "a  b"]
+    assert rows[-1] == ["  to  mellomrom\nny linje"]
+    assert len(doc.spreadsheet.getElementsByType(TableRow)) == 5

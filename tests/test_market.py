@@ -9,6 +9,7 @@ from datetime import timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from catalogue import charts, market, nsm
@@ -137,6 +138,83 @@ def test_figures_follow_changes_and_the_cache_notices(app):
         third = market.overview(session)
         assert third.services == first.services
         _check_against_rows(session)
+
+
+def _figures_equal(a: market.Overview, b: market.Overview) -> None:
+    assert (a.services, a.suppliers) == (b.services, b.suppliers)
+    for x, y in zip(a.figures, b.figures):
+        assert (x.key, x.rows, x.total) == (y.key, y.rows, y.total), x.key
+
+
+def test_the_running_tally_equals_a_full_count_after_changes(app):
+    """Terms, category and status changes reach the figures through the change log alone."""
+    engine = app.extensions["db_engine"]
+    market.clear_cache()
+    actor = Actor.system("test")
+    with Session(engine, expire_on_commit=False) as session:
+        market.overview(session)
+        published = session.exec(select(Service).where(Service.status == "published").order_by(Service.id)).all()
+        first, second, third = published[0], published[1], published[2]
+        terms = dict(first.terms)
+        terms["governing_law"] = "tyskland"
+        terms["data_locations"] = ["usa"]
+        terms["scc_modules"] = []
+        terms["eea_only_option"] = not terms["eea_only_option"]
+        terms["nsm_principles"] = {code: {"responsibility": "customer", "how": "Kunden."}
+                                   for code in (p.code for p in nsm.PRINCIPLES)}
+        first.terms = terms
+        publish(session, first, actor)
+        other = session.exec(select(Category).where(Category.parent_id.is_not(None),
+                                                    Category.id != second.category_id)).first()
+        second.category_id = other.id
+        publish(session, second, actor)
+        remove(session, third, actor, reason="Test")
+        session.commit()
+        running = market.overview(session)
+        _figures_equal(running, market.compute(session))
+        law = {r.key: r.values[0] for r in running.figure("lovvalg").rows}
+        assert law["tyskland"] >= 1
+        assert running.figure("nsm").rows[0].values[2] >= 1
+
+
+def test_a_late_commit_is_picked_up_from_a_gap(app):
+    """A change-log number that becomes visible after a higher one is not missed."""
+    from catalogue.models import SearchChange
+
+    engine = app.extensions["db_engine"]
+    market.clear_cache()
+    with Session(engine, expire_on_commit=False) as session:
+        market.overview(session)
+        high = session.exec(select(func.max(SearchChange.seq))).one()
+        a, b = session.exec(select(Service).where(Service.status == "published").order_by(Service.id).limit(2)).all()
+        # Number high+2 commits first (service a removed) ...
+        a.status = "removed"
+        session.add(SearchChange(seq=high + 2, entity="service", entity_id=a.id))
+        session.commit()
+        after_first = market.overview(session)
+        assert after_first.services == market.compute(session).services
+        # ... then high+1 (service b removed) becomes visible later.
+        b.status = "removed"
+        session.add(SearchChange(seq=high + 1, entity="service", entity_id=b.id))
+        session.commit()
+        _figures_equal(market.overview(session), market.compute(session))
+
+
+def test_tally_in_bulk_equals_one_by_one(shared_app):
+    with Session(shared_app.extensions["db_engine"]) as session:
+        facts = market.project(session)
+    one_by_one = market.Tally()
+    for service_id, item in facts.items():
+        one_by_one.apply(service_id, item)
+    assert +one_by_one.counts == +market.Tally.of(facts).counts
+    # Applying the same facts again changes nothing; taking one out and back in restores the counts.
+    service_id, item = next(iter(one_by_one.facts.items()))
+    assert one_by_one.apply(service_id, item) is False
+    before = +one_by_one.counts
+    one_by_one.apply(service_id, None)
+    assert one_by_one.services == len(facts) - 1 and +one_by_one.counts != before
+    one_by_one.apply(service_id, item)
+    assert +one_by_one.counts == before
 
 
 def test_an_empty_catalogue_has_empty_figures(tmp_path):

@@ -22,7 +22,6 @@ from catalogue.models import DPS, Category, Qualification, Service, Supplier
 from catalogue.search import analysis
 from catalogue.search.schema import (CATEGORY_PARAM, DPS_PARAM, FACETS, KIND_SERVICE, SPELLING_FIELD,
                                      SUBCATEGORY_PARAM, SUPPLIER_PARAM)
-from catalogue.terms import CHOICE, MULTICHOICE, TERMS, TEXT
 
 Documents = dict[str, "dict[str, Any] | None"]
 
@@ -106,22 +105,6 @@ class Catalogue:
         }
 
 
-def _terms_text(terms: dict[str, Any]) -> str:
-    """The registry's labels for a service's choices and short texts, in both languages."""
-    out = []
-    for term in TERMS:
-        value = terms.get(term.key)
-        if value in (None, "", []):
-            continue
-        if term.type in (CHOICE, MULTICHOICE):
-            for v in (value if isinstance(value, list) else [value]):
-                if v not in ("ingen", "annet-tredjeland"):
-                    out.append(term.choice_label(v, "nb"))
-        elif term.type == TEXT and not term.buyer_only:
-            out.append(str(value))
-    return "\n".join(out)
-
-
 def service_document(service: Service, cat: Catalogue) -> dict[str, Any] | None:
     """The index document of *service*, or ``None`` when it must not be searchable."""
     if service.status != "published":
@@ -152,9 +135,9 @@ def service_document(service: Service, cat: Catalogue) -> dict[str, Any] | None:
         "description": service.description or "",
         "category": category_text,
         "supplier": supplier.name,
-        "terms": _terms_text(terms),
+        # Suggestions come from the words people see in result lists (not whole descriptions).
         SPELLING_FIELD: "\n".join([service.name, service.summary or "", *features, category.name_nb,
-                                   top.name_nb, supplier.name, service.description or ""]),
+                                   top.name_nb, supplier.name]),
     }
     for facet in FACETS:
         if facet.key == CATEGORY_PARAM:

@@ -25,6 +25,7 @@ from catalogue.suppliers import by_orgnr
 from catalogue.terms import ROWS, TERMS
 from catalogue.text import Msg
 from marketplace.db import get_session
+from marketplace.extensions import limiter
 from marketplace.htmx import is_htmx, render_page
 from marketplace.templating import current_lang
 
@@ -78,6 +79,17 @@ def upload_dir() -> str:
 
 def actor():
     return current_viewer().actor()
+
+
+def _per_person() -> str:
+    # Counted per logged-in person, not per IP: a whole municipality may share one address.
+    viewer = current_viewer()
+    return f"user:{viewer.user_id}" if viewer.is_authenticated else (request.remote_addr or "")
+
+
+def post_limit(key: str, default: str):
+    """Rate-limit POSTs to a view (registrations, uploads); the limit is read from the config per request."""
+    return limiter.limit(lambda: current_app.config.get(key, default), methods=["POST"], key_func=_per_person)
 
 
 def documents_of(content: Mapping[str, Any]) -> dict[str, Document]:
@@ -155,6 +167,7 @@ def _lookup():
 
 @bp.route("/registrer", methods=["GET", "POST"])
 @roles_required(SUPPLIER)
+@post_limit("REGISTRATION_RATE_LIMIT", "10/minute")
 def register():
     """Register the company the person acts for: check the number, show the register's data, confirm."""
     viewer = current_viewer()
@@ -197,6 +210,7 @@ def register():
 
 @bp.post("/registrer/bli-med")
 @roles_required(SUPPLIER)
+@post_limit("REGISTRATION_RATE_LIMIT", "10/minute")
 def join():
     """Join the existing registration of the company the person acts for."""
     viewer = current_viewer()
@@ -216,6 +230,7 @@ def join():
 
 @bp.route("/tjenester/ny", methods=["GET", "POST"])
 @roles_required(SUPPLIER)
+@post_limit("UPLOAD_RATE_LIMIT", "30/minute")
 def new_service():
     """A new listing: the form generated from the terms registry; saved as a draft or sent for approval."""
     supplier = require_supplier()
@@ -244,6 +259,7 @@ def new_service():
 
 @bp.route("/tjenester/<int:service_id>/rediger", methods=["GET", "POST"])
 @roles_required(SUPPLIER)
+@post_limit("UPLOAD_RATE_LIMIT", "30/minute")
 def edit_service(service_id: int):
     """Edit a draft, or write the next version of a live service (reviewed before it goes live)."""
     require_supplier()
@@ -501,6 +517,7 @@ def read_tax_upload() -> tuple[str, bytes] | None:
 
 @bp.route("/dps/<slug>/soknad", methods=["GET", "POST"])
 @roles_required(SUPPLIER)
+@post_limit("UPLOAD_RATE_LIMIT", "30/minute")
 def application(slug: str):
     """Apply for qualification in categories of a DPS: self-declarations, tax certificate; draft, then submit."""
     supplier = require_supplier()
