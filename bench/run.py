@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import shutil
 import signal
+import subprocess
 import sys
 import time
 from datetime import datetime, timezone
@@ -30,6 +32,7 @@ from bench.procs import BIN, FLASK, PeakSampler, Proc, Processes, children, desc
     wait_http, wait_log
 from bench.stats import phase, summary
 from catalogue.db import make_engine
+from catalogue.search.query import search
 from marketplace.config import PROJECT_ROOT
 
 FOLLOWING = "Følger endringsloggen"  # what `flask index follow` prints once it follows the log
@@ -118,8 +121,8 @@ def measure(cfg: BenchConfig, procs: Processes, run: dict) -> tuple[dict, dict]:
 
     with phase("search latency", phases):
         page = latency.http(a.url, requests_, warmup)
-        fragment = latency.http(a.url, requests_, warmup[:20], fragment=True)
-        raw = latency.raw(index, requests_, warmup)
+        fragment = latency.http(a.url, requests_, warmup[:10], fragment=True)
+        raw = latency.raw(index, requests_, warmup[:20])  # this process's handle is warm from the workload
         fts_file = cfg.workdir / "fts5.sqlite"
         fts_rows = fts5.build(fts_file, texts)
         fts = fts5.timings(fts_file, requests_, warmup)
@@ -228,6 +231,19 @@ def _worst_p95(timings: list) -> float | None:
     return max((v for v in values if v is not None), default=None)
 
 
+PROFILE_SECONDS = 60  # each profile replays its work this long, so a slow system cannot stall the run
+
+
+def _repeat(seconds: float, items, fn) -> None:
+    """Call *fn* on *items* round robin until *seconds* have passed (at least once)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        for item in items:
+            fn(item)
+            if time.monotonic() > deadline:
+                return
+
+
 def profiles(cfg: BenchConfig, procs: Processes, a: Host, index, requests_, changes: Changes, ids, figures
              ) -> dict:
     """py-spy profiles of the work behind each missed target (all of them with BENCH_PROFILE=always)."""
@@ -246,29 +262,40 @@ def profiles(cfg: BenchConfig, procs: Processes, a: Host, index, requests_, chan
         out[name] = {**profiling.summarize(raw), "what": what}
 
     if missed & {"search_p50_ms", "search_p95_ms", "throughput_rps", "errors"}:
-        record("search (web workers)", a.web.pid, "gunicorn workers, the 200 search requests twice",
-               lambda: [latency.http(a.url, requests_, []) for _ in range(2)])
-        record("search (in process)", os.getpid(), "harness process, raw search of the 200 requests three times",
-               lambda: [latency.raw(index, requests_, []) for _ in range(3)], subprocesses=False)
+        http = requests.Session()
+        record("search (web workers)", a.web.pid, f"gunicorn workers, the search requests for {PROFILE_SECONDS} s",
+               lambda: _repeat(PROFILE_SECONDS, [a.url + workload.path(r) for r in requests_],
+                               lambda url: http.get(url, timeout=60)))
+        record("search (in process)", os.getpid(), f"harness process, the raw search for {PROFILE_SECONDS} s",
+               lambda: _repeat(PROFILE_SECONDS, requests_, lambda r: search(index, r)), subprocesses=False)
     if missed & {"compare_p95_ms", "export_p95_ms"}:
-        def pages_work():
-            buyer = pages.buyer_session(a.url)
-            lists = pages.make_frozen_lists(make_engine(cfg.database_url), ids, cfg.seed + 7)
-            pages.compare(buyer, a.url, ids, 50, cfg.seed + 2)
-            pages.exports(buyer, a.url, lists, "csv", 30)
-            pages.exports(buyer, a.url, lists, "ods", 30)
-        record("compare and export (web workers)", a.web.pid, "gunicorn workers, 50 compares and 60 exports",
-               pages_work)
+        buyer = pages.buyer_session(a.url)
+        lists = pages.make_frozen_lists(make_engine(cfg.database_url), ids, cfg.seed + 7)
+        urls = [f"{a.url}/innkjop/lister/{lst}/eksport.{fmt}" for lst in lists for fmt in ("csv", "ods")]
+        rng = random.Random(cfg.seed + 2)
+        urls += [f"{a.url}/sammenlign?" + "&".join(f"id={i}" for i in rng.sample(ids, 5)) for _ in range(20)]
+        rng.shuffle(urls)
+        record("compare and export (web workers)", a.web.pid,
+               f"gunicorn workers, compare pages and exports (CSV, ODS) for {PROFILE_SECONDS} s",
+               lambda: _repeat(PROFILE_SECONDS, urls, lambda url: buyer.get(url, timeout=60)))
     if missed & {"publish_to_search_p95_s", "two_hosts_lag_p95_s"}:
         record("publish to search (indexer)", a.indexer.pid, "indexer A while 15 services are published",
                lambda: publish_to_search(changes, {"A": a.url}, 15))
     if "index_rebuild_s" in missed:
-        raw = folder / "rebuild.txt"
-        scratch = cfg.workdir / "profile-index"
-        env = {**a.env, "INDEX_DIR": str(scratch / "index")}
-        profiling.profile_command(FLASK + ["index", "rebuild"], env, raw, PROJECT_ROOT, timeout=1800)
-        out["index rebuild"] = {**profiling.summarize(raw), "what": "`flask index rebuild` and its helper processes"}
+        # A second rebuild into a scratch directory, profiled for a while and then stopped.
+        env = {**a.env, "INDEX_DIR": str(cfg.workdir / "profile-index" / "index")}
+        rebuild = procs.start("profile-rebuild", FLASK + ["index", "rebuild"], env)
+        record("index rebuild", rebuild.pid, f"the first {PROFILE_SECONDS * 2} s of `flask index rebuild` "
+               "and its helper processes", lambda: _wait_or_timeout(rebuild, PROFILE_SECONDS * 2))
+        procs.stop(rebuild)
     return out
+
+
+def _wait_or_timeout(proc: Proc, seconds: float) -> None:
+    try:
+        proc.popen.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        pass
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -293,7 +293,8 @@ def _row_count(form: FormData, name: str) -> int:
         count = 0
     keys = getattr(form, "keys", lambda: [])()
     for key in keys:
-        if key.startswith(name + "-"):
+        # A hostile multipart part can arrive without a usable name (werkzeug gives None).
+        if isinstance(key, str) and key.startswith(name + "-"):
             m = _ROW_INDEX.match(key[len(name):])
             if m:
                 count = max(count, int(m.group(1)) + 1)

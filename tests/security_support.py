@@ -191,6 +191,17 @@ def make_objects(world: World) -> dict[str, Any]:
             load_articles(session)
             session.flush()
             article = session.exec(select(articles.Article).order_by(articles.Article.id)).scalars().first()
+        # A second version (so there is an older one to restore) and a draft (so there is one to publish).
+        version = articles.current(session, article)
+        edited = articles.ArticleForm.from_version(version)
+        edited.summary = (version.summary + " (revidert)")[:articles.SUMMARY_MAX]
+        clean, errors = articles.validate(session, edited, creating=False)
+        assert not errors, errors
+        articles.save_version(session, Actor(name="Matrise"), article, clean, base_version=article.current_version)
+        draft_form = articles.ArticleForm.from_version(version, slug="matrise-utkast")
+        clean, errors = articles.validate(session, draft_form, creating=True)
+        assert not errors, errors
+        draft_article = articles.create(session, Actor(name="Matrise"), clean)
         session.commit()
         objects = {
             "supplier_a": a.id, "supplier_b": b.id, "supplier_slug": a.slug,
@@ -201,7 +212,7 @@ def make_objects(world: World) -> dict[str, Any]:
             "application_a": app_a.id, "application_b": app_b.id,
             "private_doc_a": private_a.id, "private_doc_b": private_b.id, "public_doc": public_doc.id,
             "article_slug": article.slug if article else None,
-            "article_version": article.current_version if article else 1,
+            "article_version": 1, "draft_article_slug": draft_article.slug,
         }
         from catalogue.listings import sections
         from catalogue.terms import TERMS
@@ -215,7 +226,8 @@ def make_objects(world: World) -> dict[str, Any]:
     buyer = viewer_of(world.clients["buyer"]) if "buyer" in world.clients else None
     if buyer is not None and buyer.is_authenticated:
         with Session(world.engine, expire_on_commit=False) as session:
-            shortlist, errors = shortlists.save_search(session, buyer, "Matriseliste", [("q", "lagring")])
+            name = session.get(Service, objects["published_a"]).name
+            shortlist, errors = shortlists.save_search(session, buyer, "Matriseliste", [("q", name)])
             assert not errors, errors
             session.commit()
             objects["shortlist"] = shortlist.id

@@ -54,8 +54,12 @@ def test_login_and_callback_are_rate_limited(template_db, tmp_path):
     from tests.conftest import make_app
     from tests.databases import drop_database, new_database
 
+    from marketplace.extensions import limiter
+
+    saved = dict(vars(limiter))  # one limiter for every app in the process: put it back afterwards
     url = new_database(tmp_path, template=template_db)
-    app = make_app(url, tmp_path / "instance", RATELIMIT_ENABLED=True, AUTH_RATE_LIMIT="3/minute")
+    app = make_app(url, tmp_path / "instance", RATELIMIT_ENABLED=True, AUTH_RATE_LIMIT="3/minute",
+                   RATELIMIT_STORAGE_URI="memory://")
     try:
         prepare(app)
         client = app.test_client()
@@ -69,6 +73,8 @@ def test_login_and_callback_are_rate_limited(template_db, tmp_path):
     finally:
         app.extensions["db_engine"].dispose()
         drop_database(url)
+        limiter.__dict__.clear()
+        limiter.__dict__.update(saved)
 
 
 def test_an_unreachable_provider_gives_a_clear_page(template_db, tmp_path):

@@ -154,3 +154,21 @@ def test_without_an_index_the_page_says_so(client):
     assert "Søket er ikke klart ennå" in "".join(doc.text)
     fragment, _ = page(client, "/tjenester?q=database", HX)
     assert fragment.status_code == 503 and "<html" not in fragment.get_data(as_text=True)
+
+
+def test_guidance_articles_are_found_in_their_own_group(search_app, search_client):
+    from catalogue.db import session_scope
+    from seed.articles import load_articles
+    from tests.search_fixtures import catch_up
+
+    _, before = page(search_client, "/tjenester?q=skyreisen")
+    services_before = [a["data-service-id"] for a in before.find("li", class_="search-hit")]
+    assert services_before and not before.find("section", class_="article-hits")
+    with session_scope(search_app.extensions["db_engine"]) as session:
+        assert load_articles(session) > 0
+    assert catch_up(search_app) > 0
+    response, doc = page(search_client, "/tjenester?q=skyreisen")
+    group = doc.find("section", class_="article-hits")
+    assert group and doc.find("a", href="/veiledning/skyreisen")
+    # Articles are a group of their own: never among the services, never in their counts.
+    assert [a["data-service-id"] for a in doc.find("li", class_="search-hit")] == services_before

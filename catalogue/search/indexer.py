@@ -29,6 +29,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+import catalogue.search.articles  # noqa: F401  (registers guidance articles as a source)
 from catalogue.models import SearchChange
 from catalogue.search.documents import SOURCES, Catalogue, documents_for
 from catalogue.search.schema import fingerprint

@@ -269,7 +269,7 @@ def _filter_bits(snap: Snapshot, facet: FacetSpec, values: list[str]) -> int | N
     if not values:
         return None
     if facet.source == SUPPLIER:
-        return reduce(or_, (snap.term_bits(facet.field, v) for v in values))
+        return reduce(or_, (snap.term_bits(facet.field, v) for v in values)) & snap.live
     masks = _value_masks(snap, facet)
     mode = facet_mode(facet)
     if mode == ALL:
@@ -292,7 +292,7 @@ def _known_values(snap: Snapshot, facet: FacetSpec, values: list[str]) -> list[s
         return [v for v in values if v in known]
     if facet.source == DPS_FACET:
         return [v for v in values if v in labels.get("dps", {})]
-    return [v for v in values if snap.term_bits(facet.field, v)]
+    return [v for v in values if snap.term_bits(facet.field, v) & snap.live]
 
 
 def _facet(snap: Snapshot, facet: FacetSpec, base: int, selected: list[str], lang: str) -> Facet:
@@ -487,3 +487,37 @@ def _hit(snap: Snapshot, docnum: int, score: float, marks: Marks, lang: str) -> 
 def category_label(snap: Snapshot, slug: str, lang: str = "nb") -> str:
     info = snap.state.labels.get("categories", {}).get(slug) or {}
     return info.get("en" if lang == "en" else "nb") or slug
+
+
+# ---------------------------------------------------------------------------
+# guidance articles: their own, small result group
+
+
+@dataclass
+class ArticleHit:
+    article_id: int
+    slug: str
+    title: str
+    summary: str
+    highlights: Markup
+    score: float
+
+
+def search_articles(index, q: str, limit: int = 3) -> list[ArticleHit]:
+    """The guidance articles best matching *q* (every word must match), best first."""
+    words = parse_words(" ".join(str(q or "").split())[:MAX_QUERY_CHARS])
+    if not words:
+        return []
+    with index.snapshot() as snap:
+        bits = reduce(and_, (_word_bits(snap, w) for w in words)) & snap.kind_bits("article")
+        if not bits:
+            return []
+        ranked = _ranked(snap, words, False, bits, limit)
+        marks = Marks(frozenset(alt.term for w in words for alt in w.alternatives))
+        out = []
+        for docnum, score in ranked:
+            stored = snap.reader.stored_fields(docnum)
+            summary = stored.get("summary") or ""
+            out.append(ArticleHit(int(stored.get("ref") or 0), stored.get("slug") or "", stored.get("name") or "",
+                                  summary, best_snippet([summary, stored.get("description") or ""], marks), score))
+        return out

@@ -224,7 +224,8 @@ class Snapshot:
                             for _, leaf, _ in self.leaves}
         self.searcher = Searcher(self.reader, fromindex=ix, weighting=FairBM25F(self))
         self.state: IndexState = read_state(self.searcher)
-        self.live = self._live_services()
+        self.alive = self._alive()
+        self.live = self.kind_bits(KIND_SERVICE)  # the services: what a search finds by default
         self.doc_count = self.live.bit_count()
         self._facets: dict[str, dict[str, int]] = {}
         self._orders: dict[tuple[str, int], list[int]] = {}
@@ -235,24 +236,29 @@ class Snapshot:
         self.searcher.close()
 
     # -- bitsets -----------------------------------------------------------
-    def _live_services(self) -> int:
-        live = 0
+    def _alive(self) -> int:
+        """Every document that is not deleted."""
+        alive = 0
         for data, leaf, offset in self.leaves:
-            bits = data.term_bits(leaf, "kind", KIND_SERVICE)
+            bits = (1 << data.size) - 1
             deleted = leaf.deleted_docs_set if leaf.has_deletions() else ()
             if deleted:
                 bits &= ~bits_from_ids(deleted, data.size)
-            live |= bits << offset
-        return live
+            alive |= bits << offset
+        return alive
 
     def term_bits(self, field: str, term: str) -> int:
-        """Live services with *term* in *field*."""
+        """Documents (of any kind, not deleted) with *term* in *field*."""
         bits = 0
         for data, leaf, offset in self.leaves:
             segment_bits = data.term_bits(leaf, field, term)
             if segment_bits:
                 bits |= segment_bits << offset
-        return bits & self.live
+        return bits & self.alive
+
+    def kind_bits(self, kind: str) -> int:
+        """The documents of one kind ("service", "article")."""
+        return self.term_bits("kind", kind)
 
     def facet_masks(self, field: str) -> dict[str, int]:
         """``{value: live services with that value}`` for a facet field (not the supplier one)."""

@@ -145,7 +145,7 @@ def build_schema() -> fields.Schema:
     for name in TEXT_FIELDS:
         schema.add(name, NorwegianText(stored=name in ("name", "summary", "description", "supplier")))
     for facet in FACETS:
-        schema.add(facet.field, fields.KEYWORD(stored=True, scorable=True))
+        schema.add(facet.field, fields.KEYWORD(scorable=True))
     # Whoosh's segment writer looks up every posting's field length; for a field without a
     # length column that is a file-system check per posting, which made a 50 000-service
     # rebuild several times slower. Every indexed field therefore keeps lengths (a byte per

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, current_app, make_response, render_template, request, url_for
 
 from auth.guards import public
-from catalogue.search.query import SORTS, SearchRequest, search as run_search
+from catalogue.search.query import SORTS, SearchRequest, search as run_search, search_articles
 from catalogue.search.reader import SearchIndex
 from catalogue.search.store import IndexMissing
 from marketplace.htmx import is_htmx, render_page
@@ -56,6 +56,7 @@ def search():
     lang = current_lang()
     index = current_search_index()
     result = corrected_from = None
+    articles = []
     status = 200
     try:
         if index is None:
@@ -66,11 +67,13 @@ def search():
             better = run_search(index, req.but(q=result.suggestion), lang)
             if better.total:
                 corrected_from, result = req.q, better
+        if result.request.q and result.page == 1:
+            articles = search_articles(index, result.request.q)  # guidance, in a group of its own
     except IndexMissing:
         status = 503
     if result is not None:
         req = replace(req, page=result.page)  # a page past the end shows the last one
-    context = dict(req=req, result=result, corrected_from=corrected_from, sorts=SORTS,
+    context = dict(req=req, result=result, corrected_from=corrected_from, sorts=SORTS, articles=articles,
                    index_missing=result is None)
     if request.headers.get("HX-History-Restore-Request") == "true":
         # htmx restoring a page that fell out of its history cache wants the whole page.

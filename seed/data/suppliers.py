@@ -35,12 +35,12 @@ SUPPLIERS: list[dict] = [
     _s("nordlys", "935308291", "Nordlys Datasenter AS", "Nordlys", "AS", "Stakkevollvegen 65", "9010", "Tromsø",
        "Datasenter og hostingselskap i Nord-Norge, drevet med fornybar kraft og naturlig kjøling. Tilbyr "
        "serverdrift, arkiv og katastrofegjenoppretting."),
-    _s("vardedrift", "976240391", "Varde Drift AS", "Varde", "AS", "Forusbeen 35", "4033", "Stavanger",
+    _s("vardedrift", "931100076", "Varde Drift AS", "Varde", "AS", "Forusbeen 35", "4033", "Stavanger",
        "Driftspartner for offentlig sektor på Vestlandet, med eget sikkerhetsoperasjonssenter og erfaring fra "
        "skymigrering."),
-    _s("trollnett", "922152799", "Trollnett AS", "Trollnett", "AS", "Prinsens gate 18", "7012", "Trondheim",
+    _s("trollnett", "931100149", "Trollnett AS", "Trollnett", "AS", "Prinsens gate 18", "7012", "Trondheim",
        "Nettverksleverandør med innholdsleveranse, DNS og lastbalansering fra knutepunkter i hele Norge."),
-    _s("kommunesky", "925792403", "Kommunesky AS", "Kommunesky", "AS", "Grønnegata 70", "2317", "Hamar",
+    _s("kommunesky", "931100211", "Kommunesky AS", "Kommunesky", "AS", "Grønnegata 70", "2317", "Hamar",
        "Lager skybaserte fagsystemer for kommuner, med sak og arkiv etter Noark 5 som kjerneområde."),
     _s("omsorgsdata", "971352418", "Omsorgsdata AS", "Omsorgsdata", "AS", "Storgata 105", "2615", "Lillehammer",
        "Programvare for helse og omsorg i kommunene: journal, hjemmetjeneste og velferdsteknologi."),
