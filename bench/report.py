@@ -192,7 +192,7 @@ def render(figures: dict[str, Any], details: dict, machine: dict, run: dict) -> 
         f"p95 {_fmt(pages.get('export_csv', {}).get('p95'), 'ms')}; ODS p50 {_fmt(pages.get('export_ods', {}).get('p50'), 'ms')} / "
         f"p95 {_fmt(pages.get('export_ods', {}).get('p95'), 'ms')}.",
         f"- Peak RSS (VmHWM): web workers {mem.get('workers_mb')} MB, gunicorn master {_fmt(mem.get('master_mb'), 'MB')}, "
-        f"indexer (`index follow`) {_fmt(mem.get('indexer_mb'), 'MB')}; the rebuild (not a target): "
+        f"indexers (`index follow`, per host) {mem.get('indexers_mb')} MB; the rebuild (not a target): "
         f"{_fmt(mem.get('rebuild_mb'), 'MB')} in its largest process.",
         f"- Two hosts: host B built its own index in {_fmt(two.get('b_build_s'), 's')}; publish on A → found on B "
         f"p50 {_fmt(two.get('lag_b', {}).get('p50'), 's')}, p95 {_fmt(two.get('lag_b', {}).get('p95'), 's')} "
@@ -203,6 +203,12 @@ def render(figures: dict[str, Any], details: dict, machine: dict, run: dict) -> 
         f"equal to what the database publishes: {_fmt(two.get('compare', {}).get('match_database'))}.",
         "",
     ]
+    failures = d.get("failures", {})
+    if failures:
+        lines += ["## Steps that failed", "",
+                  "These steps ended with an error, so their figures are missing above (see the run's logs):", ""]
+        lines += [f"- **{name}**: `{text.splitlines()[0][:300]}`" for name, text in failures.items()]
+        lines.append("")
     miss = missed(figures)
     profiles = d.get("profiles", {})
     if miss or profiles:

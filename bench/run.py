@@ -20,6 +20,7 @@ import signal
 import subprocess
 import sys
 import time
+import traceback
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -79,134 +80,188 @@ def _install_signal_handlers() -> None:
     signal.signal(signal.SIGHUP, stop)
 
 
-def measure(cfg: BenchConfig, procs: Processes, run: dict) -> tuple[dict, dict]:
-    figures: dict = {}
-    details: dict = {"profiles": {}}
-    phases = run["phases"]
+class Bench:
+    """One run's state and its steps. A failing step is recorded and the run goes on without
+    the figures it would have given (the note says so); only the steps every later one needs
+    (database, corpus, index, host A) end the run."""
 
-    with phase("database", phases):
-        corpus.create_database(cfg)
-        run["postgresql"] = corpus.server_version(cfg)
-    a = Host(cfg, "A")
-    with phase("seed", phases):
-        run["seed"] = corpus.fill(cfg, procs, a.env)
-    engine = make_engine(cfg.database_url)
-    ids = corpus.published_ids(engine)
-    run["published"] = len(ids)
-    with engine.connect() as conn:
-        run["suppliers"] = conn.exec_driver_sql("SELECT count(*) FROM supplier").scalar()
+    def __init__(self, cfg: BenchConfig, procs: Processes, run: dict):
+        self.cfg, self.procs, self.run = cfg, procs, run
+        self.figures: dict = {}
+        self.details: dict = {"profiles": {}, "memory": {}, "failures": {}}
+        self.a = Host(cfg, "A")
+        self.b: Host | None = None
+        self.engine = None
+        self.index = None
+        self.requests: list = []
+        self.paths: list[str] = []
+        self.changes: Changes | None = None
+        self.ids: list[int] = []
 
-    with phase("index rebuild", phases):
+    def step(self, name: str, fn, *, required: bool = False) -> None:
+        with phase(name, self.run["phases"]):
+            try:
+                fn()
+            except (SystemExit, KeyboardInterrupt):
+                raise
+            except Exception as exc:
+                self.details["failures"][name] = f"{type(exc).__name__}: {exc}"[:3000]
+                traceback.print_exc()
+                if required:
+                    raise
+
+    def measure(self) -> None:
+        self.step("database", self.database, required=True)
+        self.step("seed", self.seed, required=True)
+        self.step("index rebuild", self.rebuild, required=True)
+        self.step("start host A", self.start_a, required=True)
+        self.step("workload", self.workload, required=True)
+        self.step("search latency", self.search_latency)
+        self.step("throughput", self.throughput)
+        self.step("publish to search", self.publish_to_search)
+        self.step("compare and export", self.compare_and_export)
+        self.step("two hosts", self.two_hosts)
+        self.step("memory", self.memory)  # after all measured work: VmHWM is the peak so far
+        self.step("profiles", self.profile_missed)
+
+    def close(self) -> None:
+        if self.index is not None:
+            self.index.close()
+        if self.engine is not None:
+            self.engine.dispose()
+
+    # -- the steps -----------------------------------------------------------
+    def database(self) -> None:
+        corpus.create_database(self.cfg)
+        self.run["postgresql"] = corpus.server_version(self.cfg)
+
+    def seed(self) -> None:
+        self.run["seed"] = corpus.fill(self.cfg, self.procs, self.a.env)
+        self.engine = make_engine(self.cfg.database_url)
+        self.ids = corpus.published_ids(self.engine)
+        self.run["published"] = len(self.ids)
+        with self.engine.connect() as conn:
+            self.run["suppliers"] = conn.exec_driver_sql("SELECT count(*) FROM supplier").scalar()
+
+    def rebuild(self) -> None:
         holder: dict[str, int] = {}
         with PeakSampler(lambda: [holder["pid"], *descendants(holder["pid"])] if holder else []) as sampler:
-            figures["index_rebuild_s"] = round(procs.run(
-                "index-rebuild", FLASK + ["index", "rebuild"], a.env, timeout=1800,
+            self.figures["index_rebuild_s"] = round(self.procs.run(
+                "index-rebuild", FLASK + ["index", "rebuild"], self.a.env, timeout=1800,
                 on_start=lambda p: holder.update(pid=p.pid)), 1)
-        details["memory"] = {"rebuild_mb": round(sampler.peak, 1)}
+        self.details["memory"]["rebuild_mb"] = round(sampler.peak, 1)
 
-    with phase("start host A", phases):
-        a.start_indexer(procs, timeout=120)
-        a.start_web(procs)
+    def start_a(self) -> None:
+        self.a.start_indexer(self.procs, timeout=120)
+        self.a.start_web(self.procs)
+        from catalogue.search.reader import SearchIndex
 
-    from catalogue.search.reader import SearchIndex
+        self.index = SearchIndex(self.a.index_dir)
 
-    index = SearchIndex(a.index_dir)
-    texts = list(corpus.published_texts(engine))
-    with phase("workload", phases):
-        requests_ = workload.build(index, texts, cfg.queries, cfg.seed)
-        warmup = workload.build(index, texts, cfg.warmup, cfg.seed + 1)
-        paths = [workload.path(r) for r in requests_]
-        details["workload"] = {**workload.describe(requests_), "warmup": len(warmup), "examples": paths[:8]}
-        (cfg.workdir / "queries.txt").write_text("\n".join(paths) + "\n", encoding="utf-8")
+    def workload(self) -> None:
+        self.texts = list(corpus.published_texts(self.engine))
+        self.requests = workload.build(self.index, self.texts, self.cfg.queries, self.cfg.seed)
+        self.warmup = workload.build(self.index, self.texts, self.cfg.warmup, self.cfg.seed + 1)
+        self.paths = [workload.path(r) for r in self.requests]
+        self.details["workload"] = {**workload.describe(self.requests), "warmup": len(self.warmup),
+                                    "examples": self.paths[:8]}
+        (self.cfg.workdir / "queries.txt").write_text("\n".join(self.paths) + "\n", encoding="utf-8")
 
-    with phase("search latency", phases):
-        page = latency.http(a.url, requests_, warmup)
-        fragment = latency.http(a.url, requests_, warmup[:10], fragment=True)
-        raw = latency.raw(index, requests_, warmup[:20])  # this process's handle is warm from the workload
-        fts_file = cfg.workdir / "fts5.sqlite"
-        fts_rows = fts5.build(fts_file, texts)
-        fts = fts5.timings(fts_file, requests_, warmup)
-    page_s = summary(page.ms)
-    figures.update(search_p50_ms=page_s.get("p50"), search_p95_ms=page_s.get("p95"), search_p99_ms=page_s.get("p99"),
-                   whoosh_raw_p50_ms=summary(raw.ms).get("p50"), fts5_raw_p50_ms=summary(fts.ms).get("p50"))
-    details["search"] = {"page": page_s, "page_errors": page.errors, "page_error_samples": page.error_samples,
-                         "fragment": summary(fragment.ms), "fragment_errors": fragment.errors,
-                         "raw": summary(raw.ms), "fts5": summary(fts.ms, 3), "fts5_rows": fts_rows}
-    del texts
+    def search_latency(self) -> None:
+        a, reqs, warmup = self.a, self.requests, self.warmup
+        page = latency.http(a.url, reqs, warmup)
+        fragment = latency.http(a.url, reqs, warmup[:10], fragment=True)
+        raw = latency.raw(self.index, reqs, warmup[:20])  # this process's handle is warm from the workload
+        fts_file = self.cfg.workdir / "fts5.sqlite"
+        fts_rows = fts5.build(fts_file, self.texts)
+        fts = fts5.timings(fts_file, reqs, warmup)
+        self.texts = []
+        page_s = summary(page.ms)
+        self.figures.update(
+            search_p50_ms=page_s.get("p50"), search_p95_ms=page_s.get("p95"), search_p99_ms=page_s.get("p99"),
+            whoosh_raw_p50_ms=summary(raw.ms).get("p50"), fts5_raw_p50_ms=summary(fts.ms, 3).get("p50"))
+        self.details["search"] = {
+            "page": page_s, "page_errors": page.errors, "page_error_samples": page.error_samples,
+            "fragment": summary(fragment.ms), "fragment_errors": fragment.errors,
+            "raw": summary(raw.ms), "fts5": summary(fts.ms, 3), "fts5_rows": fts_rows}
+        if page.errors:
+            # A failed answer is not a fast one: the latency target cannot count as met.
+            self.figures.update(search_p50_ms=None, search_p95_ms=None, search_p99_ms=None)
 
-    with phase("throughput", phases):
-        details["load"] = load.run(a.url, paths, cfg.workdir, seconds=cfg.load_seconds,
-                                   connections=cfg.load_connections)
-        if not wait_alive(a):
-            details["load"]["server_survived"] = False
-    figures["throughput_rps"] = details["load"]["throughput_rps"]
-    figures["errors"] = details["load"]["errors"] + page.errors
+    def throughput(self) -> None:
+        result = load.run(self.a.url, self.paths, self.cfg.workdir, seconds=self.cfg.load_seconds,
+                          connections=self.cfg.load_connections)
+        result["server_survived"] = wait_alive(self.a)
+        self.details["load"] = result
+        self.figures["throughput_rps"] = result["throughput_rps"]
+        self.figures["errors"] = result["errors"] + (0 if result["server_survived"] else 1)
 
-    changes = Changes(engine)
-    with phase("publish to search", phases):
-        lag = publish_to_search(changes, {"A": a.url}, cfg.publish_samples)["A"]
-    seen = [s for s in lag if s is not None]
-    details["freshness"] = {**summary(seen), "samples": len(lag), "not_found": len(lag) - len(seen)}
-    # A service never found counts as infinitely late, so it cannot hide in the percentile.
-    figures["publish_to_search_p95_s"] = _p95_with_misses(lag)
+    def publish_to_search(self) -> None:
+        self.changes = Changes(self.engine)
+        lag = publish_to_search(self.changes, {"A": self.a.url}, self.cfg.publish_samples)["A"]
+        seen = [s for s in lag if s is not None]
+        self.details["freshness"] = {**summary(seen), "samples": len(lag), "not_found": len(lag) - len(seen)}
+        # A service never found counts as infinitely late, so it cannot hide in the percentile.
+        self.figures["publish_to_search_p95_s"] = _p95_with_misses(lag)
 
-    with phase("compare and export", phases):
+    def compare_and_export(self) -> None:
+        a, cfg = self.a, self.cfg
         buyer = pages.buyer_session(a.url)
-        lists = pages.make_frozen_lists(engine, ids, cfg.seed)
-        anonymous = pages.compare(requests.Session(), a.url, ids, cfg.compare_samples, cfg.seed)
-        as_buyer = pages.compare(buyer, a.url, ids, cfg.compare_samples, cfg.seed + 1)
+        lists = pages.make_frozen_lists(self.engine, self.ids, cfg.seed)
+        anonymous = pages.compare(requests.Session(), a.url, self.ids, cfg.compare_samples, cfg.seed)
+        as_buyer = pages.compare(buyer, a.url, self.ids, cfg.compare_samples, cfg.seed + 1)
         csv = pages.exports(buyer, a.url, lists, "csv", cfg.export_samples)
         ods = pages.exports(buyer, a.url, lists, "ods", cfg.export_samples)
-    details["pages"] = {"compare_anonymous": summary(anonymous.ms), "compare_buyer": summary(as_buyer.ms),
-                        "export_csv": summary(csv.ms), "export_ods": summary(ods.ms),
-                        "errors": {"compare_anonymous": anonymous.errors, "compare_buyer": as_buyer.errors,
-                                   "export_csv": csv.errors, "export_ods": ods.errors},
-                        "error_samples": anonymous.error_samples + as_buyer.error_samples + csv.error_samples
-                        + ods.error_samples}
-    figures["compare_p95_ms"] = _worst_p95([anonymous, as_buyer])
-    figures["export_p95_ms"] = _worst_p95([csv, ods])
+        self.details["pages"] = {
+            "compare_anonymous": summary(anonymous.ms), "compare_buyer": summary(as_buyer.ms),
+            "export_csv": summary(csv.ms), "export_ods": summary(ods.ms),
+            "errors": {"compare_anonymous": anonymous.errors, "compare_buyer": as_buyer.errors,
+                       "export_csv": csv.errors, "export_ods": ods.errors},
+            "error_samples": anonymous.error_samples + as_buyer.error_samples + csv.error_samples + ods.error_samples}
+        self.figures["compare_p95_ms"] = _worst_p95([anonymous, as_buyer])
+        self.figures["export_p95_ms"] = _worst_p95([csv, ods])
 
-    b = Host(cfg, "B")
-    two: dict = {}
-    with phase("two hosts", phases):
-        two["b_build_s"] = round(b.start_indexer(procs), 1)
-        b.start_web(procs)
+    def two_hosts(self) -> None:
+        a, cfg = self.a, self.cfg
+        b = self.b = Host(cfg, "B")
+        changes = self.changes or Changes(self.engine)
+        two: dict = self.details.setdefault("two_hosts", {})
+        two["b_build_s"] = round(b.start_indexer(self.procs), 1)
+        b.start_web(self.procs)
         lags = publish_to_search(changes, {"A": a.url, "B": b.url}, cfg.two_host_samples)
-        two["lag_a"], two["lag_b"] = summary([s for s in lags["A"] if s is not None]), summary(
-            [s for s in lags["B"] if s is not None])
+        two["lag_a"] = summary([s for s in lags["A"] if s is not None])
+        two["lag_b"] = summary([s for s in lags["B"] if s is not None])
         two["not_found_b"] = sum(1 for s in lags["B"] if s is None)
-        figures["two_hosts_lag_p95_s"] = _p95_with_misses(lags["B"])
+        self.figures["two_hosts_lag_p95_s"] = _p95_with_misses(lags["B"])
         started = time.perf_counter()
-        counts = burst(changes, corpus.published_ids(engine)[200:], cfg.burst, cfg.seed)
+        counts = burst(changes, corpus.published_ids(self.engine)[200:], cfg.burst, cfg.seed)
         ended = time.perf_counter()
-        target = twohosts.log_max(engine)
+        target = twohosts.log_max(self.engine)
         drained = twohosts.wait_drained({"A": a.index_dir, "B": b.index_dir}, target, ended)
-        two["burst"] = {"total": cfg.burst, "counts": counts, "seconds": round(ended - started, 1),
-                        "log_max": target}
+        two["burst"] = {"total": cfg.burst, "counts": counts, "seconds": round(ended - started, 1), "log_max": target}
         two["drained_s"] = drained
         if all(v is not None for v in drained.values()):
-            two["compare"] = twohosts.compare_indexes(a.index_dir, b.index_dir, set(corpus.published_ids(engine)))
-            figures["two_hosts_identical"] = two["compare"]["identical"] and two["compare"]["match_database"]
+            two["compare"] = twohosts.compare_indexes(a.index_dir, b.index_dir,
+                                                      set(corpus.published_ids(self.engine)))
+            self.figures["two_hosts_identical"] = two["compare"]["identical"] and two["compare"]["match_database"]
         else:
-            two["compare"] = {"identical": False, "reason": "an index did not drain within 180 s"}
-            figures["two_hosts_identical"] = False
-    details["two_hosts"] = two
+            two["compare"] = {"identical": False, "reason": "an index did not apply the log within 180 s"}
+            self.figures["two_hosts_identical"] = False
 
-    # Peak RSS over everything above (VmHWM is the kernel's own high-water mark).
-    workers = {pid: peak_rss_mb(pid) for pid in a.workers() + b.workers()}
-    details["memory"].update(
-        workers_mb=[round(v, 1) for v in workers.values() if v is not None],
-        master_mb=round(peak_rss_mb(a.web.pid) or 0, 1),
-        indexer_mb=round(peak_rss_mb(a.indexer.pid) or 0, 1),
-        indexer_b_mb=round(peak_rss_mb(b.indexer.pid) or 0, 1))
-    figures["rss_worker_mb"] = max(details["memory"]["workers_mb"], default=None)
-    figures["rss_indexer_mb"] = max(details["memory"]["indexer_mb"], details["memory"]["indexer_b_mb"])
+    def memory(self) -> None:
+        hosts = [h for h in (self.a, self.b) if h is not None and h.web is not None]
+        workers = [peak_rss_mb(pid) for h in hosts for pid in h.workers()]
+        indexers = {h.name: peak_rss_mb(h.indexer.pid) for h in (self.a, self.b) if h is not None and h.indexer}
+        mem = self.details["memory"]
+        mem.update(workers_mb=[round(v, 1) for v in workers if v is not None],
+                   master_mb=round(peak_rss_mb(self.a.web.pid) or 0, 1),
+                   indexers_mb={k: round(v, 1) for k, v in indexers.items() if v is not None})
+        mem["indexer_mb"] = mem["indexers_mb"].get("A")
+        self.figures["rss_worker_mb"] = max(mem["workers_mb"], default=None)
+        self.figures["rss_indexer_mb"] = max(mem["indexers_mb"].values(), default=None)
 
-    with phase("profiles", phases):
-        details["profiles"] = profiles(cfg, procs, a, index, requests_, changes, ids, figures)
-    index.close()
-    engine.dispose()
-    return figures, details
+    def profile_missed(self) -> None:
+        self.details["profiles"] = profiles(self)
 
 
 def wait_alive(host: Host) -> bool:
@@ -244,12 +299,12 @@ def _repeat(seconds: float, items, fn) -> None:
                 return
 
 
-def profiles(cfg: BenchConfig, procs: Processes, a: Host, index, requests_, changes: Changes, ids, figures
-             ) -> dict:
+def profiles(bench: Bench) -> dict:
     """py-spy profiles of the work behind each missed target (all of them with BENCH_PROFILE=always)."""
+    cfg, procs, a, index, requests_, ids = bench.cfg, bench.procs, bench.a, bench.index, bench.requests, bench.ids
     if cfg.profile == "never" or not profiling.available():
         return {}
-    missed = set(report.missed(figures)) if cfg.profile == "missed" else {t.key for t in report.TARGETS}
+    missed = set(report.missed(bench.figures)) if cfg.profile == "missed" else {t.key for t in report.TARGETS}
     out: dict = {}
     folder = cfg.workdir / "profiles"
     folder.mkdir(exist_ok=True)
@@ -280,7 +335,7 @@ def profiles(cfg: BenchConfig, procs: Processes, a: Host, index, requests_, chan
                lambda: _repeat(PROFILE_SECONDS, urls, lambda url: buyer.get(url, timeout=60)))
     if missed & {"publish_to_search_p95_s", "two_hosts_lag_p95_s"}:
         record("publish to search (indexer)", a.indexer.pid, "indexer A while 15 services are published",
-               lambda: publish_to_search(changes, {"A": a.url}, 15))
+               lambda: publish_to_search(bench.changes or Changes(bench.engine), {"A": a.url}, 15))
     if "index_rebuild_s" in missed:
         # A second rebuild into a scratch directory, profiled for a while and then stopped.
         env = {**a.env, "INDEX_DIR": str(cfg.workdir / "profile-index" / "index")}
@@ -318,31 +373,44 @@ def main(argv: list[str] | None = None) -> int:
     run = {"started": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "services": cfg.services,
            "full": cfg.is_full, "database": cfg.db_name, "workers": cfg.workers, "phases": {},
            "load_before": machine.load_average()}
-    ok = False
+    bench = None
     try:
         with Processes(cfg.workdir / "logs") as procs:
-            figures, details = measure(cfg, procs, run)
-        ok = True
+            bench = Bench(cfg, procs, run)
+            try:
+                bench.measure()
+            finally:
+                bench.close()
+    except (SystemExit, KeyboardInterrupt):
+        print(f"bench: stopped; logs are in {cfg.workdir / 'logs'}", file=sys.stderr)
+        raise
+    except Exception as exc:  # a required step failed (already recorded), or the clean-up did
+        if bench is None:
+            raise
+        bench.details["failures"].setdefault("run", f"{type(exc).__name__}: {exc}")
     finally:
         if not cfg.keep:
             try:
                 corpus.drop_database(cfg)
             except Exception as exc:  # the figures matter more than the clean-up
                 print(f"bench: could not drop {cfg.db_name}: {exc}", file=sys.stderr)
-        if ok and not cfg.keep:
-            shutil.rmtree(cfg.workdir, ignore_errors=True)
-        elif not ok:
-            print(f"bench: failed; logs are in {cfg.workdir / 'logs'}", file=sys.stderr)
+    failures = bench.details["failures"]
+    if failures:
+        print(f"bench: steps failed: {', '.join(failures)}; logs are in {cfg.workdir / 'logs'}", file=sys.stderr)
+        if cfg.out_dir is None:
+            cfg.out_dir = PROJECT_ROOT / "bench" / "out"  # an incomplete run never replaces the recorded one
+    elif not cfg.keep:
+        shutil.rmtree(cfg.workdir, ignore_errors=True)
     run["total_s"] = round(time.perf_counter() - started, 1)
     run["load_after"] = machine.load_average()
-    info = machine.describe(run["postgresql"])
-    report.write_json(cfg.results_path, figures, details, info, run)
-    report.write_note(cfg.doc_path, figures, details, info, run)
+    info = machine.describe(run.get("postgresql", "?"))
+    report.write_json(cfg.results_path, bench.figures, bench.details, info, run)
+    report.write_note(cfg.doc_path, bench.figures, bench.details, info, run)
     print(f"bench: wrote {cfg.results_path} and {cfg.doc_path}")
-    for key, verdict in report.assess(figures).items():
+    for key, verdict in report.assess(bench.figures).items():
         print(f"  {key:26} {str(verdict['measured']):>10}  target {verdict['target']:<12} "
               f"{'met' if verdict['met'] else 'MISSED' if verdict['met'] is False else '-'}")
-    return 0
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

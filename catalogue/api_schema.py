@@ -6,6 +6,7 @@ registry and the search facets, so the document always matches what the API retu
 """
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping
@@ -104,7 +105,8 @@ def error_document(status: int, title: str, message: str, **extra: Any) -> dict[
 # the list endpoint's parameters
 
 
-def list_parameters() -> list[dict[str, Any]]:
+@functools.lru_cache(maxsize=1)
+def list_parameters() -> tuple[dict[str, Any], ...]:
     """The query parameters of ``GET /api/v1/services``: the search page's, plus ``per_page``.
 
     Limits and allowed values are the search's own (``catalogue.search.query``), so the API
@@ -130,7 +132,7 @@ def list_parameters() -> list[dict[str, Any]]:
             "description": f"Filter: {facet.label('nb')} / {facet.label('en')}. Flere verdier kombineres.",
             "schema": {"type": "array", "items": item, "maxItems": sq.MAX_VALUES_PER_FACET},
         })
-    return params
+    return tuple(params)  # built once: the facets and limits are fixed for the process
 
 
 def default_per_page() -> int:
@@ -275,7 +277,7 @@ def openapi_document(base_url: str) -> dict[str, Any]:
             "/api/v1/services": {"get": {
                 "operationId": "listServices",
                 "summary": "Søk i publiserte tjenester / search published services",
-                "parameters": list_parameters(),
+                "parameters": list(list_parameters()),
                 "responses": {"200": _json_response("Treff, sider og fasetter / hits, pages and facets", "ServiceList"),
                               **_errors(400, 429, 500, 503)},
             }},

@@ -39,7 +39,8 @@ def _int(raw: Any) -> tuple[Optional[int], bool]:
         value = int(raw)
     except (TypeError, ValueError):
         return None, False
-    return (value, True) if value > 0 else (None, False)
+    # Ids beyond any id column are unknown ids, not a database overflow (500).
+    return (value, True) if 0 < value < 2**31 else (None, False)
 
 
 def read_filter(args: Mapping[str, Any]) -> tuple[LogFilter, dict[str, Msg]]:

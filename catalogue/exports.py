@@ -38,8 +38,8 @@ from catalogue.audit import record
 from catalogue.compare import Comparison, Entry, Field, compare, describe_requirement, flat_fields
 from catalogue.models import utcnow
 from catalogue.shortlists import Shortlist, describe_query, frozen_entries
-from catalogue.terms import TERMS
 from catalogue.suppliers import format_orgnr
+from catalogue.terms import TERMS
 from catalogue.text import Msg, slugify
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -49,8 +49,6 @@ FORMATS = {
 }
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-L = Msg  # short alias: every label below exists in bokmål and English
 
 
 @dataclass
@@ -96,12 +94,12 @@ def exported_by(viewer: Viewer, lang: str = "nb") -> str:
 
 
 def service_columns(lang: str, *, with_verdict: bool, include_buyer_only: bool) -> list[str]:
-    base = [L("Tjeneste-ID", "Service ID"), L("Tjeneste", "Service"), L("Leverandør", "Supplier"),
-            L("Organisasjonsnummer", "Organisation number"), L("Versjon", "Version"),
-            L("Publisert", "Published"), L("Kategori", "Category")]
+    base = [Msg("Tjeneste-ID", "Service ID"), Msg("Tjeneste", "Service"), Msg("Leverandør", "Supplier"),
+            Msg("Organisasjonsnummer", "Organisation number"), Msg("Versjon", "Version"),
+            Msg("Publisert", "Published"), Msg("Kategori", "Category")]
     columns = [m.text(lang) for m in base]
     if with_verdict:
-        columns.append(L("Oppfyller kravene", "Meets the requirements").text(lang))
+        columns.append(Msg("Oppfyller kravene", "Meets the requirements").text(lang))
     for f in flat_fields(include_buyer_only=include_buyer_only):
         label = f.label(lang)
         columns.append(f"{f.term.short_label(lang)} {label}" if f.principle else label)
@@ -121,23 +119,23 @@ def service_row(entry: Entry, lang: str, columns: Sequence[Field], verdict: str 
 def shortlist_sheet(session: Session, shortlist: Shortlist, entries: Sequence[Entry], viewer: Viewer, *,
                     lang: str = "nb", now: datetime | None = None) -> Sheet:
     include = viewer.sees_buyer_only
-    meta = [(L("Liste", "List").text(lang), shortlist.name)]
+    meta = [(Msg("Liste", "List").text(lang), shortlist.name)]
     described = describe_query(session, shortlist.pairs, lang)
     if described:
-        meta += [(f"{L('Søk', 'Search').text(lang)} – {label}", value) for label, value in described]
+        meta += [(f"{Msg('Søk', 'Search').text(lang)} – {label}", value) for label, value in described]
     else:
-        meta.append((L("Søk", "Search").text(lang), L("Alle tjenester (ingen søkeord eller filtre)",
+        meta.append((Msg("Søk", "Search").text(lang), Msg("Alle tjenester (ingen søkeord eller filtre)",
                                                         "All services (no search words or filters)").text(lang)))
     meta += [
-        (L("Frosset", "Frozen").text(lang), time_text(shortlist.frozen_at)),
-        (L("Antall tjenester", "Number of services").text(lang), str(len(entries))),
-        (L("Eksportert", "Exported").text(lang), time_text(now or utcnow())),
-        (L("Eksportert av", "Exported by").text(lang), exported_by(viewer, lang)),
-        (L("Merknad", "Note").text(lang), L(
+        (Msg("Frosset", "Frozen").text(lang), time_text(shortlist.frozen_at)),
+        (Msg("Antall tjenester", "Number of services").text(lang), str(len(entries))),
+        (Msg("Eksportert", "Exported").text(lang), time_text(now or utcnow())),
+        (Msg("Eksportert av", "Exported by").text(lang), exported_by(viewer, lang)),
+        (Msg("Merknad", "Note").text(lang), Msg(
             "Tjenestene er vist i versjonen som var publisert da listen ble frosset.",
             "The services are shown in the version that was published when the list was frozen.").text(lang)),
     ]
-    sheet = Sheet(title=L("Kortliste", "Shortlist").text(lang), meta=meta,
+    sheet = Sheet(title=Msg("Kortliste", "Shortlist").text(lang), meta=meta,
                   columns=service_columns(lang, with_verdict=False, include_buyer_only=include))
     columns = flat_fields(include_buyer_only=include)
     sheet.rows = [service_row(e, lang, columns) for e in entries]
@@ -148,20 +146,20 @@ def comparison_sheet(comparison: Comparison, viewer: Viewer, *, link: str = "", 
                      now: datetime | None = None) -> Sheet:
     include = viewer.sees_buyer_only
     wanted = comparison.requirements
-    meta = [(L("Sammenligning av", "Comparison of").text(lang),
-             L(f"{len(comparison.entries)} tjenester", f"{len(comparison.entries)} services").text(lang))]
+    meta = [(Msg("Sammenligning av", "Comparison of").text(lang),
+             Msg(f"{len(comparison.entries)} tjenester", f"{len(comparison.entries)} services").text(lang))]
     if wanted:
-        meta += [(L("Krav", "Requirement").text(lang), describe_requirement(TERMS[key], values, lang))
+        meta += [(Msg("Krav", "Requirement").text(lang), describe_requirement(TERMS[key], values, lang))
                  for key, values in wanted.items()]
     else:
-        meta.append((L("Krav", "Requirements").text(lang), L("Ingen krav oppgitt", "No requirements stated").text(lang)))
+        meta.append((Msg("Krav", "Requirements").text(lang), Msg("Ingen krav oppgitt", "No requirements stated").text(lang)))
     if link:
-        meta.append((L("Lenke", "Link").text(lang), link))
+        meta.append((Msg("Lenke", "Link").text(lang), link))
     meta += [
-        (L("Eksportert", "Exported").text(lang), time_text(now or utcnow())),
-        (L("Eksportert av", "Exported by").text(lang), exported_by(viewer, lang)),
+        (Msg("Eksportert", "Exported").text(lang), time_text(now or utcnow())),
+        (Msg("Eksportert av", "Exported by").text(lang), exported_by(viewer, lang)),
     ]
-    sheet = Sheet(title=L("Sammenligning", "Comparison").text(lang), meta=meta,
+    sheet = Sheet(title=Msg("Sammenligning", "Comparison").text(lang), meta=meta,
                   columns=service_columns(lang, with_verdict=bool(wanted), include_buyer_only=include))
     columns = flat_fields(include_buyer_only=include)
     sheet.rows = [service_row(e, lang, columns, verdict=comparison.verdict_text(i, lang) if wanted else None)

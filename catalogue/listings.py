@@ -52,6 +52,7 @@ TEXT_FIELDS = (NAME, SUMMARY, DESCRIPTION)
 CATEGORY_FIELD = "service-category"
 DPS_FIELD = "service-dps"
 LOCK_FIELD = "lock_version"
+SUBMIT_FIELD = "send-til-godkjenning"  # the submit button; errors about the submission as a whole link to it
 
 
 def document_field(kind: str) -> str:
@@ -104,9 +105,11 @@ def _as_int(value: Any) -> Optional[int]:
     if value in (None, ""):
         return None
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return -1
+    # Beyond any id column: an unknown id, not a database overflow (500).
+    return number if -2**31 < number < 2**31 else -1
 
 
 def _clean_features(raw: Any, required: bool) -> tuple[list[str] | None, Msg | None]:
@@ -283,7 +286,7 @@ def service_for_supplier(session: Session, service_id: int, supplier_id: Optiona
     return service
 
 
-def subcategory_options(session: Session, lang: str = "nb") -> list[tuple[Category, list[Category]]]:
+def subcategory_options(session: Session) -> list[tuple[Category, list[Category]]]:
     cats = session.exec(select(Category).order_by(Category.position, Category.name_nb)).all()
     tops = [c for c in cats if c.parent_id is None]
     return [(top, [c for c in cats if c.parent_id == top.id]) for top in tops]
@@ -299,9 +302,12 @@ def dps_options(session: Session) -> list[DPS]:
 
 def _lock(value: Any) -> int:
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         raise Conflict() from None
+    if not -2**31 < number < 2**31:  # no row holds it; comparing it in SQL would overflow
+        raise Conflict()
+    return number
 
 
 def bump_lock(session: Session, service: Service, expected_lock: Any, **values: Any) -> None:
@@ -418,6 +424,11 @@ def save(session: Session, actor: Actor, service: Service, partial: Mapping[str,
     return revision
 
 
+def _no_changes() -> Msg:
+    return Msg("Det er ingen endringer fra den publiserte versjonen å sende til godkjenning.",
+               "There are no changes from the published version to submit.")
+
+
 def _not_editable(status: str) -> Msg:
     if status == "submitted":
         return Msg("Tjenesten er sendt til godkjenning og kan ikke endres nå. Trekk den tilbake for å endre den.",
@@ -430,10 +441,12 @@ def submit(session: Session, actor: Actor, service: Service, *, expected_lock: A
     """Send the draft (or the open revision) for approval. Returns errors, writing nothing, when incomplete."""
     revision = open_revision(session, service.id) if service.status == "published" else None
     if service.status == "published" and (revision is None or revision.status != "draft"):
-        return {"submit": Msg("Det er ingen endringer å sende til godkjenning.", "There are no changes to submit.")}
+        return {SUBMIT_FIELD: _no_changes()}
     if service.status not in ("draft", "published"):
-        return {"submit": _not_editable(service.status)}
+        return {SUBMIT_FIELD: _not_editable(service.status)}
     content = revision.content if revision is not None else listing_content(service)
+    if revision is not None and not changed_keys(listing_content(service), content):
+        return {SUBMIT_FIELD: _no_changes()}
     errors = complete_errors(session, service.supplier_id, content, today)
     if errors:
         return errors

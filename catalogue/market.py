@@ -135,8 +135,10 @@ def _projection_sql(dialect: str, where: str):
     if dialect == "postgresql":
         values = ["t->>'governing_law'", "t->'eea_only_option'", "t->'data_locations'", "t->'scc_modules'"]
         values += [f"t->'nsm_principles'->'{p.code}'->>'responsibility'" for p in nsm.PRINCIPLES]
-        return (f"SELECT id, status, category_id, supplier_id, json_build_array({', '.join(values)}) "
-                f"FROM (SELECT id, status, category_id, supplier_id, terms::jsonb AS t FROM service WHERE {where}) AS s")
+        # MATERIALIZED: otherwise PostgreSQL inlines the subquery and parses the JSON once per value.
+        return (f"WITH s AS MATERIALIZED (SELECT id, status, category_id, supplier_id, terms::jsonb AS t "
+                f"FROM service WHERE {where}) "
+                f"SELECT id, status, category_id, supplier_id, json_build_array({', '.join(values)}) FROM s")
     paths = [f"'$.\"{key}\"'" for key in _TERM_PATHS]
     paths += [f"'$.nsm_principles.\"{p.code}\".responsibility'" for p in nsm.PRINCIPLES]
     return f"SELECT id, status, category_id, supplier_id, json_extract(terms, {', '.join(paths)}) FROM service WHERE {where}"

@@ -20,7 +20,7 @@ from catalogue.documents import DocumentError, check_pdf, store
 from catalogue.models import (DPS, Category, DPSCategory, Document, Qualification, QualificationApplication, Service,
                               Supplier, utcnow)
 from catalogue.terms import BOOLEAN, LONGTEXT, TEXT, Term
-from catalogue.text import Msg, reject_markup, slugify
+from catalogue.text import Msg, slugify
 from catalogue.workdays import add_working_days, oslo_today
 
 EVALUATION_WORKING_DAYS = 10
@@ -308,6 +308,8 @@ def _int_list(values: Iterable[Any]) -> list[int]:
             n = int(v)
         except (TypeError, ValueError):
             continue
+        if not -2**31 < n < 2**31:
+            n = -1  # beyond any id column: an unknown id, not a database overflow (500)
         if n not in out:
             out.append(n)
     return out

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from werkzeug.datastructures import MultiDict
 
 from catalogue import compare as cmp
-from catalogue.models import Service, Supplier
+from catalogue.models import Service
 from catalogue.terms import TERMS
 from tests.login import login
 
@@ -301,3 +301,10 @@ def test_tray_needs_csrf(app, client):
     assert answer.status_code == 400
     with client.session_transaction() as session:
         assert session.get("compare_ids", []) == []
+
+
+def test_english_comparison_uses_the_registry_labels(shared_app, shared_client):
+    a, b = pick(shared_app, norwegian, foreign)
+    html = shared_client.get(url(a, b, governing_law="norge") + "&lang=en").get_data(as_text=True)
+    assert TERMS["governing_law"].label("en") in html and "Governing law: Norwegian law" in html
+    assert TERMS["data_locations"].choice_label("norge", "en") in html

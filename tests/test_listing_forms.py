@@ -65,8 +65,8 @@ def demo_content(session: Session, *, supplier_id: int | None = None) -> dict[st
     return content
 
 
-def test_a_posted_listing_reads_back_as_the_same_content(shared_app):
-    with Session(shared_app.extensions["db_engine"]) as session:
+def test_a_posted_listing_reads_back_as_the_same_content(app):
+    with Session(app.extensions["db_engine"]) as session:
         for service in session.exec(select(Service).where(Service.status == "published").limit(25)).all():
             content = listings.listing_content(service)
             raw = listings.read_form(form_data(content))

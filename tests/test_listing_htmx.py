@@ -12,7 +12,7 @@ from sqlmodel import Session, func, select
 
 from catalogue import listings
 from catalogue.audit import Actor
-from catalogue.models import AuditEvent, Category, Service, Supplier
+from catalogue.models import AuditEvent, Service, Supplier
 from tests.login import login
 from tests.test_listing_forms import demo_content, form_data
 

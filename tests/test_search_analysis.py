@@ -101,9 +101,12 @@ def test_whoosh_analyzer_chain_yields_the_same_terms_as_the_fast_path():
     assert chain == set(term_weights(text))
 
 
-def test_schema_has_a_facet_field_for_every_filterable_term():
-    for term in TERMS.filterable():
-        assert f"f_{term.key}" in SCHEMA.names()
+def test_schema_has_a_facet_for_every_filterable_term():
+    assert [f.key for f in FACETS if f.term is not None] == [t.key for t in TERMS.filterable()]
+    assert "facets" in SCHEMA.names()
+    nsm = next(f for f in FACETS if f.key == "nsm_principles")
+    assert nsm.complement and nsm.index_terms(["1.1"]) == [f"nsm_principles={p.value}" for p in nsm.term.options
+                                                         if p.value != "1.1"]
     assert [f.key for f in FACETS][:2] == ["kategori", "underkategori"]
     assert {"dps", "leverandor"} <= {f.key for f in FACETS}
     assert len(fingerprint()) == 16

@@ -9,8 +9,7 @@ import re
 
 from sqlmodel import Session, select
 
-from catalogue import listings
-from catalogue.models import (DPS, ArchivedService, AuditEvent, Category, Document, Membership, Qualification,
+from catalogue.models import (DPS, ArchivedService, AuditEvent, Category, Document, Membership,
                               QualificationApplication, Service, ServiceRevision, Supplier)
 from catalogue.workdays import add_working_days, oslo_today
 from tests.login import login

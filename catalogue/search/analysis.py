@@ -192,14 +192,27 @@ def analyse(text: str) -> list[Word]:
     return out
 
 
+# Indexing sees the same words over and over: plain dictionaries in front of the analysis
+# (cheaper than the lru_cache call for each of the millions of tokens of a rebuild).
+_TOKENS: dict[str, "Word | None"] = {}
+_SPELLING: dict[str, "str | None"] = {}
+_CACHE_LIMIT = 500_000
+
+
 def term_weights(text: str | list | tuple) -> dict[str, float]:
     """``{term: weight}`` for indexing: a whole word weighs 1, each compound part ``PART_WEIGHT``."""
     if isinstance(text, (list, tuple)):
         text = "\n".join(str(t) for t in text)
     weights: dict[str, float] = {}
     get = weights.get
-    for match in TOKEN_RE.finditer(text):
-        word = analyse_token(match.group())
+    cache = _TOKENS
+    for token in TOKEN_RE.findall(text):
+        try:
+            word = cache[token]
+        except KeyError:
+            if len(cache) > _CACHE_LIMIT:
+                cache.clear()
+            word = cache[token] = analyse_token(token)
         if word is None:
             continue
         weights[word.term] = get(word.term, 0.0) + 1.0
@@ -208,13 +221,26 @@ def term_weights(text: str | list | tuple) -> dict[str, float]:
     return weights
 
 
+def _spelling_word(token: str) -> str | None:
+    surface = fold(token)
+    if len(surface) >= 3 and surface not in STOP_WORDS and not surface.isdigit():
+        return surface
+    return None
+
+
 def spelling_words(text: str) -> set[str]:
     """The folded, unstemmed words of *text* that spelling suggestions may offer."""
     out = set()
-    for match in TOKEN_RE.finditer(text):
-        surface = fold(match.group())
-        if len(surface) >= 3 and surface not in STOP_WORDS and not surface.isdigit():
-            out.add(surface)
+    cache = _SPELLING
+    for token in TOKEN_RE.findall(text):
+        try:
+            word = cache[token]
+        except KeyError:
+            if len(cache) > _CACHE_LIMIT:
+                cache.clear()
+            word = cache[token] = _spelling_word(token)
+        if word is not None:
+            out.add(word)
     return out
 
 
@@ -256,8 +282,8 @@ class FoldFilter(Filter):
 
     def __call__(self, tokens):
         for t in tokens:
-            text = fold(t.text)
-            if len(text) >= 3 and text not in STOP_WORDS and not text.isdigit():
+            text = _spelling_word(t.text)
+            if text is not None:
                 t.text = text
                 yield t
 

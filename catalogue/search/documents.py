@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 
 from catalogue.models import DPS, Category, Qualification, Service, Supplier
 from catalogue.search import analysis
-from catalogue.search.schema import (CATEGORY_PARAM, DPS_PARAM, FACETS, KIND_SERVICE, SPELLING_FIELD,
+from catalogue.search.schema import (CATEGORY_PARAM, DPS_PARAM, FACET_FIELD, FACETS, KIND_SERVICE, SPELLING_FIELD,
                                      SUBCATEGORY_PARAM, SUPPLIER_PARAM)
 
 Documents = dict[str, "dict[str, Any] | None"]
@@ -139,6 +139,7 @@ def service_document(service: Service, cat: Catalogue) -> dict[str, Any] | None:
         SPELLING_FIELD: "\n".join([service.name, service.summary or "", *features, category.name_nb,
                                    top.name_nb, supplier.name]),
     }
+    facet_terms: list[str] = []
     for facet in FACETS:
         if facet.key == CATEGORY_PARAM:
             values = [top.slug]
@@ -150,7 +151,8 @@ def service_document(service: Service, cat: Catalogue) -> dict[str, Any] | None:
             values = sorted(cat.dps[d].slug for d in dps_ids if d in cat.dps)
         else:
             values = facet.term.facet_values(terms.get(facet.key))
-        doc[facet.field] = list(values)
+        facet_terms += facet.index_terms(values)
+    doc[FACET_FIELD] = facet_terms
     return doc
 
 

@@ -32,7 +32,8 @@ from sqlmodel import Session, select
 import catalogue.search.articles  # noqa: F401  (registers guidance articles as a source)
 from catalogue.models import SearchChange
 from catalogue.search.documents import SOURCES, Catalogue, documents_for
-from catalogue.search.schema import fingerprint
+from catalogue.search import analysis
+from catalogue.search.schema import SPELLING_FIELD, fingerprint
 from catalogue.search.store import IndexLocation, IndexMissing, IndexState, LogPosition, read_state
 
 log = logging.getLogger("marketplace.search.indexer")
@@ -167,7 +168,9 @@ class Indexer:
         while not should_stop():
             try:
                 batch = self.step()
-            except IndexMissing:
+            except (IndexMissing, StaleIndex) as exc:
+                # Between a rebuild by newer code and this process's restart: wait, don't die.
+                log.warning("search index not usable (%s); waiting", exc)
                 batch = None
             if batch is not None and batch.did_work:
                 if on_batch:
@@ -215,10 +218,16 @@ def rebuild(engine: Engine, location: IndexLocation, *, progress: Callable[[int]
                 # commits later is applied by the follower (applying twice is harmless).
                 position = initial_position(session, clock())
                 labels = Catalogue.load(session, ()).labels()
+                vocabulary: set[str] = set()
                 for source in SOURCES.values():
                     if source.everything is None:
                         continue
                     for doc in source.everything(session):
+                        # Spelling suggestions need each word once, not once per service: a
+                        # rebuild indexes only words not seen yet (a large share of all postings).
+                        words = analysis.spelling_words(doc.get(SPELLING_FIELD) or "") - vocabulary
+                        vocabulary |= words
+                        doc[SPELLING_FIELD] = sorted(words)
                         writer.add_document(**doc)
                         count += 1
                         if progress and count % 100 == 0:

@@ -26,10 +26,10 @@ from whoosh import query as wq
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from catalogue.search import words as lexicon
-from catalogue.search.analysis import TOKEN_RE, Word, analyse, analyse_token, is_morpheme
+from catalogue.search.analysis import TOKEN_RE, Word, analyse, analyse_token, is_morpheme, stem
 from catalogue.search.highlight import Marks, best_snippet
 from catalogue.search.reader import BitsFilter, Snapshot, iter_bits
-from catalogue.search.schema import (CATEGORY, DPS_FACET, FACETS, FACETS_BY_KEY, FIELD_BOOSTS, KIND_SERVICE,
+from catalogue.search.schema import (CATEGORY, DPS_FACET, FACET_FIELD, FACETS, FACETS_BY_KEY, FIELD_BOOSTS,
                                      SPELLING_FIELD, SUBCATEGORY, SUPPLIER, TERM, TEXT_FIELDS, FacetSpec)
 from catalogue.terms import REQ_CONTAINS, REQ_COVERS, REQ_WITHIN
 
@@ -261,7 +261,7 @@ def _word_query(word: QueryWord) -> wq.Query:
 def _value_masks(snap: Snapshot, facet: FacetSpec) -> dict[str, int]:
     if facet.source == SUPPLIER:
         return {}
-    return snap.facet_masks(facet.field)
+    return snap.facet_masks(facet)
 
 
 def _filter_bits(snap: Snapshot, facet: FacetSpec, values: list[str]) -> int | None:
@@ -269,7 +269,7 @@ def _filter_bits(snap: Snapshot, facet: FacetSpec, values: list[str]) -> int | N
     if not values:
         return None
     if facet.source == SUPPLIER:
-        return reduce(or_, (snap.term_bits(facet.field, v) for v in values)) & snap.live
+        return reduce(or_, (snap.term_bits(FACET_FIELD, facet.index_term(v)) for v in values)) & snap.live
     masks = _value_masks(snap, facet)
     mode = facet_mode(facet)
     if mode == ALL:
@@ -292,7 +292,7 @@ def _known_values(snap: Snapshot, facet: FacetSpec, values: list[str]) -> list[s
         return [v for v in values if v in known]
     if facet.source == DPS_FACET:
         return [v for v in values if v in labels.get("dps", {})]
-    return [v for v in values if snap.term_bits(facet.field, v) & snap.live]
+    return [v for v in values if snap.term_bits(FACET_FIELD, facet.index_term(v)) & snap.live]
 
 
 def _facet(snap: Snapshot, facet: FacetSpec, base: int, selected: list[str], lang: str) -> Facet:
@@ -342,13 +342,23 @@ def _prune(facets: list[Facet]) -> None:
 
 
 def _supplier_counts(snap: Snapshot, base: int) -> dict[str, int]:
+    """Services per supplier among *base*: counted per document, since suppliers are many.
+
+    The cost grows with the number of matching services; the same set (the landing page, a
+    popular search) is counted once per index generation.
+    """
+    cached = snap.supplier_counts.get(base)
+    if cached is not None:
+        return cached
     slugs, ordinals = snap.supplier_ordinals()
     counts: dict[int, int] = {}
     for docnum in iter_bits(base):
         o = ordinals[docnum]
         if o >= 0:
             counts[o] = counts.get(o, 0) + 1
-    return {slugs[o]: n for o, n in counts.items()}
+    result = {slugs[o]: n for o, n in counts.items()}
+    snap.supplier_counts.put(base, result)
+    return result
 
 
 # ---------------------------------------------------------------------------
@@ -360,14 +370,17 @@ def _closest(snap: Snapshot, word: str) -> str | None:
     if len(word) < 3 or not word.isalpha():
         return None
     maxdist = 1 if len(word) <= 4 else 2
-    candidates: dict[str, int] = {}
+    candidates: set[str] = set()
     for _, leaf, _ in snap.leaves:
-        if SPELLING_FIELD not in leaf.indexed_field_names():
-            continue
-        for cand in leaf.terms_within(SPELLING_FIELD, word, maxdist, prefix=1):
-            if cand != word:
-                candidates[cand] = candidates.get(cand, 0) + leaf.doc_frequency(SPELLING_FIELD, cand)
-    ranked = sorted(candidates, key=lambda c: (damerau_levenshtein(word, c), -candidates[c], c))
+        if SPELLING_FIELD in leaf.indexed_field_names():
+            candidates.update(c for c in leaf.terms_within(SPELLING_FIELD, word, maxdist, prefix=1) if c != word)
+
+    def popularity(cand: str) -> int:
+        # How many services use the word (the spelling field holds each word only once or so).
+        term = stem(cand)
+        return sum(snap.reader.doc_frequency(name, term) for name in ("name", "summary", "features"))
+
+    ranked = sorted(candidates, key=lambda c: (damerau_levenshtein(word, c), -popularity(c), c))
     for cand in ranked[:10]:
         parsed = parse_words(cand)
         if parsed and _word_bits(snap, parsed[0]):

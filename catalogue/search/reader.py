@@ -26,7 +26,7 @@ from whoosh.reading import TermNotFound
 from whoosh.scoring import BaseScorer, BM25F
 from whoosh.searching import Searcher
 
-from catalogue.search.schema import FACETS, KIND_SERVICE, SUPPLIER_PARAM
+from catalogue.search.schema import FACET_FIELD, FACETS_BY_KEY, KIND_SERVICE, SUPPLIER_PARAM
 from catalogue.search.store import IndexLocation, IndexMissing, IndexState, read_state
 
 TERM_CACHE_SIZE = 4096          # cached term bitsets per segment (each ≤ one bit per document)
@@ -103,12 +103,31 @@ def rotate(tiebreak: int, salt: int) -> int:
     return ((tiebreak ^ salt) * 2246822519 + 3266489917) & 0xFFFFFFFF
 
 
+class SmallCache:
+    """A small least-recently-used map."""
+
+    def __init__(self, size: int):
+        self._size = size
+        self._items: OrderedDict = OrderedDict()
+
+    def get(self, key):
+        value = self._items.get(key)
+        if value is not None:
+            self._items.move_to_end(key)
+        return value
+
+    def put(self, key, value) -> None:
+        self._items[key] = value
+        if len(self._items) > self._size:
+            self._items.popitem(last=False)
+
+
 class SegmentData:
     """What the search computes once per index segment (segments never change; deletions do)."""
 
     def __init__(self, reader):
         self.size = reader.doc_count_all()
-        self._terms: OrderedDict[tuple[str, str], int] = OrderedDict()
+        self._terms = SmallCache(TERM_CACHE_SIZE)
         self.facets: dict[str, dict[str, int]] = {}
         self._columns: dict[str, list] = {}
         self._rotated: tuple[int, list[float]] | None = None
@@ -119,19 +138,16 @@ class SegmentData:
         bits = self._terms.get(key)
         if bits is None:
             bits = bits_from_ids(_posting_ids(reader, field, term), self.size)
-            self._terms[key] = bits
-            if len(self._terms) > TERM_CACHE_SIZE:
-                self._terms.popitem(last=False)
-        else:
-            self._terms.move_to_end(key)
+            self._terms.put(key, bits)
         return bits
 
-    def facet(self, reader, field: str) -> dict[str, int]:
-        masks = self.facets.get(field)
+    def facet(self, reader, facet) -> dict[str, int]:
+        """``{value: documents}`` of one facet in this segment."""
+        masks = self.facets.get(facet.key)
         if masks is None:
-            masks = {value: bits_from_ids(_posting_ids(reader, field, value), self.size)
-                     for value in reader.field_terms(field)} if field in reader.indexed_field_names() else {}
-            self.facets[field] = masks
+            masks = {term[len(facet.prefix):]: bits_from_ids(_posting_ids(reader, FACET_FIELD, term), self.size)
+                     for term in _facet_terms(reader, facet)}
+            self.facets[facet.key] = masks
         return masks
 
     def column(self, reader, name: str) -> list:
@@ -151,18 +167,24 @@ class SegmentData:
             self._rotated = (salt, [rotate(t, salt) * scale for t in self.column(reader, "tiebreak")])
         return self._rotated[1]
 
-    def supplier_ordinals(self, reader, field: str) -> tuple[list[str], array]:
+    def supplier_ordinals(self, reader, facet) -> tuple[list[str], array]:
         """Per document, the index of its supplier slug (suppliers are counted, not masked)."""
         if self.suppliers is None:
             slugs: list[str] = []
             ordinals = array("i", [-1]) * self.size
-            for slug in reader.field_terms(field) if field in reader.indexed_field_names() else ():
+            for term in _facet_terms(reader, facet):
                 number = len(slugs)
-                slugs.append(slug)
-                for docnum in _posting_ids(reader, field, slug):
+                slugs.append(term[len(facet.prefix):])
+                for docnum in _posting_ids(reader, FACET_FIELD, term):
                     ordinals[docnum] = number
             self.suppliers = (slugs, ordinals)
         return self.suppliers
+
+
+def _facet_terms(reader, facet) -> list[str]:
+    if FACET_FIELD not in reader.indexed_field_names():
+        return []
+    return [t.decode("utf-8") for t in reader.expand_prefix(FACET_FIELD, facet.prefix)]
 
 
 class FairBM25F(BM25F):
@@ -231,6 +253,7 @@ class Snapshot:
         self._orders: dict[tuple[str, int], list[int]] = {}
         self._suppliers: tuple[list[str], list[int]] | None = None
         self._supplier_names: dict[str, str] = {}
+        self.supplier_counts = SmallCache(32)  # {set of documents: {supplier: count}}
 
     def close(self) -> None:
         self.searcher.close()
@@ -260,27 +283,30 @@ class Snapshot:
         """The documents of one kind ("service", "article")."""
         return self.term_bits("kind", kind)
 
-    def facet_masks(self, field: str) -> dict[str, int]:
-        """``{value: live services with that value}`` for a facet field (not the supplier one)."""
-        masks = self._facets.get(field)
+    def facet_masks(self, facet) -> dict[str, int]:
+        """``{value: live services with that value}`` for a facet (not the supplier one)."""
+        masks = self._facets.get(facet.key)
         if masks is None:
             merged: dict[str, int] = {}
             for data, leaf, offset in self.leaves:
-                for value, bits in data.facet(leaf, field).items():
+                for value, bits in data.facet(leaf, facet).items():
                     merged[value] = merged.get(value, 0) | (bits << offset)
-            masks = {value: bits & self.live for value, bits in merged.items()}
-            self._facets[field] = masks
+            if facet.complement:  # the field holds the values a service does not have
+                masks = {c.value: self.live & ~merged.get(c.value, 0) for c in facet.term.options}
+            else:
+                masks = {value: bits & self.live for value, bits in merged.items()}
+            self._facets[facet.key] = masks
         return masks
 
     def supplier_ordinals(self) -> tuple[list[str], list[int]]:
         """All supplier slugs and, per global document number, its supplier's position (-1: none)."""
         if self._suppliers is None:
-            field = next(f.field for f in FACETS if f.key == SUPPLIER_PARAM)
+            facet = FACETS_BY_KEY[SUPPLIER_PARAM]
             slugs: list[str] = []
             position: dict[str, int] = {}
             ordinals: list[int] = []
             for data, leaf, _ in self.leaves:
-                local_slugs, local = data.supplier_ordinals(leaf, field)
+                local_slugs, local = data.supplier_ordinals(leaf, facet)
                 mapping = []
                 for slug in local_slugs:
                     if slug not in position:
@@ -295,7 +321,7 @@ class Snapshot:
         """The supplier's name as indexed (from any of its documents)."""
         name = self._supplier_names.get(slug)
         if name is None:
-            bits = self.term_bits(next(f.field for f in FACETS if f.key == SUPPLIER_PARAM), slug)
+            bits = self.term_bits(FACET_FIELD, FACETS_BY_KEY[SUPPLIER_PARAM].index_term(slug))
             name = slug
             if bits:
                 first = (bits & -bits).bit_length() - 1

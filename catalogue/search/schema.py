@@ -1,9 +1,10 @@
 """The Whoosh schema, generated from the terms registry, and the facets it serves.
 
 Text fields carry the Norwegian analysis (``catalogue.search.analysis``); every filterable
-term in ``TERMS`` becomes a keyword facet field ``f_<key>`` holding ``term.facet_values``.
-Besides the terms, services are faceted by top category, sub-category, DPS qualification and
-supplier. Sorting and the fair tie-break read per-document columns, never stored fields.
+term in ``TERMS`` becomes a facet, indexed as ``<key>=<value>`` terms (``term.facet_values``)
+in the one keyword field ``facets``. Besides the terms, services are faceted by top category,
+sub-category, DPS qualification and supplier. Sorting and the fair tie-break read
+per-document columns, never stored fields.
 
 The schema and the facet list are built once per process (``SCHEMA``, ``FACETS``).
 """
@@ -14,14 +15,15 @@ import json
 from dataclasses import dataclass
 
 from whoosh import columns, fields, formats
+from whoosh.analysis import KeywordAnalyzer
 from whoosh.system import pack_uint
 
 from catalogue.search import analysis, words
-from catalogue.terms import TERMS, Term
+from catalogue.terms import NSM_MATRIX, TERMS, Term
 from catalogue.text import Msg
 
 # Bump when the analysis changes in a way the word lists do not show.
-ANALYSIS_VERSION = 3
+ANALYSIS_VERSION = 4
 
 # Query-time boosts per text field: name > summary > features > category > description >
 # supplier. Applied when the query is built, so tuning them needs no re-indexing. (The terms
@@ -59,6 +61,21 @@ class NorwegianText(fields.FieldType):
             yield term.encode("utf-8"), freq, weight, pack_uint(freq)
 
 
+class FacetTerms(fields.FieldType):
+    """``<facet key>=<value>`` terms: only presence matters (no frequencies, no weights)."""
+
+    def __init__(self):
+        # "scorable" only makes Whoosh keep a length column (see build_schema).
+        super().__init__(formats.Existence(), KeywordAnalyzer(), scorable=True, stored=False)
+
+    def index(self, value, **kwargs):
+        for term in set(value):
+            yield term.encode("utf-8"), 1, 1.0, b""
+
+
+FACET_FIELD = "facets"
+
+
 class SpellingWords(fields.FieldType):
     """The unstemmed vocabulary for "Mente du …?" suggestions: never scored, not stored."""
 
@@ -67,8 +84,9 @@ class SpellingWords(fields.FieldType):
         super().__init__(formats.Frequency(), analysis.spelling_analyzer(), scorable=True, stored=False)
 
     def index(self, value, **kwargs):
-        text = "\n".join(value) if isinstance(value, (list, tuple)) else value
-        for word in analysis.spelling_words(text):
+        # A list holds words already folded and chosen (see indexer.rebuild); text is analysed.
+        words = value if isinstance(value, (list, tuple)) else analysis.spelling_words(value)
+        for word in words:
             yield word.encode("utf-8"), 1, 1.0, pack_uint(1)
 
 
@@ -88,10 +106,24 @@ class FacetSpec:
     term: Term | None = None
     # Suppliers can number thousands: list the largest only (the rest are reachable by name).
     max_values: int | None = None
+    # Index the values a service does NOT have: for the NSM principles most services cover
+    # most of the 21, so the complement is a fraction of the postings (the reader inverts it).
+    complement: bool = False
 
     @property
-    def field(self) -> str:
-        return f"f_{self.key}"
+    def prefix(self) -> str:
+        return f"{self.key}="
+
+    def index_term(self, value: str) -> str:
+        """The term in the ``facets`` field that stands for *value* of this facet."""
+        return f"{self.key}={value}"
+
+    def index_terms(self, values: list[str]) -> list[str]:
+        """What a service with *values* puts into the ``facets`` field."""
+        if self.complement:
+            have = set(values)
+            values = [c.value for c in self.term.options if c.value not in have]
+        return [self.index_term(v) for v in values]
 
     def label(self, lang: str = "nb") -> str:
         if self.term is not None:
@@ -112,7 +144,7 @@ CATEGORY_PARAM, SUBCATEGORY_PARAM, SUPPLIER_PARAM, DPS_PARAM = "kategori", "unde
 
 def _facets() -> tuple[FacetSpec, ...]:
     specs = [FacetSpec(CATEGORY_PARAM, CATEGORY), FacetSpec(SUBCATEGORY_PARAM, SUBCATEGORY)]
-    specs += [FacetSpec(term.key, TERM, term) for term in TERMS.filterable()]
+    specs += [FacetSpec(term.key, TERM, term, complement=term.type == NSM_MATRIX) for term in TERMS.filterable()]
     specs += [FacetSpec(DPS_PARAM, DPS_FACET), FacetSpec(SUPPLIER_PARAM, SUPPLIER, max_values=20)]
     keys = [s.key for s in specs]
     if len(set(keys)) != len(keys):  # pragma: no cover - a term key clashing with a parameter
@@ -144,8 +176,7 @@ def build_schema() -> fields.Schema:
     )
     for name in TEXT_FIELDS:
         schema.add(name, NorwegianText(stored=name in ("name", "summary", "description", "supplier")))
-    for facet in FACETS:
-        schema.add(facet.field, fields.KEYWORD(scorable=True))
+    schema.add(FACET_FIELD, FacetTerms())
     # Whoosh's segment writer looks up every posting's field length; for a field without a
     # length column that is a file-system check per posting, which made a 50 000-service
     # rebuild several times slower. Every indexed field therefore keeps lengths (a byte per
@@ -162,7 +193,7 @@ def fingerprint() -> str:
     description = {
         "version": ANALYSIS_VERSION,
         "fields": sorted((name, type(field).__name__, bool(field.stored)) for name, field in SCHEMA.items()),
-        "facets": [(f.key, [c.value for c in f.term.options] if f.term else None) for f in FACETS],
+        "facets": [(f.key, f.complement, [c.value for c in f.term.options] if f.term else None) for f in FACETS],
         "morphemes": words.MORPHEMES,
         "stems": sorted(words.STEM_EXCEPTIONS.items()),
         "stop": sorted(analysis.STOP_WORDS),

@@ -19,14 +19,14 @@ import os
 import shutil
 import time
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
-from catalogue.search.schema import KIND_META, META_ID, SCHEMA, fingerprint
+from catalogue.search.schema import KIND_META, META_ID, SCHEMA
 
 
 class IndexMissing(RuntimeError):
@@ -169,7 +169,3 @@ class IndexLocation:
             yield
         finally:
             handle.close()
-
-
-def current_fingerprint() -> str:
-    return fingerprint()

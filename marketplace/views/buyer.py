@@ -54,7 +54,7 @@ def _readable_or_404(shortlist_id: int) -> sl.Shortlist:
     return shortlist
 
 
-def _changeable_or_404(shortlist_id: int) -> sl.Shortlist:
+def _changeable(shortlist_id: int) -> sl.Shortlist:
     shortlist = _readable_or_404(shortlist_id)
     if not sl.can_change(current_viewer(), shortlist):
         abort(403)  # a colleague in the same organisation (or the manager) may read, not change
@@ -126,7 +126,7 @@ def shortlist(shortlist_id: int):
 @roles_required(BUYER)
 def freeze(shortlist_id: int):
     """Freeze a saved search: run it now and record the exact service versions (≤ 30 results)."""
-    shortlist = _changeable_or_404(shortlist_id)
+    shortlist = _changeable(shortlist_id)
     lang = current_lang()
     found = run_search(shortlist.pairs, sl.MAX_FROZEN)
     if found is None:
@@ -151,7 +151,7 @@ def freeze(shortlist_id: int):
 @roles_required(BUYER)
 def delete(shortlist_id: int):
     """Delete a saved search (a frozen list is part of the procurement file and stays)."""
-    shortlist = _changeable_or_404(shortlist_id)
+    shortlist = _changeable(shortlist_id)
     lang = current_lang()
     db = get_session()
     error = sl.delete(db, shortlist, current_viewer().actor())

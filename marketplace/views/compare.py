@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from urllib.parse import urlencode
 
-from flask import (Blueprint, current_app, flash, redirect, render_template, request, send_file, session,
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, session,
                    url_for)
 from sqlmodel import select
 
@@ -52,7 +52,7 @@ def _read_request():
     if missing:
         numbers = ", ".join(str(i) for i in missing)
         message = Msg(f"Disse tjenestene finnes ikke eller er ikke lenger publisert: {numbers}.",
-                          f"These services do not exist or are no longer published: {numbers}.")
+                      f"These services do not exist or are no longer published: {numbers}.")
         if len(entries) < cmp.MIN_SERVICES:
             return [], ids, requirements, req_errors, message, 404
     return entries, ids, requirements, req_errors, message, 200
@@ -70,7 +70,7 @@ def compare_page():
     viewer = current_viewer()
     entries, ids, requirements, req_errors, message, status = _read_request()
     only_diff = request.args.get("ulike") == "1"
-    if not req_errors and any(v == "" for v in request.args.values()):
+    if not req_errors and any(v == "" for _, v in request.args.items(multi=True)):
         # The form sends its empty fields too; the shareable URL holds only what was asked for.
         clean = _compare_url(ids, requirements, ulike="1" if only_diff else "")
         if not is_htmx():
@@ -107,8 +107,7 @@ def compare_page():
 def export(fmt: str):
     """The comparison as CSV or ODS for the procurement file; each download is an audit event."""
     if fmt not in FORMATS:
-        return render_template("error.html", code=404, title="Ukjent format",
-                               message="Eksporten finnes som CSV og ODS."), 404
+        abort(404)
     entries, ids, requirements, req_errors, message, status = _read_request()
     if message or req_errors or not entries:
         # The page explains what is wrong, with the same query string.
@@ -172,26 +171,28 @@ def tray():
     raw_id = (request.form.get("tjeneste") or "").strip()
     service_id = int(raw_id) if raw_id.isdigit() and len(raw_id) <= 9 else None
     ids = tray_ids()
-    note = ""
+    ok = False
     if action == "tom":
-        ids = []
+        ids, ok = [], True
         note = Msg("Sammenligningen er tømt.", "The comparison is emptied.").text(lang)
     elif service_id is None or (action == "legg-til" and not _is_published(service_id)):
         note = Msg("Fant ikke tjenesten.", "The service was not found.").text(lang)
         service_id = None
     elif action == "fjern":
-        ids = [i for i in ids if i != service_id]
+        ids, ok = [i for i in ids if i != service_id], True
         note = Msg("Tjenesten er fjernet fra sammenligningen.", "The service is removed from the comparison.").text(lang)
     elif service_id in ids:
+        ok = True
         note = Msg("Tjenesten er allerede valgt.", "The service is already chosen.").text(lang)
     elif len(ids) >= cmp.MAX_SERVICES:
         note = Msg(f"Du kan sammenligne høyst {cmp.MAX_SERVICES} tjenester. Fjern en før du legger til en ny.",
-                       f"You can compare at most {cmp.MAX_SERVICES} services. Remove one before adding another.").text(lang)
+                   f"You can compare at most {cmp.MAX_SERVICES} services. Remove one before adding another.").text(lang)
     else:
         ids.append(service_id)
+        ok = True
         note = Msg("Tjenesten er lagt til sammenligningen.", "The service is added to the comparison.").text(lang)
     session[TRAY_KEY] = ids
     if is_htmx():
         return render_template("partials/compare_tray_update.html", note=note, service_id=service_id)
-    flash(note, "success")
+    flash(note, "success" if ok else "error")
     return redirect(_safe_next(request.form.get("neste")))

@@ -6,7 +6,7 @@ the same transaction.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from sqlmodel import select
 
 from auth.guards import current_viewer, roles_required
@@ -17,7 +17,7 @@ from catalogue.models import DPS, Category, QualificationApplication, Service, S
 from catalogue.text import Msg
 from marketplace.db import get_session
 from marketplace.templating import current_lang
-from marketplace.views.supplier import documents_of, render_versions, texts
+from marketplace.views.supplier import documents_of, render_versions, say, texts
 
 bp = Blueprint("manager", __name__, url_prefix="/forvaltning")
 
@@ -51,7 +51,7 @@ def new_dps():
         return render_template("manager/dps_form.html", values=raw, errors=texts(errors), **context), 422
     dps = qualification.create_dps(session, actor(), clean)
     session.commit()
-    flash(f"«{dps.name}» er opprettet.", "success")
+    say(f"«{dps.name}» er opprettet.", f"“{dps.name}” is created.")
     return redirect(url_for("dps.dps", slug=dps.slug))
 
 
@@ -83,7 +83,7 @@ def application(application_id: int):
         return render_template("manager/application.html", errors=texts(errors), values=request.form,
                                outcomes=qualification.qualifications_of(session, app_row.id), **context), 422
     session.commit()
-    flash("Vedtaket er registrert.", "success")
+    say("Vedtaket er registrert.", "The decision is recorded.")
     return redirect(url_for("manager.application", application_id=app_row.id))
 
 
@@ -105,7 +105,7 @@ def review(service_id: int):
     try:
         kind, content, revision = moderation.pending_content(session, service)
     except listings.NotEditable:
-        flash("Tjenesten har ingenting som venter på godkjenning.", "error")
+        say("Tjenesten har ingenting som venter på godkjenning.", "The service has nothing awaiting approval.", "error")
         return redirect(url_for("manager.services"))
     lang = current_lang()
     live = listings.listing_content(service) if kind == "edit" else {}
@@ -128,10 +128,12 @@ def review(service_id: int):
     try:
         if decision == "approve":
             version = moderation.approve(session, actor(), service, expected_lock=lock, reason=reason)
-            message = f"Godkjent: «{service.name}» er publisert som versjon {version}."
+            message = Msg(f"Godkjent: «{service.name}» er publisert som versjon {version}.",
+                          f"Approved: “{service.name}” is published as version {version}.")
         else:
             moderation.reject(session, actor(), service, expected_lock=lock, reason=reason)
-            message = f"Avvist: «{service.name}» er sendt tilbake til leverandøren."
+            message = Msg(f"Avvist: «{service.name}» er sendt tilbake til leverandøren.",
+                          f"Rejected: “{service.name}” is sent back to the supplier.")
         session.commit()
     except listings.Conflict:
         session.rollback()
@@ -140,7 +142,7 @@ def review(service_id: int):
         session.rollback()
         return render_template("manager/review.html", reason=reason, errors=texts(err.errors),
                                **{**context, "lock": lock}), 422
-    flash(message, "success")
+    say(message.nb, message.en)
     return redirect(url_for("manager.services"))
 
 

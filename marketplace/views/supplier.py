@@ -51,7 +51,7 @@ def require_supplier() -> Supplier:
     """The registered company the person acts for; otherwise off to registration."""
     supplier = own_supplier()
     if supplier is None:
-        flash("Registrer selskapet før du går videre.", "error")
+        say("Registrer selskapet før du går videre.", "Register the company before you go on.", "error")
         abort(redirect(url_for("supplier.register")))
     return supplier
 
@@ -79,6 +79,11 @@ def upload_dir() -> str:
 
 def actor():
     return current_viewer().actor()
+
+
+def say(nb: str, en: str, category: str = "success") -> None:
+    """A flash message in the language of the request."""
+    flash(Msg(nb, en).text(current_lang()), category)
 
 
 def _per_person() -> str:
@@ -175,7 +180,7 @@ def register():
     if viewer.supplier_id is not None:
         existing = session.get(Supplier, viewer.supplier_id)
         if registration.is_member(session, viewer.user_id, existing.id):
-            flash("Selskapet er allerede registrert.", "success")
+            say("Selskapet er allerede registrert.", "The company is already registered.")
             return redirect(url_for("supplier.dashboard"))
         return register_page(step="number", orgnr=viewer.orgnr, existing=existing, can_join=True,
                              errors=texts({registration.ORGNR_FIELD: registration.already_registered(existing)}))
@@ -184,16 +189,14 @@ def register():
     raw_orgnr = request.form.get(registration.ORGNR_FIELD, "")
     check = registration.check_company(session, raw_orgnr, acting_orgnr=viewer.orgnr, lookup=_lookup())
     if not check.ok:
-        return register_page(step="number", orgnr=raw_orgnr, errors=texts(check.errors),
-                               existing=check.existing,
-                               can_join=check.existing is not None and check.existing.orgnr == viewer.orgnr), 422
+        return register_page(step="number", orgnr=raw_orgnr, errors=texts(check.errors), existing=check.existing,
+                             can_join=check.existing is not None and check.existing.orgnr == viewer.orgnr), 422
     if request.form.get("action") != "confirm":
         return register_page(step="confirm", entity=check.entity, errors={}, details={})
     details, errors = registration.clean_details({f.key: f.read_form(request.form)
                                                   for f in (registration.WEBSITE, registration.DESCRIPTION)})
     if errors:
-        return register_page(step="confirm", entity=check.entity, errors=texts(errors),
-                               details=request.form), 422
+        return register_page(step="confirm", entity=check.entity, errors=texts(errors), details=request.form), 422
     try:
         supplier = registration.register(session, actor(), viewer.user_id, check.entity, details)
         session.commit()
@@ -201,10 +204,10 @@ def register():
         # Someone registered the same number a moment ago: tell them which one, as above.
         session.rollback()
         existing = by_orgnr(session, check.orgnr)
-        return register_page(step="number", orgnr=raw_orgnr, existing=existing,
-                               can_join=existing is not None,
-                               errors=texts({registration.ORGNR_FIELD: registration.already_registered(existing)})), 409
-    flash(f"{supplier.name} er registrert. Du kan nå legge inn tjenester og søke kvalifisering.", "success")
+        return register_page(step="number", orgnr=raw_orgnr, existing=existing, can_join=existing is not None,
+                             errors=texts({registration.ORGNR_FIELD: registration.already_registered(existing)})), 409
+    say(f"{supplier.name} er registrert. Du kan nå legge inn tjenester og søke kvalifisering.",
+        f"{supplier.name} is registered. You can now add services and apply for qualification.")
     return redirect(url_for("supplier.dashboard"))
 
 
@@ -220,7 +223,7 @@ def join():
         abort(404)
     registration.join(session, actor(), viewer.user_id, supplier, acting_orgnr=viewer.orgnr)
     session.commit()
-    flash(f"Du er nå registrert som bruker for {supplier.name}.", "success")
+    say(f"Du er nå registrert som bruker for {supplier.name}.", f"You are now registered as a user of {supplier.name}.")
     return redirect(url_for("supplier.dashboard"))
 
 
@@ -253,7 +256,10 @@ def new_service():
     if submit:
         listings.submit(session, actor(), service)
     session.commit()
-    flash("Tjenesten er sendt til godkjenning." if submit else "Utkastet er lagret.", "success")
+    if submit:
+        say("Tjenesten er sendt til godkjenning.", "The service is sent for approval.")
+    else:
+        say("Utkastet er lagret.", "The draft is saved.")
     return redirect(url_for("supplier.service", service_id=service.id))
 
 
@@ -269,7 +275,8 @@ def edit_service(service_id: int):
         service.status == "published" and (rev := listings.open_revision(session, service.id)) is not None
         and rev.status == "submitted")
     if locked:
-        flash("Tjenesten kan ikke endres nå: den er sendt til godkjenning eller fjernet.", "error")
+        say("Tjenesten kan ikke endres nå: den er sendt til godkjenning eller fjernet.",
+            "The service cannot be changed now: it awaits approval or is removed.", "error")
         return redirect(url_for("supplier.service", service_id=service.id))
     if request.method == "GET":
         errors = {}
@@ -304,10 +311,9 @@ def edit_service(service_id: int):
         flash(err.message.text(current_lang()), "error")
         return redirect(url_for("supplier.service", service_id=service.id))
     if submit:
-        flash("Endringene er sendt til godkjenning." if service.status == "published"
-              else "Tjenesten er sendt til godkjenning.", "success")
+        say("Sendt til godkjenning.", "Sent for approval.")
     else:
-        flash("Endringene er lagret som utkast.", "success")
+        say("Endringene er lagret som utkast.", "The changes are saved as a draft.")
     return redirect(url_for("supplier.service", service_id=service.id))
 
 
@@ -413,16 +419,17 @@ def submit_service(service_id: int):
         errors = listings.submit(session, actor(), svc, expected_lock=request.form.get(listings.LOCK_FIELD))
     except listings.Conflict:
         session.rollback()
-        flash("Noen andre har endret tjenesten i mellomtiden. Ingenting er sendt; se over og prøv igjen.", "error")
+        say("Noen andre har endret tjenesten i mellomtiden. Ingenting er sendt; se over og prøv igjen.",
+            "Someone else changed the service meanwhile. Nothing was sent; look it over and try again.", "error")
         return redirect(url_for("supplier.service", service_id=svc.id)), 303
     if errors:
         session.rollback()
-        if "submit" in errors:
-            flash(errors["submit"].text(current_lang()), "error")
+        if listings.SUBMIT_FIELD in errors:
+            flash(errors[listings.SUBMIT_FIELD].text(current_lang()), "error")
             return redirect(url_for("supplier.service", service_id=svc.id))
         return redirect(url_for("supplier.edit_service", service_id=svc.id, kontroller=1))
     session.commit()
-    flash("Sendt til godkjenning.", "success")
+    say("Sendt til godkjenning.", "Sent for approval.")
     return redirect(url_for("supplier.service", service_id=svc.id))
 
 
@@ -439,8 +446,11 @@ def withdraw_service(service_id: int):
     except listings.Conflict:
         session.rollback()
         done = False
-    flash("Innsendingen er trukket tilbake og kan endres." if done else
-          "Det var ingenting å trekke tilbake (eller noen andre har endret tjenesten).", "success" if done else "error")
+    if done:
+        say("Innsendingen er trukket tilbake og kan endres.", "The submission is withdrawn and can be changed.")
+    else:
+        say("Det var ingenting å trekke tilbake (eller noen andre har endret tjenesten).",
+            "There was nothing to withdraw (or someone else changed the service).", "error")
     return redirect(url_for("supplier.service", service_id=svc.id))
 
 
@@ -468,7 +478,7 @@ def remove_service(service_id: int):
     except listings.Conflict:
         session.rollback()
         abort(409)
-    flash(f"«{svc.name}» er fjernet fra markedsplassen.", "success")
+    say(f"«{svc.name}» er fjernet fra markedsplassen.", f"“{svc.name}” is removed from the marketplace.")
     return redirect(url_for("supplier.dashboard"))
 
 
@@ -558,9 +568,10 @@ def application(slug: str):
         return render_template("supplier/application.html", values=raw,
                                errors=texts({err.field: err.message}), **context), 422
     if submit:
-        flash(f"Søknaden er sendt. Avtaleforvalteren svarer innen {app_row.due_date:%d.%m.%Y}.", "success")
+        say(f"Søknaden er sendt. Avtaleforvalteren svarer innen {app_row.due_date:%d.%m.%Y}.",
+            f"The application is sent. The contract manager answers by {app_row.due_date:%d.%m.%Y}.")
         return redirect(url_for("supplier.application_status", application_id=app_row.id))
-    flash("Søknaden er lagret som utkast.", "success")
+    say("Søknaden er lagret som utkast.", "The application is saved as a draft.")
     return redirect(url_for("supplier.application", slug=dps.slug))
 
 
