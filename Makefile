@@ -18,7 +18,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 install: $(VENV)/.installed
-	$(BIN)/pybabel compile -q -d marketplace/translations  # .mo files are build output (git-ignored)
+	$(BIN)/pybabel --quiet compile -d marketplace/translations  # .mo files are build output (git-ignored)
 
 # htmx comes pinned from the npm registry (static/package-lock.json) into the git-ignored static/vendor/.
 static/vendor/.installed: static/package.json static/package-lock.json
@@ -59,8 +59,11 @@ browser-deps:
 
 # Scale benchmarks (bench/): 50 000 synthetic services on a scratch PostgreSQL database; writes
 # docs/BENCHMARKS.md and bench/results.json. BENCH_SERVICES=2000 makes a quick dry run.
-bench: install vendor
+$(VENV)/.bench-installed: $(VENV)/.installed pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $@
+
+bench: install vendor $(VENV)/.bench-installed
 	@command -v wrk >/dev/null || { \
 	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }

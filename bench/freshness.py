@@ -24,7 +24,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from catalogue.audit import Actor
-from catalogue.models import Service, Supplier
+from catalogue.models import Service
 from catalogue.services import publish, remove
 
 ACTOR = Actor.system("ytelsestest")
@@ -51,12 +51,11 @@ class Changes:
 
     def __post_init__(self) -> None:
         with Session(self.engine) as session:
-            # A synthetic service as the template: real terms, a real category and supplier.
-            template = session.exec(select(Service).join(Supplier, Supplier.id == Service.supplier_id)
-                                    .where(Service.status == "published", Supplier.orgnr.like("89%"))
+            # A published service as the template: real terms, a real category and supplier.
+            template = session.exec(select(Service).where(Service.status == "published")
                                     .order_by(Service.id)).first()
             if template is None:
-                raise RuntimeError("no synthetic service to copy: was the corpus generated?")
+                raise RuntimeError("no published service to copy: was the corpus generated?")
             self.template = {"supplier_id": template.supplier_id, "category_id": template.category_id,
                              "description": template.description, "features": list(template.features or []),
                              "terms": dict(template.terms or {})}
@@ -133,8 +132,8 @@ def burst(changes: Changes, candidates: Sequence[int], total: int, seed: int, th
     35 % new versions, 25 % removals. Concurrent transactions commit out of sequence order,
     which is what the indexers' gap handling is for."""
     rng = random.Random(seed)
-    kinds = ["new"] * 40 + ["edit"] * 35 + ["remove"] * 25
-    plan = [kinds[i % len(kinds)] for i in range(total)]
+    new, edits = round(total * 0.40), round(total * 0.35)
+    plan = ["new"] * new + ["edit"] * edits + ["remove"] * (total - new - edits)
     rng.shuffle(plan)
     pool = list(candidates)
     rng.shuffle(pool)

@@ -24,7 +24,7 @@ _FRAME = re.compile(r"^(?P<func>.*?) \((?P<file>[^()]*?)(?::\d+)?\)$")
 # Frames every stack of a process has (server loop, WSGI dispatch, command line, fork): they
 # are left out of the inclusive ranking, where they would only crowd out the informative ones.
 PLUMBING = ("(gunicorn/", "(flask/app.py)", "(flask/cli.py)", "(click/", "(<frozen", "(multiprocessing/",
-            "(flask)", "(auth/guards.py)")
+            "(flask)", "(auth/guards.py)", "(bench/", "(runpy")
 
 
 def available() -> bool:

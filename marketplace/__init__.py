@@ -26,6 +26,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(config)
     app.instance_path = app.config["INSTANCE_PATH"]
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    from marketplace.security import bound_url_ids
+
+    bound_url_ids(app)  # before any route exists: huge ids in URLs answer 404, not a database overflow
 
     _init_database(app)
     _init_extensions(app)

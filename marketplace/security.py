@@ -8,6 +8,27 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
+
+# The largest value an id column holds on every database we run on (PostgreSQL "integer").
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in URLs: a number no id column can hold is read as 0, an id no row has.
+
+    The view then answers its own 404 (JSON under /api/), instead of the database
+    overflowing (500). Refusing the match instead would skip the area's own 404 handling.
+    """
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        return number if number <= MAX_ID else 0
+
+
+def bound_url_ids(app: Flask) -> None:
+    """Called before any route is added: every ``<int:…>`` then uses ``IdConverter``."""
+    app.url_map.converters["int"] = IdConverter
 
 
 def content_security_policy(issuer: str) -> str:

@@ -76,10 +76,17 @@ def runner(app):
 
 @pytest.fixture(scope="session")
 def shared_app(template_db, tmp_path_factory):
-    """One app over the seeded template, for read-only tests."""
-    application = make_app(template_db, tmp_path_factory.mktemp("shared-instance"))
+    """One app over a copy of the seeded template, for read-only tests.
+
+    A copy, not the template itself: PostgreSQL refuses ``CREATE DATABASE … TEMPLATE`` while
+    any connection to the template is open, and this app's pool keeps one.
+    """
+    instance = tmp_path_factory.mktemp("shared-instance")
+    url = new_database(instance, template=template_db)
+    application = make_app(url, instance)
     yield application
     application.extensions["db_engine"].dispose()
+    drop_database(url)
 
 
 @pytest.fixture

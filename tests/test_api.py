@@ -63,7 +63,7 @@ def test_removed_service_is_410_with_the_date(shared_app, shared_client):
 
 @pytest.mark.parametrize("path", ["/api/v1/services/99999999", "/api/v1/services/2147483648",
                                   "/api/v1/services/123456789012345678901234567890", "/api/v1/nothing",
-                                  "/api/v1/services/abc", "/api/"])
+                                  "/api/v1/services/abc", "/api/", "/api/v1/services/%09%0A", "/api/%00"])
 def test_unknown_is_404_json(shared_client, path):
     answer = shared_client.get(path)
     assert answer.status_code == 404 and answer.mimetype == "application/json"

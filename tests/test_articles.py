@@ -394,6 +394,15 @@ def test_loading_seed_articles_is_idempotent(db):
     assert _counts(db) == before
 
 
+def test_seed_articles_command(app, runner):
+    first = runner.invoke(args=["seed", "articles"])
+    assert first.exit_code == 0, first.output
+    again = runner.invoke(args=["seed", "articles"])
+    assert again.exit_code == 0 and "0 nye" in again.output
+    with Session(app.extensions["db_engine"]) as session:
+        assert SEED_SLUGS <= {a.slug for a, _v in articles.published(session)}
+
+
 def test_a_manager_edit_survives_reseeding(db):
     load_articles(db)
     article = articles.by_slug(db, "skyreisen")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.routing import PathConverter
 
 from auth.guards import public
 from catalogue import api_schema as doc
@@ -23,6 +24,16 @@ from marketplace.templating import current_lang
 from marketplace.views.search import current_search_index
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+class _AnyPath(PathConverter):
+    """Like ``path``, but also across control characters (``path`` stops at a newline)."""
+
+    regex = r"(?s:[^/].*?)"  # the path converter's own pattern, with "." matching newlines too
+
+
+# Registered before the routes below are added, so the catch-all can use it.
+bp.record_once(lambda state: state.app.url_map.converters.setdefault("api_rest", _AnyPath))
 csrf.exempt(bp)
 limiter.limit(lambda: current_app.config.get("API_RATE_LIMIT", "300/minute"))(bp)
 
@@ -119,7 +130,7 @@ def openapi():
 
 
 @bp.route("/", defaults={"rest": ""}, methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
-@bp.route("/<path:rest>", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+@bp.route("/<api_rest:rest>", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
 @public
 def not_found(rest: str):
     """Anything else under /api/ answers in JSON too: 405 for a known path, else 404."""

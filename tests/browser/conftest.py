@@ -1,6 +1,6 @@
 """The real-browser suite: Playwright driving Debian's chromium against a real server.
 
-* ``live_server`` serves one app (its own copy of the seeded database) with a real
+* ``site_server`` serves one app (its own copy of the seeded database) with a real
   threaded WSGI server on 127.0.0.1:<free port>; PUBLIC_BASE_URL and OIDC_ISSUER point at
   it, so logging in is the real OpenID Connect round trip against the built-in provider.
 * ``browser`` is /usr/bin/chromium (installed by ``make browser-deps``; Playwright never
@@ -13,9 +13,11 @@
 """
 from __future__ import annotations
 
+import logging
+import os
 import re
 import shutil
-import threading
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,8 @@ from marketplace.config import PROJECT_ROOT
 from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, Visitor
 from tests.conftest import make_app
 from tests.databases import drop_database, new_database
+from tests.login import LiveServer, live_app_config, share_signing_key
+from tests.search_fixtures import install_index
 
 ARTEFACTS = PROJECT_ROOT / "artefacts"
 
@@ -42,53 +46,35 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-class LiveServer:
-    """A real threaded WSGI server for *app*, created once the port is known."""
-
-    def __init__(self, make):
-        from werkzeug.serving import WSGIRequestHandler, make_server
-
-        class QuietHandler(WSGIRequestHandler):
-            def log_request(self, code="-", size="-"):  # only errors are worth a line
-                if str(code).startswith("5"):
-                    super().log_request(code, size)
-
-        self.app = None
-        # Bind first (port 0 = any free port), then build the app with its own address in
-        # its configuration: the OIDC issuer and redirect URIs must name the real port.
-        self._server = make_server("127.0.0.1", 0, self._dispatch, threaded=True,
-                                   request_handler=QuietHandler)
-        self.port = self._server.server_port
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.app = make(self.url)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="live-server", daemon=True)
-
-    def _dispatch(self, environ, start_response):
-        return self.app(environ, start_response)
-
-    def start(self) -> "LiveServer":
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._thread.join(timeout=10)
-        self._server.server_close()
-
-
 @pytest.fixture(scope="session")
-def live_server(template_db, tmp_path_factory):
-    """The app over its own copy of the seeded database, served over real HTTP."""
+def site_server(template_db, search_template, tmp_path_factory):
+    """The seeded app (own database copy, own search index) over real HTTP, with its indexer.
+
+    The web server is ``tests.login.LiveServer`` (a threaded werkzeug server on a free
+    port); the indexer is the real ``flask index follow`` process, so a service approved in
+    a journey becomes searchable the way it does in production.
+    """
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request is noise here
     tmp = tmp_path_factory.mktemp("live")
     url = new_database(tmp, template=template_db)
     instance = tmp / "instance"
-
-    def make(base_url: str):
-        return make_app(url, instance, PUBLIC_BASE_URL=base_url, OIDC_ISSUER=f"{base_url}/testid",
-                        PREFERRED_URL_SCHEME="http")
-
-    server = LiveServer(make).start()
+    server = LiveServer(lambda base: make_app(url, instance, **live_app_config(base)))
+    share_signing_key(server.app)
+    install_index(search_template, server.app.config["INDEX_DIR"])
+    env = {**os.environ, "DATABASE_URL": url, "MARKETPLACE_INSTANCE": str(instance),
+           "INDEX_DIR": server.app.config["INDEX_DIR"], "SECRET_KEY": "browser-indexer", "PYTHONUNBUFFERED": "1"}
+    log = open(tmp / "indexer.log", "w")
+    indexer = subprocess.Popen([str(PROJECT_ROOT / ".venv" / "bin" / "flask"), "--app", "marketplace", "index",
+                                "follow", "--no-build", "--interval", "0.2", "--gap-grace", "2"],
+                               cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    server.indexer_log = tmp / "indexer.log"
     yield server
+    indexer.terminate()
+    try:
+        indexer.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        indexer.kill()
+    log.close()
     server.stop()
     server.app.extensions["db_engine"].dispose()
     drop_database(url)
@@ -115,7 +101,7 @@ def browser(playwright_instance):
 class Pages:
     """Opens visitors (a page in a fresh context) and remembers them for the artefacts."""
 
-    def __init__(self, browser, server: LiveServer):
+    def __init__(self, browser, server):
         self._browser = browser
         self.server = server
         self.visitors: list[Visitor] = []
@@ -138,8 +124,8 @@ def _artefact_dir(item) -> Path:
 
 
 @pytest.fixture
-def pages(request, browser, live_server):
-    opened = Pages(browser, live_server)
+def pages(request, browser, site_server):
+    opened = Pages(browser, site_server)
     yield opened
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:

@@ -185,6 +185,24 @@ class Visitor:
         self.check(axe=axe)
         return response
 
+    # --- logging in, as a person does -----------------------------------------------------
+
+    def login(self, person_key: str, orgnr: str | None = None, start: str = "/") -> None:
+        """The real OIDC round trip: "Logg inn" → the provider's pick → back, logged in."""
+        if self.path != start:
+            self.visit(start)
+        with self.page.expect_navigation(url="**/testid/authorize**", wait_until="load"):
+            self.page.get_by_role("link", name="Logg inn").first.click()
+        self.check(label="the provider's login page")
+        self.page.locator(f'input[name="person"][value="{person_key}"]').check()
+        if orgnr:
+            self.page.locator(f'input[name="organisasjon"][value="{orgnr}"]').check()
+        with self.page.expect_navigation(url=lambda u: "/testid/" not in u and "/login" not in u,
+                                         wait_until="load"):
+            self.page.locator('button[name="handling"][value="logg-inn"]').click()
+        self.check(label=f"after login as {person_key}")
+        assert self.page.locator(".account .who").count() == 1, "not logged in after the round trip"
+
     # --- keyboard -----------------------------------------------------------------------
 
     def focused(self) -> dict | None:
