@@ -34,6 +34,7 @@ migrate: install
 
 seed: migrate
 	$(FLASK) seed demo
+	$(FLASK) seed articles
 
 # The search index is built from the database, then the indexer follows the change log in the
 # background for as long as the web server runs (it is stopped with it).

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import weakref
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -133,7 +134,7 @@ def _normalise(raw) -> str:
 def _projection_sql(dialect: str, where: str):
     """One row per service with its facts as a JSON array: the terms JSON is parsed once per row."""
     if dialect == "postgresql":
-        values = ["t->>'governing_law'", "t->'eea_only_option'", "t->'data_locations'", "t->'scc_modules'"]
+        values = [f"t->'{key}'" for key in _TERM_PATHS]
         values += [f"t->'nsm_principles'->'{p.code}'->>'responsibility'" for p in nsm.PRINCIPLES]
         # MATERIALIZED: otherwise PostgreSQL inlines the subquery and parses the JSON once per value.
         return (f"WITH s AS MATERIALIZED (SELECT id, status, category_id, supplier_id, terms::jsonb AS t "
@@ -160,16 +161,13 @@ def project(session: Session, ids: Iterable[int] | None = None) -> dict[int, Fac
     dialect = _dialect(session)
     if ids is None:
         sql, params = text(_projection_sql(dialect, "status = :status")), {"status": PUBLISHED}
-    else:
-        ids = sorted(set(ids))
-        if not ids:
-            return {}
-        sql = text(_projection_sql(dialect, "id IN :ids")).bindparams(bindparam("ids", expanding=True))
-        params = {"ids": ids}
-    found = {row[0]: _facts(*row[1:]) for row in session.execute(sql, params)}
-    if ids is not None:
-        for missing in set(ids) - found.keys():
-            found[missing] = None  # deleted rows count as not published
+        return {row[0]: _facts(*row[1:]) for row in session.execute(sql, params)}
+    ids = sorted(set(ids))
+    sql = text(_projection_sql(dialect, "id IN :ids")).bindparams(bindparam("ids", expanding=True))
+    found: dict[int, Facts | None] = dict.fromkeys(ids)  # rows that are gone count as not published
+    for start in range(0, len(ids), 1000):  # stay well below the databases' bound-parameter limits
+        for row in session.execute(sql, {"ids": ids[start:start + 1000]}):
+            found[row[0]] = _facts(*row[1:])
     return found
 
 
@@ -441,7 +439,8 @@ class _State:
     overview: Overview | None = None
 
 
-_states: dict[str, _State] = {}
+# Per database engine; forgotten with the engine (tests make many).
+_states: "weakref.WeakKeyDictionary[object, _State]" = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
 
 
@@ -475,7 +474,7 @@ def overview(session: Session, *, clock=time.time) -> Overview:
     later calls apply only the services the change log names since, and rebuild the figures
     (a few small queries) only when the audit log shows that something changed.
     """
-    key = str(session.get_bind().url)
+    key = session.get_bind()
     with _lock:
         state = _states.get(key)
         tally_changed = False

@@ -2,28 +2,29 @@
 from __future__ import annotations
 
 from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-# Status code -> (title, explanation) in bokmål; marked for translation at render time.
+# Status code -> (title, explanation) in bokmål, translated lazily at render time.
 MESSAGES = {
-    400: ("Ugyldig forespørsel", "Forespørselen kunne ikke behandles. Kontroller det du sendte inn og prøv igjen."),
-    403: ("Ingen tilgang", "Du har ikke tilgang til denne siden med rollen du er logget inn med."),
-    404: ("Fant ikke siden", "Siden finnes ikke. Den kan være flyttet, eller adressen kan være skrevet feil."),
-    405: ("Metoden er ikke tillatt", "Denne adressen kan ikke brukes slik."),
-    409: ("Konflikt", "Noen andre har endret dette i mellomtiden. Ingenting av det du sendte er lagret."),
-    413: ("Filen er for stor", "Filen er større enn det som er tillatt (10 MB)."),
-    429: ("For mange forespørsler", "Du har sendt for mange forespørsler på kort tid. Vent litt og prøv igjen."),
-    500: ("Noe gikk galt", "Det oppstod en feil hos oss. Ingenting ble lagret. Prøv igjen om litt."),
+    400: (_l("Ugyldig forespørsel"), _l("Forespørselen kunne ikke behandles. Kontroller det du sendte inn og prøv igjen.")),
+    403: (_l("Ingen tilgang"), _l("Du har ikke tilgang til denne siden med rollen du er logget inn med.")),
+    404: (_l("Fant ikke siden"), _l("Siden finnes ikke. Den kan være flyttet, eller adressen kan være skrevet feil.")),
+    405: (_l("Metoden er ikke tillatt"), _l("Denne adressen kan ikke brukes slik.")),
+    409: (_l("Konflikt"), _l("Noen andre har endret dette i mellomtiden. Ingenting av det du sendte er lagret.")),
+    413: (_l("Filen er for stor"), _l("Filen er større enn det som er tillatt (10 MB).")),
+    429: (_l("For mange forespørsler"), _l("Du har sendt for mange forespørsler på kort tid. Vent litt og prøv igjen.")),
+    500: (_l("Noe gikk galt"), _l("Det oppstod en feil hos oss. Ingenting ble lagret. Prøv igjen om litt.")),
 }
 
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error):
-        return render_template("error.html", code=400, title="Skjemaet er utløpt",
-                               message="Sikkerhetsnøkkelen i skjemaet mangler eller er utløpt. "
-                                       "Last siden på nytt og send skjemaet igjen."), 400
+        return render_template("error.html", code=400, title=_l("Skjemaet er utløpt"),
+                               message=_l("Sikkerhetsnøkkelen i skjemaet mangler eller er utløpt. "
+                                          "Last siden på nytt og send skjemaet igjen.")), 400
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):

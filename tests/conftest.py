@@ -19,12 +19,14 @@ def pytest_report_header(config):
 
 
 def _seed(url: str) -> None:
+    from seed.articles import load_articles
     from seed.demo import load_demo
 
     engine = make_engine(url)
     try:
         with session_scope(engine) as session:
             load_demo(session)
+            load_articles(session)
     finally:
         engine.dispose()
 

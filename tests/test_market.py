@@ -20,8 +20,6 @@ from catalogue.terms import TERMS
 from tests.test_i18n import compiled_translations  # noqa: F401  (a fixture)
 
 OSLO = ZoneInfo("Europe/Oslo")
-# Tests on their own database copy (``app``) come before the read-only ones (``shared_app``):
-# on PostgreSQL a copy cannot be made from the template while the shared app is connected to it.
 SVG = "{http://www.w3.org/2000/svg}"
 
 

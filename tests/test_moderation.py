@@ -64,19 +64,23 @@ def test_rejecting_needs_a_reason_which_the_supplier_then_sees(app, manager):
 
 
 def test_a_decision_on_a_stale_page_is_refused(app, manager):
+    """The supplier withdrew and resubmitted after the reviewer opened the page: the decision conflicts."""
     service = submitted_service(app)
     page = manager.get(f"/forvaltning/tjenester/{service.id}").get_data(as_text=True)
-    lock = re.search(r'name="lock_version" value="(\d+)"', page).group(1)
+    stale = re.search(r'name="lock_version" value="(\d+)"', page).group(1)
     supplier = app.test_client()
     login(supplier, "leverandor-fjordsky")
-    supplier.application.config["WTF_CSRF_ENABLED"] = False
     assert supplier.post(f"/leverandor/tjenester/{service.id}/trekk-tilbake",
-                         data={"lock_version": lock}).status_code == 302
-    before = count(app, AuditEvent)
-    response = manager.post(f"/forvaltning/tjenester/{service.id}", data={"decision": "approve", "lock_version": lock})
-    assert response.status_code in (302, 409)
+                         data={"lock_version": stale}).status_code == 302
     with Session(app.extensions["db_engine"]) as s:
-        assert s.get(Service, service.id).status == "draft"
+        lock = s.get(Service, service.id).lock_version
+    assert supplier.post(f"/leverandor/tjenester/{service.id}/send", data={"lock_version": lock}).status_code == 302
+    before = count(app, AuditEvent)
+    response = manager.post(f"/forvaltning/tjenester/{service.id}", data={"decision": "approve", "lock_version": stale})
+    assert response.status_code == 409
+    assert "Noen andre har endret dette i mellomtiden" in response.get_data(as_text=True)
+    with Session(app.extensions["db_engine"]) as s:
+        assert s.get(Service, service.id).status == "submitted"
     assert count(app, AuditEvent) == before
 
 

@@ -134,7 +134,7 @@ class Indexer:
             labels = Catalogue.load(session, ()).labels()
         state = IndexState(position, self.state.fingerprint, labels, self.state.built_at)
         upserts = deletes = 0
-        writer = self.ix.writer(limitmb=self.limitmb)
+        writer = self.ix.writer(limitmb=self.limitmb, compound=False)
         try:
             for key, doc in sorted(docs.items()):
                 if doc is None:
@@ -207,10 +207,12 @@ def rebuild(engine: Engine, location: IndexLocation, *, progress: Callable[[int]
     new_dir = location.new_directory()
     try:
         ix = location.create(new_dir)
+        # Segments as separate files, not one compound file: Whoosh copies a compound file's
+        # parts into memory when a reader opens it, plain files are read from the page cache.
         if procs > 1:
-            writer = ix.writer(procs=procs, limitmb=limitmb, multisegment=True, batchsize=256)
+            writer = ix.writer(procs=procs, limitmb=limitmb, multisegment=True, batchsize=256, compound=False)
         else:
-            writer = ix.writer(limitmb=limitmb)
+            writer = ix.writer(limitmb=limitmb, compound=False)
         count = 0
         try:
             with Session(engine) as session:

@@ -21,14 +21,14 @@ from functools import reduce
 from operator import and_, or_
 from typing import Any, Mapping
 
+import numpy as np
 from markupsafe import Markup
-from whoosh import query as wq
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from catalogue.search import words as lexicon
 from catalogue.search.analysis import TOKEN_RE, Word, analyse, analyse_token, is_morpheme, stem
 from catalogue.search.highlight import Marks, best_snippet
-from catalogue.search.reader import BitsFilter, Snapshot, iter_bits
+from catalogue.search.reader import Snapshot
 from catalogue.search.schema import (CATEGORY, DPS_FACET, FACET_FIELD, FACETS, FACETS_BY_KEY, FIELD_BOOSTS,
                                      SPELLING_FIELD, SUBCATEGORY, SUPPLIER, TERM, TEXT_FIELDS, FacetSpec)
 from catalogue.terms import REQ_CONTAINS, REQ_COVERS, REQ_WITHIN
@@ -241,19 +241,6 @@ def _word_bits(snap: Snapshot, word: QueryWord) -> int:
     return bits
 
 
-def _word_query(word: QueryWord) -> wq.Query:
-    subs: list[wq.Query] = []
-    for i, alt in enumerate(word.alternatives):
-        factor = 1.0 if i == 0 else SYNONYM_BOOST
-        for name, boost in FIELD_BOOSTS.items():
-            subs.append(wq.Term(name, alt.term, boost=boost * factor))
-            if alt.parts:
-                subs.append(wq.And([wq.Term(name, p) for p in alt.parts], boost=boost * factor * PARTS_BOOST))
-    # A sum over the fields (Whoosh's DisjunctionMax matcher scores documents it is not on, so
-    # it cannot be used): a word in the name and the summary counts more than in one of them.
-    return wq.Or(subs)
-
-
 # ---------------------------------------------------------------------------
 # facets
 
@@ -342,23 +329,8 @@ def _prune(facets: list[Facet]) -> None:
 
 
 def _supplier_counts(snap: Snapshot, base: int) -> dict[str, int]:
-    """Services per supplier among *base*: counted per document, since suppliers are many.
-
-    The cost grows with the number of matching services; the same set (the landing page, a
-    popular search) is counted once per index generation.
-    """
-    cached = snap.supplier_counts.get(base)
-    if cached is not None:
-        return cached
-    slugs, ordinals = snap.supplier_ordinals()
-    counts: dict[int, int] = {}
-    for docnum in iter_bits(base):
-        o = ordinals[docnum]
-        if o >= 0:
-            counts[o] = counts.get(o, 0) + 1
-    result = {slugs[o]: n for o, n in counts.items()}
-    snap.supplier_counts.put(base, result)
-    return result
+    # Suppliers can be thousands: counted per document (numpy), not with a bitset per supplier.
+    return snap.supplier_counts(base)
 
 
 # ---------------------------------------------------------------------------
@@ -412,8 +384,7 @@ def _suggestion(snap: Snapshot, q: str, words: list[QueryWord], bits: list[int])
 
 def search(index, request: SearchRequest, lang: str = "nb") -> SearchResult:
     """Run *request* against *index* (a ``SearchIndex``). Raises ``IndexMissing`` without an index."""
-    with index.snapshot() as snap:
-        return _search(snap, request, lang)
+    return index.run(lambda snap: _search(snap, request, lang))
 
 
 def _search(snap: Snapshot, request: SearchRequest, lang: str) -> SearchResult:
@@ -445,7 +416,7 @@ def _search(snap: Snapshot, request: SearchRequest, lang: str) -> SearchResult:
     page = min(request.page, pages)
     start = (page - 1) * request.per_page
     if words and request.sort == "relevans":
-        ranked = _ranked(snap, words, partial, final, start + request.per_page)
+        ranked = _ranked(snap, words, final, start + request.per_page)
     else:
         ranked = _ordered(snap, "tilfeldig" if request.sort == "relevans" else request.sort, final,
                           start + request.per_page)
@@ -456,29 +427,33 @@ def _search(snap: Snapshot, request: SearchRequest, lang: str) -> SearchResult:
     return SearchResult(total, page, pages, hits, facets, suggestion, partial, replace(request, page=page))
 
 
-def _ranked(snap: Snapshot, words: list[QueryWord], partial: bool, final: int, limit: int) -> list[tuple[int, float]]:
+def _scores(snap: Snapshot, words: list[QueryWord]) -> np.ndarray:
+    """BM25 per document, summed over the searched words and the text fields (with boosts)."""
+    scores = np.zeros(snap.size, dtype=np.float64)
+    for word in words:
+        for i, alt in enumerate(word.alternatives):
+            factor = 1.0 if i == 0 else SYNONYM_BOOST
+            for name, boost in FIELD_BOOSTS.items():
+                snap.add_bm25(scores, name, alt.term, boost * factor)
+                if alt.parts:
+                    # The parts count only where all of them are in the field.
+                    together = reduce(and_, (snap.term_bits(name, p) for p in alt.parts))
+                    if together:
+                        parts = np.zeros(snap.size, dtype=np.float64)
+                        for part in alt.parts:
+                            snap.add_bm25(parts, name, part, boost * factor * PARTS_BOOST)
+                        scores += np.where(snap.mask(together), parts, 0.0)
+    return scores
+
+
+def _ranked(snap: Snapshot, words: list[QueryWord], final: int, limit: int) -> list[tuple[int, float]]:
     if not final:
         return []
-    subqueries = [_word_query(w) for w in words]
-    if len(subqueries) == 1:
-        q = subqueries[0]
-    else:
-        # The filter already holds exactly the matching services; Or/And decide the scoring.
-        q = wq.Or(subqueries) if partial else wq.And(subqueries)
-    results = snap.searcher.search(q, limit=limit, filter=BitsFilter(final, snap.size), scored=True,
-                                   terms=False)
-    return [(hit.docnum, hit.score) for hit in results]
+    return snap.top(_scores(snap, words), final, limit)
 
 
 def _ordered(snap: Snapshot, sort: str, final: int, limit: int) -> list[tuple[int, float]]:
-    allowed = BitsFilter(final, snap.size)
-    out = []
-    for docnum in snap.order(sort):
-        if docnum in allowed:
-            out.append((docnum, 0.0))
-            if len(out) == limit:
-                break
-    return out
+    return [(docnum, 0.0) for docnum in snap.first_in_order(sort, final, limit)]
 
 
 def _hit(snap: Snapshot, docnum: int, score: float, marks: Marks, lang: str) -> Hit:
@@ -521,16 +496,16 @@ def search_articles(index, q: str, limit: int = 3) -> list[ArticleHit]:
     words = parse_words(" ".join(str(q or "").split())[:MAX_QUERY_CHARS])
     if not words:
         return []
-    with index.snapshot() as snap:
+
+    def work(snap: Snapshot) -> list[ArticleHit]:
         bits = reduce(and_, (_word_bits(snap, w) for w in words)) & snap.kind_bits("article")
-        if not bits:
-            return []
-        ranked = _ranked(snap, words, False, bits, limit)
         marks = Marks(frozenset(alt.term for w in words for alt in w.alternatives))
         out = []
-        for docnum, score in ranked:
+        for docnum, score in _ranked(snap, words, bits, limit):
             stored = snap.reader.stored_fields(docnum)
             summary = stored.get("summary") or ""
             out.append(ArticleHit(int(stored.get("ref") or 0), stored.get("slug") or "", stored.get("name") or "",
                                   summary, best_snippet([summary, stored.get("description") or ""], marks), score))
         return out
+
+    return index.run(work)

@@ -5,92 +5,61 @@ reader of one index generation plus precomputed per-document data) and checks on
 whether the indexer has committed a new generation or a rebuild has swapped in a new
 directory; only then does it open a new snapshot.
 
-Filtering, facet counts and totals run on **bitsets**: a Python ``int`` per facet value or
-term, one bit per document number (``int & int`` and ``int.bit_count()`` run in C). The sets
-are built from the postings once per index *segment* and cached by segment id, so a new
-generation only costs the new, small segments; deletions are applied with a per-generation
-"live" mask. Scoring of the page of hits is left to Whoosh (BM25F).
+Whoosh is the storage: postings, lexicon, stored fields and columns. Matching, filtering,
+facet counts and ranking run on whole arrays instead of one document at a time, because
+Whoosh's pure-Python matchers are far too slow for 50 000 services:
+
+- sets of documents are **bitsets** (a Python ``int``, one bit per document number:
+  ``&``, ``|`` and ``bit_count()`` run in C) – for filters, facet counts and totals;
+- **ranking** is BM25 (Whoosh's formula and statistics) computed with numpy over the postings
+  of the searched terms, then the best page is picked with ``argpartition``;
+- per-document values (supplier, sort keys, tie-break) are numpy arrays.
+
+Everything derived from postings is cached per index *segment* (segments never change;
+deletions are applied with a per-generation "alive" mask), so a new generation only costs
+its new, small segments.
 """
 from __future__ import annotations
 
 import threading
-from array import array
 from collections import OrderedDict
 from contextlib import contextmanager
 from datetime import date
-from typing import Iterable, Iterator
+from typing import Iterator
 
-from whoosh.idsets import DocIdSet
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
-from whoosh.scoring import BaseScorer, BM25F
 from whoosh.searching import Searcher
+from whoosh.util.numeric import byte_to_length
 
 from catalogue.search.schema import FACET_FIELD, FACETS_BY_KEY, KIND_SERVICE, SUPPLIER_PARAM
 from catalogue.search.store import IndexLocation, IndexMissing, IndexState, read_state
 
-TERM_CACHE_SIZE = 4096          # cached term bitsets per segment (each ≤ one bit per document)
+TERM_CACHE_SIZE = 2048          # cached postings per segment
 TIEBREAK_EPSILON = 1e-6         # far below any real score difference; orders exact ties only
-
-_SET_BITS = tuple(tuple(j for j in range(8) if byte >> j & 1) for byte in range(256))
-
-
-def bits_from_ids(ids: Iterable[int], size: int) -> int:
-    """A bitset with the bits of *ids* set."""
-    buf = bytearray((size >> 3) + 1)
-    for docnum in ids:
-        buf[docnum >> 3] |= 1 << (docnum & 7)
-    return int.from_bytes(buf, "little")
+BM25_B, BM25_K1 = 0.75, 1.2     # Whoosh's BM25F defaults
+_BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
+_NO_IDS = np.zeros(0, dtype=np.int32)
+_NO_WEIGHTS = np.zeros(0, dtype=np.float32)
 
 
-def iter_bits(bits: int) -> Iterator[int]:
-    """The document numbers set in *bits*, ascending."""
-    raw = bits.to_bytes((bits.bit_length() + 7) >> 3, "little")
-    for index, byte in enumerate(raw):
-        if byte:
-            base = index << 3
-            for j in _SET_BITS[byte]:
-                yield base + j
+# ---------------------------------------------------------------------------
+# bitsets
 
 
-class BitsFilter(DocIdSet):
-    """A bitset seen as a read-only set of document numbers (for Whoosh's ``filter=``)."""
-
-    def __init__(self, bits: int, size: int):
-        self._bits = bits
-        self._raw = bits.to_bytes((size >> 3) + 1, "little")
-
-    def __contains__(self, docnum: int) -> bool:
-        return bool(self._raw[docnum >> 3] >> (docnum & 7) & 1)
-
-    def __len__(self) -> int:
-        return self._bits.bit_count()
-
-    def __bool__(self) -> bool:
-        return True  # an empty filter still filters (everything out)
-
-    def __iter__(self) -> Iterator[int]:
-        return iter_bits(self._bits)
+def bits_from_ids(ids, size: int) -> int:
+    """A bitset with the bits of *ids* (document numbers below *size*) set."""
+    flags = np.zeros(size, dtype=bool)
+    flags[ids] = True
+    return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
 
 
-def _posting_ids(reader, field: str, term: str) -> list[int]:
-    """Every document number with *term* in *field*, deleted ones included (masked later)."""
-    try:
-        matcher = reader.postings(field, term)
-    except TermNotFound:
-        return []
-    if isinstance(matcher, FilterMatcher):
-        matcher = matcher.child
-    if hasattr(matcher, "_read_ids") and hasattr(matcher, "_next_block"):
-        # Whoosh's on-disk matcher decodes postings a block at a time: take whole blocks
-        # instead of stepping through the generic one-id-at-a-time interface.
-        ids: list[int] = []
-        while matcher.is_active():
-            matcher._read_ids()
-            ids.extend(matcher._ids)
-            matcher._next_block()
-        return ids
-    return list(matcher.all_ids())
+def mask_from_bits(bits: int, size: int) -> np.ndarray:
+    """The bitset as a boolean array of *size* documents."""
+    raw = np.frombuffer(bits.to_bytes((size + 7) >> 3, "little"), dtype=np.uint8)
+    return np.unpackbits(raw, count=size, bitorder="little").view(bool)
 
 
 def day_salt(day: date | None = None) -> int:
@@ -98,9 +67,10 @@ def day_salt(day: date | None = None) -> int:
     return (day.toordinal() * 2654435761) & 0xFFFFFFFF
 
 
-def rotate(tiebreak: int, salt: int) -> int:
+def rotate(tiebreak, salt: int):
     """Today's position of a document among equals: a stable hash, reshuffled every day."""
-    return ((tiebreak ^ salt) * 2246822519 + 3266489917) & 0xFFFFFFFF
+    return ((np.asarray(tiebreak, dtype=np.uint64) ^ np.uint64(salt)) * np.uint64(2246822519)
+            + np.uint64(3266489917)) & np.uint64(0xFFFFFFFF)
 
 
 class SmallCache:
@@ -122,63 +92,105 @@ class SmallCache:
             self._items.popitem(last=False)
 
 
+def _postings(reader, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+    """``(document numbers, weights)`` of *term* in *field*, deleted documents included."""
+    try:
+        matcher = reader.postings(field, term)
+    except TermNotFound:
+        return _NO_IDS, _NO_WEIGHTS
+    if isinstance(matcher, FilterMatcher):
+        matcher = matcher.child  # deletions are masked per generation instead
+    ids: list = []
+    weights: list = []
+    if hasattr(matcher, "_read_ids") and hasattr(matcher, "_next_block"):
+        # Whoosh's on-disk matcher decodes postings a block at a time: take whole blocks
+        # instead of stepping through the generic one-posting-at-a-time interface.
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            ids.extend(matcher._ids)
+            weights.extend(matcher._weights)
+            matcher._next_block()
+    else:  # pragma: no cover - another codec
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+    return np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float32)
+
+
 class SegmentData:
     """What the search computes once per index segment (segments never change; deletions do)."""
 
     def __init__(self, reader):
         self.size = reader.doc_count_all()
-        self._terms = SmallCache(TERM_CACHE_SIZE)
+        self._postings = SmallCache(TERM_CACHE_SIZE)
+        self._bits = SmallCache(TERM_CACHE_SIZE)
+        self._lengths: dict[str, np.ndarray] = {}
         self.facets: dict[str, dict[str, int]] = {}
-        self._columns: dict[str, list] = {}
-        self._rotated: tuple[int, list[float]] | None = None
-        self.suppliers: tuple[list[str], array] | None = None
+        self._columns: dict[str, np.ndarray] = {}
+        self._suppliers: tuple[list[str], np.ndarray] | None = None
+
+    def postings(self, reader, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        key = (field, term)
+        found = self._postings.get(key)
+        if found is None:
+            found = _postings(reader, field, term)
+            self._postings.put(key, found)
+        return found
 
     def term_bits(self, reader, field: str, term: str) -> int:
         key = (field, term)
-        bits = self._terms.get(key)
+        bits = self._bits.get(key)
         if bits is None:
-            bits = bits_from_ids(_posting_ids(reader, field, term), self.size)
-            self._terms.put(key, bits)
+            bits = bits_from_ids(self.postings(reader, field, term)[0], self.size)
+            self._bits.put(key, bits)
         return bits
+
+    def lengths(self, reader, field: str) -> np.ndarray:
+        """Per document, the length of *field* (in words) as Whoosh stores it."""
+        found = self._lengths.get(field)
+        if found is None:
+            try:
+                column = reader._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+            except AttributeError:  # pragma: no cover - another codec
+                column = None
+            if column is not None:
+                found = _BYTE_TO_LENGTH[np.fromiter(column, dtype=np.uint8, count=self.size)]
+            else:
+                found = np.array([reader.doc_field_length(d, field, 0) for d in range(self.size)],
+                                 dtype=np.float32)
+            self._lengths[field] = found
+        return found
 
     def facet(self, reader, facet) -> dict[str, int]:
         """``{value: documents}`` of one facet in this segment."""
         masks = self.facets.get(facet.key)
         if masks is None:
-            masks = {term[len(facet.prefix):]: bits_from_ids(_posting_ids(reader, FACET_FIELD, term), self.size)
+            masks = {term[len(facet.prefix):]: self.term_bits(reader, FACET_FIELD, term)
                      for term in _facet_terms(reader, facet)}
             self.facets[facet.key] = masks
         return masks
 
-    def column(self, reader, name: str) -> list:
+    def column(self, reader, name: str, dtype) -> np.ndarray:
         values = self._columns.get(name)
         if values is None:
-            if reader.has_column(name):
-                values = list(reader.column_reader(name))
-            else:
-                values = [0] * self.size
+            raw = list(reader.column_reader(name)) if reader.has_column(name) else [0] * self.size
+            values = np.array(raw, dtype=dtype)
             self._columns[name] = values
         return values
 
-    def fairness(self, reader, salt: int) -> list[float]:
-        """Per document, today's tie-break as a fraction in [0, 1)."""
-        if self._rotated is None or self._rotated[0] != salt:
-            scale = 1.0 / 4294967296.0
-            self._rotated = (salt, [rotate(t, salt) * scale for t in self.column(reader, "tiebreak")])
-        return self._rotated[1]
-
-    def supplier_ordinals(self, reader, facet) -> tuple[list[str], array]:
-        """Per document, the index of its supplier slug (suppliers are counted, not masked)."""
-        if self.suppliers is None:
+    def supplier_ordinals(self, reader) -> tuple[list[str], np.ndarray]:
+        """Per document, the position of its supplier's slug (suppliers are counted, not masked)."""
+        if self._suppliers is None:
+            facet = FACETS_BY_KEY[SUPPLIER_PARAM]
             slugs: list[str] = []
-            ordinals = array("i", [-1]) * self.size
+            ordinals = np.full(self.size, -1, dtype=np.int32)
             for term in _facet_terms(reader, facet):
-                number = len(slugs)
+                ordinals[_postings(reader, FACET_FIELD, term)[0]] = len(slugs)
                 slugs.append(term[len(facet.prefix):])
-                for docnum in _posting_ids(reader, FACET_FIELD, term):
-                    ordinals[docnum] = number
-            self.suppliers = (slugs, ordinals)
-        return self.suppliers
+            self._suppliers = (slugs, ordinals)
+        return self._suppliers
 
 
 def _facet_terms(reader, facet) -> list[str]:
@@ -187,44 +199,8 @@ def _facet_terms(reader, facet) -> list[str]:
     return [t.decode("utf-8") for t in reader.expand_prefix(FACET_FIELD, facet.prefix)]
 
 
-class FairBM25F(BM25F):
-    """BM25F plus a tiny, daily-rotated per-document tie-break.
-
-    Equal scores are common in a catalogue (many suppliers describe the same kind of service in
-    the same words). Whoosh would order them by document number – the order they were indexed,
-    so the same supplier would always come first. Adding an epsilon from a stable hash of the
-    service, reshuffled each day, orders exact ties fairly and stays stable for paging.
-    """
-
-    def __init__(self, snapshot: "Snapshot"):
-        super().__init__()
-        self._snapshot = snapshot
-
-    def scorer(self, searcher, fieldname, text, qf=1):
-        base = super().scorer(searcher, fieldname, text, qf=qf)
-        return _FairScorer(base, self._snapshot.fairness_for(searcher.reader()))
-
-
-class _FairScorer(BaseScorer):
-    def __init__(self, base, fairness: list[float]):
-        self._base = base
-        self._fairness = fairness
-
-    def supports_block_quality(self):
-        return self._base.supports_block_quality()
-
-    def score(self, matcher):
-        return self._base.score(matcher) + TIEBREAK_EPSILON * self._fairness[matcher.id()]
-
-    def max_quality(self):
-        return self._base.max_quality() + TIEBREAK_EPSILON
-
-    def block_quality(self, matcher):
-        return self._base.block_quality(matcher) + TIEBREAK_EPSILON
-
-
 class Snapshot:
-    """One generation of the index, open for reading, with its bitsets."""
+    """One generation of the index, open for reading, with its arrays and bitsets."""
 
     def __init__(self, ix, path, segments: dict[str, SegmentData]):
         self.ix = ix
@@ -233,27 +209,29 @@ class Snapshot:
         self.generation = self.reader.generation()
         self.size = self.reader.doc_count_all()
         self.leaves: list[tuple[SegmentData, object, int]] = []
-        self._by_reader: dict[int, SegmentData] = {}
+        self.segment_ids: set[str] = set()
         for leaf, offset in self.reader.leaf_readers():
-            segment = leaf.segment()
-            segid = segment.segment_id() if segment is not None else f"anon-{id(leaf)}"
+            segment = leaf.segment() if hasattr(leaf, "segment") else None
+            if segment is None:  # an index with no documents at all
+                continue
+            segid = segment.segment_id()
             data = segments.get(segid)
             if data is None or data.size != leaf.doc_count_all():
                 data = segments[segid] = SegmentData(leaf)
             self.leaves.append((data, leaf, offset))
-            self._by_reader[id(leaf)] = data
-        self.segment_ids = {(leaf.segment().segment_id() if leaf.segment() is not None else None)
-                            for _, leaf, _ in self.leaves}
-        self.searcher = Searcher(self.reader, fromindex=ix, weighting=FairBM25F(self))
+            self.segment_ids.add(segid)
+        self.searcher = Searcher(self.reader, fromindex=ix)
         self.state: IndexState = read_state(self.searcher)
         self.alive = self._alive()
         self.live = self.kind_bits(KIND_SERVICE)  # the services: what a search finds by default
         self.doc_count = self.live.bit_count()
         self._facets: dict[str, dict[str, int]] = {}
-        self._orders: dict[tuple[str, int], list[int]] = {}
-        self._suppliers: tuple[list[str], list[int]] | None = None
+        self._orders: dict[tuple[str, int], np.ndarray] = {}
+        self._fairness: tuple[int, np.ndarray] | None = None
+        self._suppliers: tuple[list[str], np.ndarray] | None = None
         self._supplier_names: dict[str, str] = {}
-        self.supplier_counts = SmallCache(32)  # {set of documents: {supplier: count}}
+        self._idf: dict[tuple[str, str], float] = {}
+        self._avg_length: dict[str, float] = {}
 
     def close(self) -> None:
         self.searcher.close()
@@ -264,9 +242,8 @@ class Snapshot:
         alive = 0
         for data, leaf, offset in self.leaves:
             bits = (1 << data.size) - 1
-            deleted = leaf.deleted_docs_set if leaf.has_deletions() else ()
-            if deleted:
-                bits &= ~bits_from_ids(deleted, data.size)
+            if leaf.has_deletions():
+                bits &= ~bits_from_ids(np.fromiter(leaf.deleted_docs_set, dtype=np.int64), data.size)
             alive |= bits << offset
         return alive
 
@@ -283,6 +260,9 @@ class Snapshot:
         """The documents of one kind ("service", "article")."""
         return self.term_bits("kind", kind)
 
+    def mask(self, bits: int) -> np.ndarray:
+        return mask_from_bits(bits, self.size)
+
     def facet_masks(self, facet) -> dict[str, int]:
         """``{value: live services with that value}`` for a facet (not the supplier one)."""
         masks = self._facets.get(facet.key)
@@ -298,24 +278,33 @@ class Snapshot:
             self._facets[facet.key] = masks
         return masks
 
-    def supplier_ordinals(self) -> tuple[list[str], list[int]]:
-        """All supplier slugs and, per global document number, its supplier's position (-1: none)."""
+    # -- suppliers ---------------------------------------------------------
+    def supplier_ordinals(self) -> tuple[list[str], np.ndarray]:
+        """All supplier slugs and, per document number, its supplier's position (-1: none)."""
         if self._suppliers is None:
-            facet = FACETS_BY_KEY[SUPPLIER_PARAM]
             slugs: list[str] = []
             position: dict[str, int] = {}
-            ordinals: list[int] = []
+            parts = []
             for data, leaf, _ in self.leaves:
-                local_slugs, local = data.supplier_ordinals(leaf, facet)
-                mapping = []
-                for slug in local_slugs:
+                local_slugs, local = data.supplier_ordinals(leaf)
+                mapping = np.empty(len(local_slugs) + 1, dtype=np.int32)
+                mapping[-1] = -1
+                for i, slug in enumerate(local_slugs):
                     if slug not in position:
                         position[slug] = len(slugs)
                         slugs.append(slug)
-                    mapping.append(position[slug])
-                ordinals.extend(mapping[o] if o >= 0 else -1 for o in local)
+                    mapping[i] = position[slug]
+                parts.append(mapping[local])
+            ordinals = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
             self._suppliers = (slugs, ordinals)
         return self._suppliers
+
+    def supplier_counts(self, bits: int) -> dict[str, int]:
+        """Services per supplier among *bits*."""
+        slugs, ordinals = self.supplier_ordinals()
+        chosen = ordinals[self.mask(bits)]
+        counts = np.bincount(chosen[chosen >= 0], minlength=len(slugs))
+        return {slugs[i]: int(counts[i]) for i in np.flatnonzero(counts)}
 
     def supplier_name(self, slug: str) -> str:
         """The supplier's name as indexed (from any of its documents)."""
@@ -329,36 +318,72 @@ class Snapshot:
             self._supplier_names[slug] = name
         return name
 
-    # -- ordering ----------------------------------------------------------
-    def fairness_for(self, leaf_reader) -> list[float]:
-        data = self._by_reader.get(id(leaf_reader))
-        if data is None:  # pragma: no cover - a reader Whoosh made on its own
-            return [0.0] * leaf_reader.doc_count_all()
-        return data.fairness(leaf_reader, day_salt())
-
-    def order(self, sort: str) -> list[int]:
-        """Every document number in *sort* order ("navn", "nyeste" or "tilfeldig"), ties fair."""
+    # -- ranking -----------------------------------------------------------
+    def fairness(self) -> np.ndarray:
+        """Per document, today's tie-break as a fraction in [0, 1)."""
         salt = day_salt()
-        key = (sort, salt)
+        if self._fairness is None or self._fairness[0] != salt:
+            parts = [data.column(leaf, "tiebreak", np.uint32) for data, leaf, _ in self.leaves]
+            raw = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint32)
+            self._fairness = (salt, rotate(raw, salt).astype(np.float64) / 4294967296.0)
+        return self._fairness[1]
+
+    def _stats(self, field: str, term: str) -> tuple[float, float]:
+        key = (field, term)
+        idf = self._idf.get(key)
+        if idf is None:
+            idf = self._idf[key] = self.searcher.idf(field, term)
+        avg = self._avg_length.get(field)
+        if avg is None:
+            avg = self._avg_length[field] = self.searcher.avg_field_length(field) or 1.0
+        return idf, avg
+
+    def add_bm25(self, scores: np.ndarray, field: str, term: str, boost: float) -> None:
+        """Add *boost* × BM25(*term* in *field*) to each document's score (Whoosh's formula)."""
+        idf, avg = self._stats(field, term)
+        for data, leaf, offset in self.leaves:
+            ids, tf = data.postings(leaf, field, term)
+            if not len(ids):
+                continue
+            norm = BM25_K1 * ((1 - BM25_B) + BM25_B * data.lengths(leaf, field)[ids] / avg)
+            scores[ids + offset] += boost * idf * (tf * (BM25_K1 + 1)) / (tf + norm)
+
+    def top(self, scores: np.ndarray, bits: int, limit: int) -> list[tuple[int, float]]:
+        """The *limit* best documents of *bits* by score, equal scores in today's fair order."""
+        candidates = np.flatnonzero(self.mask(bits))
+        if not len(candidates) or limit <= 0:
+            return []
+        keyed = scores[candidates] + TIEBREAK_EPSILON * self.fairness()[candidates]
+        if len(candidates) > limit:
+            best = np.argpartition(-keyed, limit - 1)[:limit]
+        else:
+            best = np.arange(len(candidates))
+        best = best[np.argsort(-keyed[best], kind="stable")]
+        return [(int(candidates[i]), float(scores[candidates[i]])) for i in best]
+
+    def order(self, sort: str) -> np.ndarray:
+        """Every document number in *sort* order ("navn", "nyeste" or "tilfeldig"), ties fair."""
+        key = (sort, day_salt())
         cached = self._orders.get(key)
         if cached is not None:
             return cached
-        rows: list[tuple] = []
-        for data, leaf, offset in self.leaves:
-            fair = data.fairness(leaf, salt)
-            if sort == "navn":
-                names = data.column(leaf, "name_key")
-                rows.extend((names[i], fair[i], offset + i) for i in range(data.size))
-            elif sort == "nyeste":
-                published = data.column(leaf, "published")
-                rows.extend((-published[i], fair[i], offset + i) for i in range(data.size))
-            else:
-                rows.extend((fair[i], offset + i) for i in range(data.size))
-        rows.sort()
-        live = BitsFilter(self.live, self.size)
-        order = [row[-1] for row in rows if row[-1] in live]
-        self._orders = {key: order}  # one day's orders are enough
+        fair = self.fairness()
+        if sort == "navn":
+            names = np.concatenate([np.array(data.column(leaf, "name_key", object).tolist(), dtype=bytes)
+                                    for data, leaf, _ in self.leaves])
+            order = np.lexsort((fair, names))
+        elif sort == "nyeste":
+            published = np.concatenate([data.column(leaf, "published", np.int64) for data, leaf, _ in self.leaves])
+            order = np.lexsort((fair, -published))
+        else:
+            order = np.argsort(fair, kind="stable")
+        self._orders = {key: order}  # one order at a time is enough
         return order
+
+    def first_in_order(self, sort: str, bits: int, limit: int) -> list[int]:
+        order = self.order(sort)
+        chosen = order[self.mask(bits)[order]]
+        return [int(d) for d in chosen[:limit]]
 
 
 class SearchIndex:
@@ -405,8 +430,22 @@ class SearchIndex:
             snap.close()
         return fresh
 
-    def close(self) -> None:
+    def reset(self) -> None:
+        """Drop the open snapshot: the next use opens the current generation afresh."""
         with self._lock:
             if self._snapshot is not None:
                 self._snapshot.close()
                 self._snapshot = None
+
+    close = reset
+
+    def run(self, work):
+        """``work(snapshot)`` on the current generation. A reader of an old generation may find
+        files of a segment the indexer has merged away since; then it runs once more, afresh."""
+        try:
+            with self.snapshot() as snap:
+                return work(snap)
+        except FileNotFoundError:
+            self.reset()
+            with self.snapshot() as snap:
+                return work(snap)

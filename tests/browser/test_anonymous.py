@@ -1,9 +1,13 @@
 """Journey (a): anyone browses, searches, filters and compares – with JavaScript and without."""
 from __future__ import annotations
 
+import pytest
+
 import re
 
 from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
 
 
 def _first_hits(visitor, count: int) -> list[str]:

@@ -1,7 +1,11 @@
 """Keyboard only: search → filter → compare with Tab, Space and Enter; focus always visible."""
 from __future__ import annotations
 
+import pytest
+
 import re
+
+pytestmark = pytest.mark.browser
 
 
 def test_search_filter_compare_with_the_keyboard_alone(pages):

@@ -6,9 +6,13 @@ reached is checked like any other (axe, CSP, no errors).
 """
 from __future__ import annotations
 
+import pytest
+
 import re
 
 from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
 
 
 def test_public_pages_work_without_javascript(pages):
