@@ -88,10 +88,7 @@ def approve(session: Session, actor: Actor, service: Service, *, expected_lock: 
     if revision is not None:
         apply_content(service, content)
     service.documents = dict(content.get("documents") or {})
-    snapshot = publish(session, service, actor, detail=reason or ("Ny tjeneste godkjent" if kind == "new"
-                                                                   else "Endring godkjent"))
-    # catalogue.services snapshots the versioned fields; the documents belong to the version too.
-    snapshot.content = {**snapshot.content, "documents": dict(service.documents)}
+    publish(session, service, actor, detail=reason or ("Ny tjeneste godkjent" if kind == "new" else "Endring godkjent"))
     if revision is not None:
         now = utcnow()
         revision.status, revision.reason, revision.decided_at, revision.decided_by = "approved", reason, now, actor.user_id

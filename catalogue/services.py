@@ -15,7 +15,7 @@ from catalogue.audit import Actor, log_search_change, record
 from catalogue.models import ArchivedService, Service, utcnow
 
 # The fields that make up a version of a service (besides its terms).
-CONTENT_FIELDS = ("name", "summary", "description", "features", "category_id", "dps_id", "terms")
+CONTENT_FIELDS = ("name", "summary", "description", "features", "category_id", "dps_id", "terms", "documents")
 
 
 def content_of(service: Service) -> dict[str, Any]:
@@ -28,6 +28,8 @@ def content_of(service: Service) -> dict[str, Any]:
         "category_id": service.category_id,
         "dps_id": service.dps_id,
         "terms": dict(service.terms or {}),
+        # Document ids by kind ({"terms": id, "dpa": id}): the PDFs belong to the version too.
+        "documents": dict(service.documents or {}),
     }
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Flask, abort, request
 from werkzeug.routing import IntegerConverter
 
 # The largest value an id column holds on every database we run on (PostgreSQL "integer").
@@ -54,6 +54,16 @@ def init_app(app: Flask) -> None:
 
     csp = content_security_policy(app.config["OIDC_ISSUER"])
     production = app.config["PRODUCTION"]
+
+    @app.before_request
+    def _refuse_nul_bytes():
+        # No honest form or link carries a NUL byte, and PostgreSQL text cannot hold one:
+        # refuse it up front (400, nothing written) instead of failing deep in a query (500).
+        def has_nul(multi) -> bool:
+            return any("\x00" in key or any("\x00" in v for v in values) for key, values in multi.lists())
+
+        if "\x00" in request.path or has_nul(request.args) or (request.method != "GET" and has_nul(request.form)):
+            abort(400)
 
     @app.after_request
     def _headers(response):

@@ -233,3 +233,18 @@ def test_htmx_is_configured_for_the_csp():
     # to other origins would leak the CSRF header.
     assert values.get("includeIndicatorStyles") is False
     assert values.get("selfRequestsOnly") is True
+
+
+def test_nul_bytes_are_refused_before_they_reach_the_database(dev_app):
+    """PostgreSQL text cannot hold NUL: a NUL in the path, a parameter or a form field is a clean 400."""
+    client = dev_app.test_client()
+    assert client.get("/kategorier/a%00b").status_code == 400
+    assert client.get("/?q=a%00b").status_code == 400
+    assert client.get("/?a%00b=1").status_code == 400
+    dev_app.config["WTF_CSRF_ENABLED"] = False  # this is about the NUL check, not CSRF
+    try:
+        assert client.post("/sammenlign/kurv", data={"tjeneste": "1\x002"}).status_code == 400
+        assert client.post("/sammenlign/kurv", data={"tjeneste": "12"}).status_code != 400
+    finally:
+        dev_app.config["WTF_CSRF_ENABLED"] = True
+    assert client.get("/?q=vanlig").status_code == 200

@@ -66,6 +66,7 @@ def fjordsky(app):
     ("abc", "9 sifre"),
     ("", "Skriv inn organisasjonsnummeret"),
     ("123456785", "Fant ikke organisasjonsnummeret i Enhetsregisteret"),   # valid, unknown
+    ("976240391", "handler ikke på vegne av"),                             # Fjellvik kommune: not acted for
     ("964330123", "allerede registrert som «Fjordsky AS»"),                # registered already
 ])
 def test_registration_refuses_bad_numbers(app, supplier, orgnr, message):

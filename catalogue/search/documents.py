@@ -192,20 +192,23 @@ def changed_categories(session: Session, ids: Collection[int]) -> Documents:
     return changed_services(session, service_ids)
 
 
-def all_services(session: Session, batch: int = 1000) -> Iterator[dict[str, Any]]:
-    """Every published service's document, streamed in id order (for a rebuild)."""
+def all_services(session: Session, batch: int = 1000, first_id: int = 1,
+                 last_id: int | None = None) -> Iterator[dict[str, Any]]:
+    """Every published service's document (ids from *first_id* to *last_id*), in id order."""
     cat = Catalogue.load(session)
-    last_id = 0
+    last_seen = first_id - 1
     while True:
-        rows = session.exec(select(Service).where(Service.status == "published", Service.id > last_id)
-                            .order_by(Service.id).limit(batch)).all()
+        query = select(Service).where(Service.status == "published", Service.id > last_seen)
+        if last_id is not None:
+            query = query.where(Service.id <= last_id)
+        rows = session.exec(query.order_by(Service.id).limit(batch)).all()
         if not rows:
             return
         for service in rows:
             doc = service_document(service, cat)
             if doc is not None:
                 yield doc
-        last_id = rows[-1].id
+        last_seen = rows[-1].id
         session.expunge_all()  # keep memory flat over 50 000 services
 
 
@@ -213,6 +216,10 @@ def count_published(session: Session) -> int:
     from sqlalchemy import func
 
     return session.exec(select(func.count()).select_from(Service).where(Service.status == "published")).one()
+
+
+def published_service_ids(session: Session) -> list[int]:
+    return list(session.exec(select(Service.id).where(Service.status == "published").order_by(Service.id)).all())
 
 
 # ---------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from sqlmodel import Session, select
 
 import catalogue.search.articles  # noqa: F401  (registers guidance articles as a source)
 from catalogue.models import SearchChange
-from catalogue.search.documents import SOURCES, Catalogue, documents_for
+from catalogue.search.documents import SOURCES, Catalogue, documents_for, published_service_ids
 from catalogue.search import analysis
 from catalogue.search.schema import SPELLING_FIELD, fingerprint
 from catalogue.search.store import IndexLocation, IndexMissing, IndexState, LogPosition, read_state
@@ -201,47 +201,137 @@ def count_documents(engine: Engine) -> int:
         return sum(source.count(session) for source in SOURCES.values() if source.count is not None)
 
 
+class _Vocabulary:
+    """Spelling suggestions need each word once, not once per service: a rebuild indexes only
+    the words it has not seen yet (otherwise a large share of all postings)."""
+
+    def __init__(self):
+        self.seen: set[str] = set()
+
+    def thin(self, doc: dict) -> dict:
+        words = analysis.spelling_words(doc.get(SPELLING_FIELD) or "") - self.seen
+        self.seen |= words
+        doc[SPELLING_FIELD] = sorted(words)
+        return doc
+
+
+def _split(ids: list[int], parts: int) -> list[tuple[int, int]]:
+    """*parts* id ranges with about as many services each."""
+    if not ids:
+        return []
+    size = -(-len(ids) // parts)
+    return [(ids[i], ids[min(i + size, len(ids)) - 1]) for i in range(0, len(ids), size)]
+
+
+def _write_part(index_dir: str, url: str, first: int, last: int, limitmb: int, done, results) -> None:
+    """In a child process: index the services with ids in [first, last] as a segment of its own."""
+    try:
+        from whoosh import index as whoosh_index
+        from whoosh.writing import SegmentWriter
+
+        from catalogue.db import make_engine
+        from catalogue.search.documents import all_services
+
+        ix = whoosh_index.open_dir(index_dir)
+        # No lock: the parent holds the index's write lock while the parts are written.
+        writer = SegmentWriter(ix, _lk=False, limitmb=limitmb, compound=False)
+        engine = make_engine(url)
+        vocabulary = _Vocabulary()
+        count = 0
+        with Session(engine) as session:
+            for doc in all_services(session, first_id=first, last_id=last):
+                writer.add_document(**vocabulary.thin(doc))
+                count += 1
+                if count % 100 == 0:
+                    with done.get_lock():
+                        done.value += 100
+        with done.get_lock():
+            done.value += count % 100
+        engine.dispose()
+        results.put(("ok", count, writer._finalize_segment() if count else None))
+    except BaseException as exc:  # report, never hang the parent
+        import traceback
+
+        results.put(("error", f"{exc!r}\n{traceback.format_exc()}", None))
+
+
+def _write_parts(index_dir, engine: Engine, ranges, limitmb: int, progress) -> tuple[int, list]:
+    """Index the service id *ranges* in parallel processes; returns (documents, segments)."""
+    import multiprocessing
+    import queue as queue_module
+
+    ctx = multiprocessing.get_context("fork")
+    done, results = ctx.Value("l", 0), ctx.Queue()
+    url = engine.url.render_as_string(hide_password=False)
+    workers = [ctx.Process(target=_write_part, args=(str(index_dir), url, first, last, limitmb, done, results),
+                           daemon=True) for first, last in ranges]
+    for worker in workers:
+        worker.start()
+    reported, outcomes = 0, []
+    try:
+        while len(outcomes) < len(workers):
+            try:
+                outcomes.append(results.get(timeout=0.2))
+            except queue_module.Empty:
+                if not any(w.is_alive() for w in workers) and results.empty():
+                    raise RuntimeError("an indexing process died without a word")
+            if progress and done.value > reported:
+                progress(done.value - reported)
+                reported = done.value
+    finally:
+        for worker in workers:
+            worker.join(timeout=5)
+            if worker.is_alive():
+                worker.kill()
+    errors = [detail for status_, detail, _ in outcomes if status_ == "error"]
+    if errors:
+        raise RuntimeError("indexing failed: " + errors[0])
+    if progress and done.value > reported:
+        progress(done.value - reported)
+    return sum(n for _, n, _ in outcomes), [segment for _, _, segment in outcomes if segment is not None]
+
+
 def rebuild(engine: Engine, location: IndexLocation, *, progress: Callable[[int], None] | None = None,
             procs: int = 1, limitmb: int = 128, clock: Callable[[], float] = time.time) -> tuple[int, object]:
-    """Build a new index from the database and swap it in. Returns (documents, directory)."""
+    """Build a new index from the database and swap it in. Returns (documents, directory).
+
+    With *procs* > 1 the services are split into id ranges written by as many processes, each
+    reading the database itself and writing a segment of its own; the rest (articles, the
+    position) is written here, and one commit puts all segments in the index.
+    """
     new_dir = location.new_directory()
     try:
         ix = location.create(new_dir)
         # Segments as separate files, not one compound file: Whoosh copies a compound file's
-        # parts into memory when a reader opens it, plain files are read from the page cache.
-        if procs > 1:
-            writer = ix.writer(procs=procs, limitmb=limitmb, multisegment=True, batchsize=256, compound=False)
-        else:
-            writer = ix.writer(limitmb=limitmb, compound=False)
-        count = 0
+        # parts into memory when a reader opens it; plain files are read from the page cache.
+        writer = ix.writer(limitmb=limitmb, compound=False)
         try:
             with Session(engine) as session:
-                # Position first: everything committed up to it is in what we read next; what
+                # Position first: everything committed up to it is in what is read next; what
                 # commits later is applied by the follower (applying twice is harmless).
                 position = initial_position(session, clock())
                 labels = Catalogue.load(session, ()).labels()
-                vocabulary: set[str] = set()
-                for source in SOURCES.values():
-                    if source.everything is None:
+                ranges = _split(published_service_ids(session), procs) if procs > 1 else []
+            count, segments = _write_parts(new_dir, engine, ranges, limitmb, progress) if ranges else (0, [])
+            vocabulary, here = _Vocabulary(), 0
+            with Session(engine) as session:
+                for entity, source in SOURCES.items():
+                    if source.everything is None or (entity == "service" and ranges):
                         continue
                     for doc in source.everything(session):
-                        # Spelling suggestions need each word once, not once per service: a
-                        # rebuild indexes only words not seen yet (a large share of all postings).
-                        words = analysis.spelling_words(doc.get(SPELLING_FIELD) or "") - vocabulary
-                        vocabulary |= words
-                        doc[SPELLING_FIELD] = sorted(words)
-                        writer.add_document(**doc)
-                        count += 1
-                        if progress and count % 100 == 0:
+                        writer.add_document(**vocabulary.thin(doc))
+                        here += 1
+                        if progress and here % 100 == 0:
                             progress(100)
-            state = IndexState(position, fingerprint(), labels, clock())
-            writer.add_document(**state.to_fields())
+            if progress and here % 100:
+                progress(here % 100)
+            count += here
+            writer.add_document(**IndexState(position, fingerprint(), labels, clock()).to_fields())
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
-        if progress:
-            progress(count % 100)
+        # Whoosh's commit takes a merge function: use it to add the processes' segments.
+        writer.commit(mergetype=lambda _writer, existing: list(existing) + segments)
     except BaseException:
         shutil.rmtree(new_dir, ignore_errors=True)
         raise

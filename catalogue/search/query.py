@@ -288,7 +288,9 @@ def _facet(snap: Snapshot, facet: FacetSpec, base: int, selected: list[str], lan
     more = 0
     if facet.source == SUPPLIER:
         counts = _supplier_counts(snap, base)
-        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], snap.supplier_name(kv[0]).lower()))
+        # Largest first; equal counts by slug (the name, spelled for addresses), so only the
+        # suppliers shown need their names looked up.
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
         shown = [slug for slug, _ in ranked[:facet.max_values or len(ranked)]]
         shown += [s for s in selected if s not in shown]
         more = max(0, len(ranked) - (facet.max_values or len(ranked)))

@@ -363,10 +363,12 @@ class Snapshot:
 
     def order(self, sort: str) -> np.ndarray:
         """Every document number in *sort* order ("navn", "nyeste" or "tilfeldig"), ties fair."""
-        key = (sort, day_salt())
+        salt = day_salt()
+        key = (sort, salt)
         cached = self._orders.get(key)
         if cached is not None:
             return cached
+        self._orders = {k: v for k, v in self._orders.items() if k[1] == salt}  # today's orders only
         fair = self.fairness()
         if sort == "navn":
             names = np.concatenate([np.array(data.column(leaf, "name_key", object).tolist(), dtype=bytes)
@@ -377,7 +379,7 @@ class Snapshot:
             order = np.lexsort((fair, -published))
         else:
             order = np.argsort(fair, kind="stable")
-        self._orders = {key: order}  # one order at a time is enough
+        self._orders[key] = order
         return order
 
     def first_in_order(self, sort: str, bits: int, limit: int) -> list[int]:
