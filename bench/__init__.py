@@ -14,6 +14,9 @@ writes ``docs/BENCHMARKS.md`` and ``bench/results.json``. One module per benchma
 - ``freshness``  – publish → searchable through the change log and the indexer
 - ``pages``      – the compare page and exports of frozen shortlists, logged in as a buyer
 - ``twohosts``   – two app hosts with their own indexes following one database
-- ``profiling``  – py-spy profiles of the processes when a target is missed
+- ``profiling``  – py-spy (time) and tracemalloc (memory) profiles, summarised
+- ``diagnose``   – which work to replay under a profiler for each missed target
+- ``machine``    – the machine and software versions the figures were taken on
+- ``stats``      – percentiles and phase timing
 - ``report``     – ``results.json`` and the Markdown note
 """

@@ -247,3 +247,46 @@ class PeakSampler:
     @property
     def peak(self) -> float:
         return max(self.peaks.values(), default=0.0)
+
+
+def rss_mb(pid: int) -> float | None:
+    """The process's resident set now (VmRSS), in MiB; None when it is gone."""
+    kb = _status_kb(pid, "VmRSS")
+    return None if kb is None else kb / 1024
+
+
+class RssTimeline:
+    """Where memory grows: every *interval* seconds, the current RSS of each named group of
+    processes (the largest process in it), kept as the maximum per phase of the run."""
+
+    def __init__(self, groups: Callable[[], dict[str, list[int]]], phase: Callable[[], str], interval: float = 1.0):
+        self._groups = groups
+        self._phase = phase
+        self.interval = interval
+        self.peaks: dict[str, dict[str, float]] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="bench-rss-timeline", daemon=True)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.sample()
+            except Exception:  # a process list read while it changes: try again next time
+                pass
+            self._stop.wait(self.interval)
+
+    def sample(self) -> None:
+        phase = self._phase()
+        for name, pids in self._groups().items():
+            values = [v for v in (rss_mb(pid) for pid in pids) if v is not None]
+            if values:
+                row = self.peaks.setdefault(phase, {})
+                row[name] = round(max(row.get(name, 0.0), max(values)), 1)
+
+    def __enter__(self) -> "RssTimeline":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)

@@ -101,3 +101,36 @@ def summarize(raw_file: Path, top: int = 18) -> dict:
         return [(frame, round(100.0 * k / total, 1)) for frame, k in counter.most_common(n)] if total else []
 
     return {"samples": total, "inclusive": ranked(inclusive), "self": ranked(own)}
+
+
+def trace_memory(work, top: int = 15) -> dict:
+    """Python allocations still held after *work()* (tracemalloc), grouped by the line that made them.
+
+    For memory targets: py-spy shows time, not memory. Run in this process on the same code
+    the web workers run (the search on a fresh index handle), it shows what the caches keep.
+    """
+    import tracemalloc
+
+    tracemalloc.start(1)
+    try:
+        keep = work()  # the caller returns what must stay alive until the snapshot (the handle)
+        snapshot = tracemalloc.take_snapshot()
+    finally:
+        tracemalloc.stop()
+    if hasattr(keep, "close"):
+        keep.close()
+    del keep
+    stats = snapshot.statistics("lineno")
+    total = sum(s.size for s in stats)
+    return {"traced_mb": round(total / 2**20, 1),
+            "top": [(_short_path(s.traceback[0].filename) + f":{s.traceback[0].lineno}",
+                     round(s.size / 2**20, 1), s.count) for s in stats[:top]]}
+
+
+def _short_path(filename: str) -> str:
+    from marketplace.config import PROJECT_ROOT
+
+    if "site-packages/" in filename:
+        return filename.split("site-packages/", 1)[1]
+    root = str(PROJECT_ROOT) + "/"
+    return filename[len(root):] if filename.startswith(root) else filename

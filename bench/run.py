@@ -13,11 +13,8 @@ Environment: ``BENCH_SERVICES`` (default 50 000; fewer makes a dry run into ``be
 from __future__ import annotations
 
 import argparse
-import os
-import random
 import shutil
 import signal
-import subprocess
 import sys
 import time
 import traceback
@@ -26,14 +23,13 @@ from pathlib import Path
 
 import requests
 
-from bench import corpus, fts5, latency, load, machine, pages, profiling, report, twohosts, workload
+from bench import corpus, diagnose, fts5, latency, load, machine, pages, report, twohosts, workload
 from bench.config import BenchConfig
 from bench.freshness import Changes, burst, publish_to_search
-from bench.procs import BIN, FLASK, PeakSampler, Proc, Processes, children, descendants, free_port, peak_rss_mb, \
-    wait_http, wait_log
+from bench.procs import (BIN, FLASK, PeakSampler, Proc, Processes, RssTimeline, children, descendants, free_port,
+                         peak_rss_mb, wait_http, wait_log)
 from bench.stats import phase, summary
 from catalogue.db import make_engine
-from catalogue.search.query import search
 from marketplace.config import PROJECT_ROOT
 
 FOLLOWING = "Følger endringsloggen"  # what `flask index follow` prints once it follows the log
@@ -97,8 +93,21 @@ class Bench:
         self.paths: list[str] = []
         self.changes: Changes | None = None
         self.ids: list[int] = []
+        self.current = "start"
+
+    def rss_groups(self) -> dict[str, list[int]]:
+        groups: dict[str, list[int]] = {}
+        for host in (self.a, self.b):
+            if host is None:
+                continue
+            if host.web is not None:
+                groups[f"web {host.name} (largest worker)"] = host.workers()
+            if host.indexer is not None:
+                groups[f"indexer {host.name}"] = [host.indexer.pid]
+        return groups
 
     def step(self, name: str, fn, *, required: bool = False) -> None:
+        self.current = name
         with phase(name, self.run["phases"]):
             try:
                 fn()
@@ -111,6 +120,13 @@ class Bench:
                     raise
 
     def measure(self) -> None:
+        with RssTimeline(self.rss_groups, lambda: self.current) as timeline:
+            try:
+                self._measure()
+            finally:
+                self.details["memory"]["by_phase"] = timeline.peaks
+
+    def _measure(self) -> None:
         self.step("database", self.database, required=True)
         self.step("seed", self.seed, required=True)
         self.step("index rebuild", self.rebuild, required=True)
@@ -168,10 +184,17 @@ class Bench:
         (self.cfg.workdir / "queries.txt").write_text("\n".join(self.paths) + "\n", encoding="utf-8")
 
     def search_latency(self) -> None:
+        from catalogue.search.reader import SearchIndex
+
         a, reqs, warmup = self.a, self.requests, self.warmup
-        page = latency.http(a.url, reqs, warmup)
-        fragment = latency.http(a.url, reqs, warmup[:10], fragment=True)
-        raw = latency.raw(self.index, reqs, warmup[:20])  # this process's handle is warm from the workload
+        page = latency.http(a.url, reqs, warmup)                  # the target: first time for these words
+        page_again, fragment = latency.http_alternating(a.url, reqs)
+        fresh = SearchIndex(a.index_dir)  # the harness's own handle has seen these words (workload)
+        try:
+            raw = latency.raw(fresh, reqs, warmup)
+            raw_again = latency.raw(fresh, reqs, [])
+        finally:
+            fresh.close()
         fts_file = self.cfg.workdir / "fts5.sqlite"
         fts_rows = fts5.build(fts_file, self.texts)
         fts = fts5.timings(fts_file, reqs, warmup)
@@ -180,11 +203,13 @@ class Bench:
         self.figures.update(
             search_p50_ms=page_s.get("p50"), search_p95_ms=page_s.get("p95"), search_p99_ms=page_s.get("p99"),
             whoosh_raw_p50_ms=summary(raw.ms).get("p50"), fts5_raw_p50_ms=summary(fts.ms, 3).get("p50"))
+        errors = page.errors + page_again.errors + fragment.errors
         self.details["search"] = {
-            "page": page_s, "page_errors": page.errors, "page_error_samples": page.error_samples,
-            "fragment": summary(fragment.ms), "fragment_errors": fragment.errors,
-            "raw": summary(raw.ms), "fts5": summary(fts.ms, 3), "fts5_rows": fts_rows}
-        if page.errors:
+            "page": page_s, "page_again": summary(page_again.ms), "fragment": summary(fragment.ms),
+            "raw": summary(raw.ms), "raw_again": summary(raw_again.ms), "fts5": summary(fts.ms, 3),
+            "fts5_rows": fts_rows, "errors": errors,
+            "error_samples": page.error_samples + page_again.error_samples + fragment.error_samples}
+        if errors:
             # A failed answer is not a fast one: the latency target cannot count as met.
             self.figures.update(search_p50_ms=None, search_p95_ms=None, search_p99_ms=None)
 
@@ -261,7 +286,7 @@ class Bench:
         self.figures["rss_indexer_mb"] = max(mem["indexers_mb"].values(), default=None)
 
     def profile_missed(self) -> None:
-        self.details["profiles"] = profiles(self)
+        self.details["profiles"] = diagnose.profiles(self)
 
 
 def wait_alive(host: Host) -> bool:
@@ -284,73 +309,6 @@ def _worst_p95(timings: list) -> float | None:
         return None  # an error is not a fast answer: the target counts as not measured
     values = [summary(t.ms).get("p95") for t in timings]
     return max((v for v in values if v is not None), default=None)
-
-
-PROFILE_SECONDS = 60  # each profile replays its work this long, so a slow system cannot stall the run
-
-
-def _repeat(seconds: float, items, fn) -> None:
-    """Call *fn* on *items* round robin until *seconds* have passed (at least once)."""
-    deadline = time.monotonic() + seconds
-    while True:
-        for item in items:
-            fn(item)
-            if time.monotonic() > deadline:
-                return
-
-
-def profiles(bench: Bench) -> dict:
-    """py-spy profiles of the work behind each missed target (all of them with BENCH_PROFILE=always)."""
-    cfg, procs, a, index, requests_, ids = bench.cfg, bench.procs, bench.a, bench.index, bench.requests, bench.ids
-    if cfg.profile == "never" or not profiling.available():
-        return {}
-    missed = set(report.missed(bench.figures)) if cfg.profile == "missed" else {t.key for t in report.TARGETS}
-    out: dict = {}
-    folder = cfg.workdir / "profiles"
-    folder.mkdir(exist_ok=True)
-
-    def record(name: str, pid: int, what: str, work, subprocesses: bool = True) -> None:
-        raw = folder / f"{name.split(' (')[0].replace(' ', '-')}-{len(out)}.txt"
-        with profiling.Profile(pid, raw, subprocesses=subprocesses):
-            time.sleep(0.5)  # py-spy attaches
-            work()
-        out[name] = {**profiling.summarize(raw), "what": what}
-
-    if missed & {"search_p50_ms", "search_p95_ms", "throughput_rps", "errors"}:
-        http = requests.Session()
-        record("search (web workers)", a.web.pid, f"gunicorn workers, the search requests for {PROFILE_SECONDS} s",
-               lambda: _repeat(PROFILE_SECONDS, [a.url + workload.path(r) for r in requests_],
-                               lambda url: http.get(url, timeout=60)))
-        record("search (in process)", os.getpid(), f"harness process, the raw search for {PROFILE_SECONDS} s",
-               lambda: _repeat(PROFILE_SECONDS, requests_, lambda r: search(index, r)), subprocesses=False)
-    if missed & {"compare_p95_ms", "export_p95_ms"}:
-        buyer = pages.buyer_session(a.url)
-        lists = pages.make_frozen_lists(make_engine(cfg.database_url), ids, cfg.seed + 7)
-        urls = [f"{a.url}/innkjop/lister/{lst}/eksport.{fmt}" for lst in lists for fmt in ("csv", "ods")]
-        rng = random.Random(cfg.seed + 2)
-        urls += [f"{a.url}/sammenlign?" + "&".join(f"id={i}" for i in rng.sample(ids, 5)) for _ in range(20)]
-        rng.shuffle(urls)
-        record("compare and export (web workers)", a.web.pid,
-               f"gunicorn workers, compare pages and exports (CSV, ODS) for {PROFILE_SECONDS} s",
-               lambda: _repeat(PROFILE_SECONDS, urls, lambda url: buyer.get(url, timeout=60)))
-    if missed & {"publish_to_search_p95_s", "two_hosts_lag_p95_s"}:
-        record("publish to search (indexer)", a.indexer.pid, "indexer A while 15 services are published",
-               lambda: publish_to_search(bench.changes or Changes(bench.engine), {"A": a.url}, 15))
-    if "index_rebuild_s" in missed:
-        # A second rebuild into a scratch directory, profiled for a while and then stopped.
-        env = {**a.env, "INDEX_DIR": str(cfg.workdir / "profile-index" / "index")}
-        rebuild = procs.start("profile-rebuild", FLASK + ["index", "rebuild"], env)
-        record("index rebuild", rebuild.pid, f"the first {PROFILE_SECONDS * 2} s of `flask index rebuild` "
-               "and its helper processes", lambda: _wait_or_timeout(rebuild, PROFILE_SECONDS * 2))
-        procs.stop(rebuild)
-    return out
-
-
-def _wait_or_timeout(proc: Proc, seconds: float) -> None:
-    try:
-        proc.popen.wait(timeout=seconds)
-    except subprocess.TimeoutExpired:
-        pass
 
 
 def main(argv: list[str] | None = None) -> int:

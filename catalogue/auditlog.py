@@ -51,7 +51,7 @@ def read_filter(args: Mapping[str, Any]) -> tuple[LogFilter, dict[str, Msg]]:
     service_id, ok = _int(args.get("tjeneste"))
     if not ok:
         errors["logg-tjeneste"] = Msg("Tjeneste-ID må være et positivt heltall.", "Service ID must be a positive whole number.")
-    action = (args.get("handling") or "").strip()[:60]
+    action = (args.get("handling") or "").replace("\x00", "").strip()[:60]  # PostgreSQL text cannot hold NUL
     dates = {}
     for key, fid in (("fra", "logg-fra"), ("til", "logg-til")):
         text = (args.get(key) or "").strip()

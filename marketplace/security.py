@@ -57,12 +57,16 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _refuse_nul_bytes():
-        # No honest form or link carries a NUL byte, and PostgreSQL text cannot hold one:
-        # refuse it up front (400, nothing written) instead of failing deep in a query (500).
+        # No honest form or address carries a NUL byte, and PostgreSQL text cannot hold one:
+        # no page has such an address (404), and a form with one is refused (400, nothing
+        # written) instead of failing deep in a query (500).
         def has_nul(multi) -> bool:
-            return any("\x00" in key or any("\x00" in v for v in values) for key, values in multi.lists())
+            return any((isinstance(key, str) and "\x00" in key) or any("\x00" in v for v in values if isinstance(v, str))
+                       for key, values in multi.lists())
 
-        if "\x00" in request.path or has_nul(request.args) or (request.method != "GET" and has_nul(request.form)):
+        if "\x00" in request.path:
+            abort(404)
+        if request.method not in ("GET", "HEAD", "OPTIONS") and has_nul(request.form):
             abort(400)
 
     @app.after_request

@@ -236,14 +236,13 @@ def test_htmx_is_configured_for_the_csp():
 
 
 def test_nul_bytes_are_refused_before_they_reach_the_database(dev_app):
-    """PostgreSQL text cannot hold NUL: a NUL in the path, a parameter or a form field is a clean 400."""
+    """PostgreSQL text cannot hold NUL: a NUL in the address is a 404, in a form field a clean 400."""
     client = dev_app.test_client()
-    assert client.get("/kategorier/a%00b").status_code == 400
-    assert client.get("/?q=a%00b").status_code == 400
-    assert client.get("/?a%00b=1").status_code == 400
+    assert client.get("/kategorier/a%00b").status_code == 404  # no page has such an address
     dev_app.config["WTF_CSRF_ENABLED"] = False  # this is about the NUL check, not CSRF
     try:
         assert client.post("/sammenlign/kurv", data={"tjeneste": "1\x002"}).status_code == 400
+        assert client.post("/sammenlign/kurv", data={"a\x00b": "1"}).status_code == 400
         assert client.post("/sammenlign/kurv", data={"tjeneste": "12"}).status_code != 400
     finally:
         dev_app.config["WTF_CSRF_ENABLED"] = True

@@ -43,7 +43,7 @@ def _rebuild(procs: int, limitmb: int) -> None:
 @index_cli.command("rebuild")
 @click.option("--procs", default=None, type=click.IntRange(1, 16),
               help="Prosesser som analyserer tekst (standard: antall kjerner, høyst 2).")
-@click.option("--limitmb", default=96, show_default=True, type=click.IntRange(16, 2048),
+@click.option("--limitmb", default=128, show_default=True, type=click.IntRange(16, 2048),
               help="Minne per skriveprosess før den skriver til disk.")
 def rebuild_command(procs: int | None, limitmb: int) -> None:
     """Build a fresh index from the database and swap it in atomically."""
@@ -76,7 +76,7 @@ def follow_command(batch_size: int, interval: float, gap_grace: float, build: bo
             except (IndexMissing, StaleIndex) as exc:
                 if not build:
                     raise click.ClickException(f"Søkeindeksen kan ikke brukes ({exc}). Kjør «index rebuild».")
-                _rebuild(min(2, os.cpu_count() or 1), 96)
+                _rebuild(min(2, os.cpu_count() or 1), 128)
                 indexer.open()
             click.echo(f"Følger endringsloggen fra nr. {indexer.state.position.high} ({location.link}).")
             indexer.follow(lambda: stop["now"], poll_interval=interval,

@@ -21,6 +21,7 @@ its new, small segments.
 """
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 from contextlib import contextmanager
@@ -400,6 +401,7 @@ class SearchIndex:
         self.location = IndexLocation(index_dir)
         self._lock = threading.RLock()
         self._snapshot: Snapshot | None = None
+        self._snapshot_target: str | None = None
         self._segments: dict[str, SegmentData] = {}
 
     def __repr__(self) -> str:
@@ -410,11 +412,27 @@ class SearchIndex:
         with self._lock:
             yield self._current()
 
+    def available(self) -> bool:
+        """Is there an index to search? (Cheap when one is open and the link has not moved.)"""
+        if self._snapshot is not None and self._link_target() == self._snapshot_target:
+            return True
+        return self.location.current() is not None
+
+    def _link_target(self) -> str | None:
+        try:
+            return os.readlink(self.location.link)
+        except OSError:
+            return None
+
     def _current(self) -> Snapshot:
-        path = self.location.current()
+        snap = self._snapshot
+        target = self._link_target()
+        if snap is not None and target is not None and target == self._snapshot_target:
+            path = snap.path  # the link still points where it did: skip the directory checks
+        else:
+            path = self.location.current()
         if path is None:
             raise IndexMissing(str(self.location.link))
-        snap = self._snapshot
         if snap is not None and snap.path == path:
             try:
                 if snap.ix.latest_generation() == snap.generation:
@@ -424,6 +442,7 @@ class SearchIndex:
         from whoosh import index as whoosh_index
 
         fresh = Snapshot(whoosh_index.open_dir(str(path)), path, self._segments)
+        self._snapshot_target = target
         # Forget the data of segments the new generation no longer has.
         for segid in [s for s in self._segments if s not in fresh.segment_ids]:
             del self._segments[segid]

@@ -35,7 +35,7 @@ def search_index() -> SearchIndex:
 def current_search_index() -> SearchIndex | None:
     """The index to search, or ``None`` while no index has been built yet."""
     handle = search_index()
-    return handle if handle.location.current() is not None else None
+    return handle if handle.available() else None
 
 
 @bp.context_processor
