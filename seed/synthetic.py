@@ -294,7 +294,7 @@ def _insert_services(engine: Engine, rows: list[dict[str, Any]], seed: int, batc
         ids = list(session.execute(insert(service).returning(service.c.id, sort_by_parameter_order=True),
                                    rows).scalars())
         session.execute(insert(archive), [
-            dict(service_id=sid, version=1, content={k: row[k] for k in CONTENT_FIELDS},
+            dict(service_id=sid, version=1, content={k: row.get(k) for k in CONTENT_FIELDS},
                  published_at=row["published_at"], archived_at=row["published_at"])
             for sid, row in zip(ids, rows)])
         now = utcnow()
