@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import func, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from catalogue.audit import Actor, log_search_change, record
@@ -43,13 +45,20 @@ def publish(session: Session, service: Service, actor: Actor, *, detail: str = "
     """Make the current content of *service* its next published version."""
     before = {"status": service.status, "version": service.version}
     now = utcnow()
-    service.version = (service.version or 0) + 1
     service.status = "published"
     service.published_at = now
     service.updated_at = now
     service.removed_at = None
     session.add(service)
     session.flush()
+    # Count the version in the database, not in Python: two transactions publishing the same
+    # service at once then get versions n+1 and n+2 (the row lock serialises them) instead of
+    # both claiming n+1.
+    new_version = session.execute(
+        update(Service).where(Service.id == service.id)
+        .values(version=func.coalesce(Service.version, 0) + 1).returning(Service.version)
+    ).scalar_one()
+    set_committed_value(service, "version", new_version)
     snapshot = ArchivedService(service_id=service.id, version=service.version, content=content_of(service),
                                published_at=now)
     session.add(snapshot)

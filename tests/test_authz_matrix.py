@@ -15,6 +15,7 @@ its existence is not given away). A refused request must also write nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Mapping
 
 import pytest
@@ -352,3 +353,25 @@ def test_ids_beyond_any_column_are_not_found(matrix_world):
             if response.status_code >= 500 or response.status_code == 200:
                 problems.append(f"GET {url} as {who}: {response.status_code}")
     assert not problems, "\n".join(problems)
+
+
+def test_documents_are_served_as_stored_attachments(matrix_world):
+    """Uploads leave only through the document route: as attachments, with the stored type, never sniffed."""
+    from sqlmodel import Session
+
+    from catalogue.models import Document
+
+    with Session(matrix_world.engine) as session:
+        private = session.get(Document, matrix_world.objects["private_doc_a"])
+        public = session.get(Document, matrix_world.objects["public_doc"])
+    for doc, who, cache in ((private, "supplier_a", "no-store"), (public, "anonymous", "public")):
+        response = matrix_world.client(who).get(f"/dokumenter/{doc.id}")
+        assert response.status_code == 200
+        assert response.mimetype == doc.content_type
+        assert response.headers["Content-Disposition"].startswith("attachment")
+        assert doc.filename in response.headers["Content-Disposition"]
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert cache in response.headers.get("Cache-Control", "")
+        assert response.data.startswith(b"%PDF-")
+    # Nothing under static/ holds an upload.
+    assert not list(Path(matrix_world.app.static_folder).rglob("*.pdf"))

@@ -202,6 +202,9 @@ class Visitor:
             self.page.locator('button[name="handling"][value="logg-inn"]').click()
         self.check(label=f"after login as {person_key}")
         assert self.page.locator(".account .who").count() == 1, "not logged in after the round trip"
+        for cookie in self.context.cookies():
+            # Every cookie of the site: out of reach of scripts, and not sent on cross-site posts.
+            assert cookie["httpOnly"] and cookie["sameSite"] == "Lax", cookie["name"]
 
     # --- keyboard -----------------------------------------------------------------------
 
