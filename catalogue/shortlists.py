@@ -106,12 +106,14 @@ def clean_query(pairs: Sequence[tuple[str, str]]) -> tuple[list[list[str]], Msg 
     return kept, None
 
 
-def default_name(session: Session, pairs: Sequence[tuple[str, str]], now: datetime | None = None) -> str:
+def default_name(session: Session, pairs: Sequence[tuple[str, str]], now: datetime | None = None,
+                 lang: str = "nb") -> str:
     """A suggested name: the search words, or the first filters, and today's date."""
     words = " ".join(v for k, v in pairs if k == "q")
     if not words:
-        described = describe_query(session, pairs)
-        words = "; ".join(f"{label}: {value}" for label, value in described[:2]) or "Alle tjenester"
+        described = describe_query(session, pairs, lang)
+        words = "; ".join(f"{label}: {value}" for label, value in described[:2]) \
+            or Msg("Alle tjenester", "All services").text(lang)
     local = (now or utcnow()).replace(tzinfo=timezone.utc).astimezone(OSLO)
     return f"{words[:80]} – {local:%d.%m.%Y}"
 

@@ -30,6 +30,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     bound_url_ids(app)  # before any route exists: huge ids in URLs answer 404, not a database overflow
 
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     _init_database(app)
     _init_extensions(app)
     _register_blueprints(app)

@@ -48,6 +48,9 @@ def load_config(environ: os._Environ | dict | None = None, instance_path: str | 
         "PORT": port,
         "PUBLIC_BASE_URL": base_url,
         "REDIS_URL": env.get("REDIS_URL", ""),
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto we trust (rate limits
+        # count per client address, so behind a proxy this must be set).
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
         # OpenID Connect (ID-porten / Ansattporten, or the built-in test provider).
         "OIDC_ISSUER": env.get("OIDC_ISSUER") or f"{base_url}/testid",
         "OIDC_CLIENT_ID": env.get("OIDC_CLIENT_ID", "markedsplassen-local"),

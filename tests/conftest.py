@@ -14,6 +14,18 @@ from tests.databases import backend, drop_database, new_database
 from tests.search_fixtures import *  # noqa: F401,F403  (search index fixtures)
 
 
+@pytest.fixture(autouse=True)
+def _restore_rate_limiter():
+    """The limiter is one object shared by every app in the process: a test that switches it
+    on must not leave it on for the next."""
+    from marketplace.extensions import limiter
+
+    saved = dict(vars(limiter))
+    yield
+    limiter.__dict__.clear()
+    limiter.__dict__.update(saved)
+
+
 def pytest_report_header(config):
     return f"database backend: {backend()}"
 

@@ -14,7 +14,8 @@ run() {
   "$@" 2>&1 | tee "$log"
   local rc=${PIPESTATUS[0]}
   local line
-  line=$(grep -E '^=+ .*(passed|failed|error).* in ' "$log" | tail -1 | sed -E 's/=+//g; s/^ +| +$//g')
+  # pytest's closing line, with or without the ===== frame (-q drops it).
+  line=$(grep -E '^(=+ )?[0-9]+ (passed|failed|error|skipped).* in [0-9.]+s' "$log" | tail -1 | sed -E 's/=+//g; s/^ +| +$//g')
   summary+=("$name: ${line:-no result} (exit $rc)")
   [ "$rc" -eq 0 ] || status=1
   rm -f "$log"

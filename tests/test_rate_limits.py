@@ -34,10 +34,9 @@ LIMITS_OFF = {"AUTH_RATE_LIMIT": "1000/minute", "API_RATE_LIMIT": "1000/minute",
 def limited(template_db, tmp_path):
     """``limited(**limits)`` → an app with rate limiting on (in memory) over its own database copy.
 
-    The limiter is one object shared by every app in this process, so its state is put
-    back afterwards: other tests' apps run with limits off.
+    The limiter is shared by every app in this process; the autouse fixture in conftest puts
+    its state back afterwards, so other tests' apps run with limits off.
     """
-    saved = dict(vars(limiter))
     url = new_database(tmp_path, template=template_db)
     apps = []
 
@@ -53,8 +52,6 @@ def limited(template_db, tmp_path):
     for app in apps:
         app.extensions["db_engine"].dispose()
     drop_database(url)
-    limiter.__dict__.clear()
-    limiter.__dict__.update(saved)
 
 
 def _token(client, path="/") -> str:

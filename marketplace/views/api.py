@@ -8,6 +8,7 @@ included. The API only reads, so it needs no CSRF token; it is rate limited per 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import PathConverter
 
@@ -38,7 +39,7 @@ csrf.exempt(bp)
 limiter.limit(lambda: current_app.config.get("API_RATE_LIMIT", "300/minute"))(bp)
 
 # Titles of the API's own statuses; the rest come from the site's error texts (marketplace.errors).
-TITLES = {404: "Fant ikke", 410: "Fjernet", 503: "Midlertidig utilgjengelig"}
+TITLES = {404: _l("Fant ikke"), 410: _l("Fjernet"), 503: _l("Midlertidig utilgjengelig")}
 
 
 def _base_url() -> str:
@@ -46,7 +47,7 @@ def _base_url() -> str:
 
 
 def error(status: int, message: str, **extra):
-    title = TITLES.get(status) or MESSAGES.get(status, ("Feil", ""))[0]
+    title = str(TITLES.get(status) or MESSAGES.get(status, (_l("Feil"), ""))[0])
     response = jsonify(doc.error_document(status, title, message, **extra))
     response.status_code = status
     return response

@@ -78,7 +78,8 @@ def save_form():
     db = get_session()
     return render_template("buyer/save.html", query=urlencode(pairs),
                        described=sl.describe_query(db, pairs, current_lang()),
-                       name=sl.default_name(db, pairs), errors={}, search_url=_search_url(pairs))
+                       name=sl.default_name(db, pairs, lang=current_lang()), errors={},
+                       search_url=_search_url(pairs))
 
 
 @bp.post("/lagre")
