@@ -213,6 +213,17 @@ def render(figures: dict[str, Any], details: dict, machine: dict, run: dict) -> 
         f"equal to what the database publishes: {_fmt(two.get('compare', {}).get('match_database'))}.",
         "",
     ]
+    trace = two.get("drain_trace") or []
+    if trace and max((v or 0) for v in (two.get("drained_s") or {}).values() or [0]) > 5:
+        lines += ["How each index's log position moved after the burst (seconds: watermark/highest applied, "
+                  f"open gaps; the burst's entries are {two.get('burst', {}).get('first_seq')}–"
+                  f"{two.get('burst', {}).get('log_max')}):", ""]
+        for host in sorted({row[1] for row in trace}):
+            rows = [row for row in trace if row[1] == host]
+            step = max(1, len(rows) // 12)
+            shown = rows[::step] + ([rows[-1]] if (len(rows) - 1) % step else [])
+            lines.append(f"- {host}: " + "; ".join(f"{t:g} s: {w}/{h}, {g}" for t, _, w, h, g in shown))
+        lines.append("")
     failures = d.get("failures", {})
     if failures:
         lines += ["## Steps that failed", "",

@@ -262,9 +262,11 @@ class Bench:
         counts = burst(changes, corpus.published_ids(self.engine)[200:], cfg.burst, cfg.seed)
         ended = time.perf_counter()
         target = twohosts.log_max(self.engine)
-        drained = twohosts.wait_drained({"A": a.index_dir, "B": b.index_dir}, target, ended)
-        two["burst"] = {"total": cfg.burst, "counts": counts, "seconds": round(ended - started, 1), "log_max": target}
+        drained, trace = twohosts.wait_drained({"A": a.index_dir, "B": b.index_dir}, target, ended)
+        two["burst"] = {"total": cfg.burst, "counts": counts, "seconds": round(ended - started, 1), "log_max": target,
+                        "first_seq": target - cfg.burst + 1}
         two["drained_s"] = drained
+        two["drain_trace"] = trace
         if all(v is not None for v in drained.values()):
             two["compare"] = twohosts.compare_indexes(a.index_dir, b.index_dir,
                                                       set(corpus.published_ids(self.engine)))

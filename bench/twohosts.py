@@ -48,19 +48,27 @@ def log_max(engine: Engine) -> int:
 
 
 def wait_drained(index_dirs: dict[str, Path], target: int, started: float, timeout: float = 180.0
-                 ) -> dict[str, float | None]:
-    """Seconds from *started* until each index has applied every log entry up to *target*."""
+                 ) -> tuple[dict[str, float | None], list[tuple]]:
+    """Seconds from *started* until each index has applied every log entry up to *target*, and a
+    trace of how each index's position moved meanwhile: ``(seconds, host, watermark, high, gaps)``
+    about once a second, so a slow drain shows whether batches were slow or gaps were waited for."""
     pending = dict(index_dirs)
     done: dict[str, float | None] = {name: None for name in index_dirs}
+    trace: list[tuple] = []
+    last_traced: dict[str, float] = {}
     while pending and time.perf_counter() - started < timeout:
         for name, path in list(pending.items()):
             state = index_state(path)
+            now = round(time.perf_counter() - started, 2)
+            if state is not None and now - last_traced.get(name, -1.0) >= 1.0:
+                last_traced[name] = now
+                trace.append((now, name, state.position.watermark, state.position.high, len(state.position.gaps)))
             if state is not None and state.position.watermark >= target:
-                done[name] = round(time.perf_counter() - started, 2)
+                done[name] = now
                 del pending[name]
         if pending:
             time.sleep(0.1)
-    return done
+    return done, trace
 
 
 def compare_indexes(a: Path, b: Path, published: set[int]) -> dict:

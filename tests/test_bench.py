@@ -169,7 +169,12 @@ def test_burst_changes_reach_the_index_and_the_comparison_sees_it(search_app, tm
     Indexer(engine, IndexLocation(index_b)).catch_up()
     both = twohosts.compare_indexes(index_a, index_b, after)
     assert both["identical"] and both["match_database"], both
-    assert twohosts.index_state(index_a).position.watermark == twohosts.log_max(engine)
+    target = twohosts.log_max(engine)
+    drained, trace = twohosts.wait_drained({"A": index_a, "B": index_b}, target, time.perf_counter(), timeout=10)
+    assert set(drained) == {"A", "B"} and all(v is not None and v < 10 for v in drained.values())
+    assert {row[1] for row in trace} == {"A", "B"} and all(row[2] == target for row in trace)
+    # Not there yet: a position beyond the log is never reached, and the wait ends at its timeout.
+    assert twohosts.wait_drained({"A": index_a}, target + 1, time.perf_counter(), timeout=0.5)[0] == {"A": None}
 
     # One document gone from B: the comparison must notice.
     victim = f"service:{new_id}"
