@@ -12,7 +12,7 @@ from marketplace.config import PROJECT_ROOT
 def _run(argv: list[str]) -> str:
     try:
         done = subprocess.run(argv, capture_output=True, text=True, timeout=20, cwd=PROJECT_ROOT)
-        return (done.stdout or done.stderr).strip()
+        return (done.stdout or done.stderr).rstrip()
     except (OSError, subprocess.SubprocessError):
         return ""
 
@@ -52,6 +52,6 @@ def describe(postgres_version: str) -> dict:
         "whoosh": _version("whoosh-reloaded"),
         "gunicorn": _version("gunicorn"),
         "flask": _version("flask"),
-        "wrk": (_run(["wrk", "--version"]) or "not installed").splitlines()[0],
+        "wrk": (_run(["wrk", "--version"]) or "not installed").splitlines()[0].split(" Copyright")[0],
         "commit": _run(["git", "rev-parse", "--short", "HEAD"]) + (" (with uncommitted changes)" if dirty else ""),
     }

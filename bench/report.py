@@ -3,6 +3,8 @@
 Both are written from the same dict, so the note never says something the JSON does not.
 The top-level keys of the JSON are the ones the issue names; ``targets`` says for each
 figure its limit and whether it was met, ``details`` holds everything else the note shows.
+A full run's note also carries the hand-written analysis in ``bench/analysis.md``;
+``python -m bench.report`` writes the note again from the recorded JSON after it changes.
 """
 from __future__ import annotations
 
@@ -262,7 +264,8 @@ def _method(d: dict, run: dict) -> list[str]:
         f"1. **Corpus.** A fresh PostgreSQL database `{run['database']}`, migrated (`catalogue.migrate.upgrade`), "
         f"the demo catalogue (`flask seed demo`), then `flask seed synthetic --services {run['services']}` "
         f"(about one supplier per 25 services): {run.get('published')} published services from "
-        f"{run.get('suppliers')} suppliers in all. Seeding took {run.get('seed', {})} s.",
+        f"{run.get('suppliers')} suppliers in all. Seeding took "
+        + ", ".join(f"{k.removesuffix('_s')} {v} s" for k, v in (run.get("seed") or {}).items()) + ".",
         "2. **Bulk index.** `flask index rebuild` as a subprocess (the command's default: 2 analysing processes on "
         "this machine), wall time from start to exit, into the index directory host A then serves.",
         f"3. **Servers.** `gunicorn -w {run.get('workers')} 'marketplace:create_app()'` (sync workers) on 127.0.0.1 and "
@@ -293,17 +296,19 @@ def _method(d: dict, run: dict) -> list[str]:
         "`catalogue.shortlists` for that buyer; exports are fetched over HTTP with the buyer's session "
         "(CSV and ODS, 10 warm-up requests). Compare: 100 different sets of 5 services, anonymous and as the buyer; "
         "the compare target uses the slower of the two.",
-        "9. **Memory.** `VmHWM` (the kernel's peak resident set) of each gunicorn worker and of the indexer, read "
-        "from `/proc` after all the above; the rebuild's processes are sampled every 0.2 s while it runs.",
+        "9. **Memory.** `VmHWM` (the kernel's peak resident set) of each gunicorn worker and of each indexer, read "
+        "from `/proc` after all the above; the rebuild's processes are sampled every 0.2 s while it runs; the current "
+        "`VmRSS` of every server process is sampled each second to show which phase made it grow.",
         "10. **Two hosts.** A second instance: its own port, its own `INDEX_DIR`, its own `index follow`, which "
         "builds its index from the database on start (as a new host would) and then follows the same change log. "
         "20 services published as in 7, polled on both hosts. Then a burst of changes (40 % new services, 35 % new "
         "versions, 25 % removals, each its own transaction, from 4 concurrent connections so that commits land out "
         "of sequence order), and, once both indexes have applied the log up to its end, both are read directly: "
-        "same document ids with the same stored fields, and the same services as the database publishes.",
+        "same document ids with the same stored fields, and the same services as the database publishes. While "
+        "waiting, each index's log position is traced about once a second.",
         "11. **Profiles.** For a missed target the work is replayed with py-spy attached to the processes "
-        "concerned (`record --subprocesses --nonblocking`, idle samples left out); the tables above show where "
-        "the busy time goes.",
+        "concerned (`record --subprocesses --nonblocking`, idle samples left out) for at most a minute or two; "
+        "for a missed memory target, tracemalloc shows what the search's caches hold after the 200 searches.",
         "",
         f"Phases of this run: {phases}.",
         "",
@@ -332,3 +337,15 @@ def _machine(machine: dict, run: dict) -> list[str]:
 def write_note(path: Path, figures: dict[str, Any], details: dict, machine: dict, run: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render(figures, details, machine, run), encoding="utf-8")
+
+
+def rerender(results: Path = PROJECT_ROOT / "bench" / "results.json",
+             note: Path = PROJECT_ROOT / "docs" / "BENCHMARKS.md") -> None:
+    """Write the note again from a recorded ``results.json`` (after ``bench/analysis.md`` changed)."""
+    doc = json.loads(results.read_text(encoding="utf-8"))
+    figures = {key: doc.get(key) for key in REPORTED}
+    write_note(note, figures, doc.get("details", {}), doc.get("machine", {}), doc.get("run", {}))
+
+
+if __name__ == "__main__":  # python -m bench.report: the note again from bench/results.json
+    rerender()
