@@ -36,6 +36,6 @@ def test_small_segments_merge_and_large_ones_stay(tmp_path, monkeypatch):
         writer.commit(mergetype=indexer.merge_small_segments)
         counts = _counts(ix)
         assert counts.count(LARGE) == REBUILT, counts   # the large segments are never rewritten
-        assert len(counts) <= REBUILT + 4 + 1, counts    # the small ones stay few
+        assert sum(1 for c in counts if c < 20) <= 4 + 1, counts  # the small ones stay few
     with ix.searcher() as searcher:
         assert searcher.doc_count() == REBUILT * LARGE + 30
