@@ -98,6 +98,7 @@ def test_concurrent_writers_and_followers_end_consistent(search_app, search_temp
     logs = tmp_path / "logs"
     logs.mkdir()
     follower_a = Follower(search_app, index_a, logs / "a.log").start()
+    follower_b = None
     writers = [subprocess.Popen([sys.executable, "-m", "tests.search_fixtures", url, f"w{i}", str(STEPS), str(i)],
                                 cwd=ROOT, env=_env(search_app, index_a)) for i in range(WRITERS)]
     try:
@@ -116,6 +117,12 @@ def test_concurrent_writers_and_followers_end_consistent(search_app, search_temp
         engine = make_engine(url)
         _wait_drained(engine, index_a)
         _wait_drained(engine, index_b)
+    except BaseException:
+        # Never leave an indexer running behind a failed test.
+        for follower in (follower_a, follower_b):
+            if follower is not None and follower.proc.poll() is None:
+                follower.kill()
+        raise
     finally:
         for writer in writers:
             if writer.poll() is None:
