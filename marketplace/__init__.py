@@ -65,27 +65,10 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from marketplace.views import public
-
-    app.register_blueprint(public.bp)
     from auth import views as auth_views
+    from marketplace.views import (api, buyer, compare, dps, guidance, language, manager, market, public,
+                                   search, supplier)
 
     auth_views.init_app(app)  # login/logout, the viewer hook, and /testid outside production
-    from marketplace.views import api, buyer, compare
-
-    app.register_blueprint(compare.bp)
-    app.register_blueprint(buyer.bp)
-    app.register_blueprint(api.bp)
-    from marketplace.views import guidance, language, market
-
-    app.register_blueprint(guidance.bp)
-    app.register_blueprint(market.bp)
-    app.register_blueprint(language.bp)
-    from marketplace.views import dps, manager, supplier
-
-    app.register_blueprint(supplier.bp)
-    app.register_blueprint(manager.bp)
-    app.register_blueprint(dps.bp)
-    from marketplace.views import search
-
-    app.register_blueprint(search.bp)
+    for area in (public, search, compare, buyer, api, supplier, manager, dps, guidance, market, language):
+        app.register_blueprint(area.bp)
