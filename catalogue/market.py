@@ -25,8 +25,8 @@ from sqlalchemy import bindparam, distinct, func, text
 from sqlmodel import Session, select
 
 from catalogue import nsm
-from catalogue.models import DPS, AuditEvent, Category, DPSCategory, Qualification, SearchChange
-from catalogue.search.indexer import GAP_GRACE_SECONDS, GAP_WINDOW, MAX_GAP_QUERY, initial_position
+from catalogue.models import DPS, AuditEvent, Category, DPSCategory, Qualification
+from catalogue.search.indexer import initial_position, read_changes
 from catalogue.search.store import LogPosition
 from catalogue.terms import TERMS
 from catalogue.text import Msg
@@ -444,31 +444,6 @@ _states: "weakref.WeakKeyDictionary[object, _State]" = weakref.WeakKeyDictionary
 _lock = threading.Lock()
 
 
-def _changed_services(session: Session, position: LogPosition, now: float) -> tuple[set[int], LogPosition]:
-    """Services named in the change log after *position*, and the position after them.
-
-    Sequence numbers can commit out of order, so skipped numbers are remembered as gaps and
-    asked for again until they appear or their grace period runs out (as the search indexer does).
-    """
-    position = LogPosition(position.watermark, position.high, dict(position.gaps))
-    columns = (SearchChange.seq, SearchChange.entity, SearchChange.entity_id)
-    rows = session.exec(select(*columns).where(SearchChange.seq > position.high).order_by(SearchChange.seq)).all()
-    late = []
-    if position.gaps:
-        late = session.exec(select(*columns).where(SearchChange.seq.in_(sorted(position.gaps)[:MAX_GAP_QUERY]))).all()
-    for seq, _entity, _id in rows:
-        for missing in range(max(position.high + 1, seq - GAP_WINDOW), seq):
-            position.gaps.setdefault(missing, now)
-        position.high = seq
-    for seq, _entity, _id in late:
-        position.gaps.pop(seq, None)
-    for seq, noticed in list(position.gaps.items()):
-        if now - noticed > GAP_GRACE_SECONDS:
-            del position.gaps[seq]
-    position.settle()
-    return {entity_id for _seq, entity, entity_id in [*late, *rows] if entity == "service"}, position
-
-
 def overview(session: Session, *, clock=time.time) -> Overview:
     """The current figures. The first call in a process counts every published service once;
     later calls apply only the services the change log names since, and rebuild the figures
@@ -483,7 +458,8 @@ def overview(session: Session, *, clock=time.time) -> Overview:
             state = _State(Tally.of(project(session)), position)
             _states[key] = state
         else:
-            changed, state.position = _changed_services(session, state.position, clock())
+            changes, state.position, _ = read_changes(session, state.position, clock())
+            changed = {entity_id for entity, entity_id in changes if entity == "service"}
             for service_id, facts in project(session, changed).items():
                 tally_changed |= state.tally.apply(service_id, facts)
         # Every state change writes an audit event, so the newest event id tells whether the

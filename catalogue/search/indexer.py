@@ -131,29 +131,11 @@ class Indexer:
         """Read and apply one batch of the log. Returns what was done (nothing when drained)."""
         self.ensure_current()
         before = self.state.position
-        position = LogPosition(before.watermark, before.high, dict(before.gaps))
         with Session(self.engine) as session:
-            rows = session.exec(select(SearchChange.seq, SearchChange.entity, SearchChange.entity_id)
-                                .where(SearchChange.seq > position.high)
-                                .order_by(SearchChange.seq).limit(self.batch_size)).all()
-            late = []
-            if position.gaps:
-                wanted = sorted(position.gaps)[:MAX_GAP_QUERY]
-                late = session.exec(select(SearchChange.seq, SearchChange.entity, SearchChange.entity_id)
-                                    .where(SearchChange.seq.in_(wanted))).all()
-            now = self.clock()
-            for seq, _, _ in rows:
-                for missing in range(max(position.high + 1, seq - GAP_WINDOW), seq):
-                    position.gaps.setdefault(missing, now)
-                position.high = seq
-            for seq, _, _ in late:
-                position.gaps.pop(seq, None)
-            for seq, noticed in list(position.gaps.items()):
-                if now - noticed > self.gap_grace:
-                    log.info("search change %s never committed: taken as rolled back", seq)
-                    del position.gaps[seq]
-            position.settle()
-            changes = [(entity, entity_id) for _, entity, entity_id in [*late, *rows]]
+            changes, position, given_up = read_changes(session, before, self.clock(), grace=self.gap_grace,
+                                                       limit=self.batch_size)
+            for seq in given_up:
+                log.info("search change %s never committed: taken as rolled back", seq)
             if not changes and position == before:
                 return Batch(0, 0, 0, before)
             docs = documents_for(session, changes) if changes else {}
@@ -175,7 +157,7 @@ class Indexer:
             raise
         writer.commit(mergetype=merge_small_segments)
         self.state = state
-        return Batch(len(rows) + len(late), upserts, deletes, position)
+        return Batch(len(changes), upserts, deletes, position)
 
     def catch_up(self, max_batches: int | None = None) -> int:
         """Apply batches until the log is drained; returns the number of log rows applied."""
@@ -210,6 +192,35 @@ class Indexer:
 
 # ---------------------------------------------------------------------------
 # rebuild
+
+
+
+def read_changes(session: Session, position: LogPosition, now: float, *, grace: float = GAP_GRACE_SECONDS,
+                 limit: int | None = None) -> tuple[list[tuple[str, int]], LogPosition, list[int]]:
+    """The change-log entries after *position*: ``(changes, new position, gaps given up)``.
+
+    Sequence numbers can commit out of order, so numbers skipped over are remembered as gaps
+    and asked for again until they appear or their grace period runs out (a rolled-back
+    transaction). Used by every follower of the log: search indexes and the market overview.
+    """
+    position = LogPosition(position.watermark, position.high, dict(position.gaps))
+    columns = (SearchChange.seq, SearchChange.entity, SearchChange.entity_id)
+    query = select(*columns).where(SearchChange.seq > position.high).order_by(SearchChange.seq)
+    rows = session.exec(query.limit(limit) if limit else query).all()
+    late = []
+    if position.gaps:
+        late = session.exec(select(*columns).where(SearchChange.seq.in_(sorted(position.gaps)[:MAX_GAP_QUERY]))).all()
+    for seq, _entity, _id in rows:
+        for missing in range(max(position.high + 1, seq - GAP_WINDOW), seq):
+            position.gaps.setdefault(missing, now)
+        position.high = seq
+    for seq, _entity, _id in late:
+        position.gaps.pop(seq, None)
+    given_up = [seq for seq, noticed in position.gaps.items() if now - noticed > grace]
+    for seq in given_up:
+        del position.gaps[seq]
+    position.settle()
+    return [(entity, entity_id) for _seq, entity, entity_id in [*late, *rows]], position, given_up
 
 
 def initial_position(session: Session, now: float) -> LogPosition:
