@@ -90,13 +90,7 @@ def approve(session: Session, actor: Actor, service: Service, *, expected_lock: 
     service.documents = dict(content.get("documents") or {})
     publish(session, service, actor, detail=reason or ("Ny tjeneste godkjent" if kind == "new" else "Endring godkjent"))
     if revision is not None:
-        now = utcnow()
-        revision.status, revision.reason, revision.decided_at, revision.decided_by = "approved", reason, now, actor.user_id
-        revision.updated_at = now
-        session.add(revision)
-        record(session, actor, "service.revision_approved", "service_revision", revision.id,
-               supplier_id=service.supplier_id, service_id=service.id, before={"status": "submitted"},
-               after={"status": "approved", "version": service.version}, detail=reason)
+        _decide_revision(session, actor, service, revision, "approved", reason, version=service.version)
     return service.version
 
 
@@ -105,13 +99,7 @@ def reject(session: Session, actor: Actor, service: Service, *, expected_lock: A
     kind, _content, revision = pending_content(session, service)
     bump_lock(session, service, expected_lock, **({"status": "draft", "updated_at": utcnow()} if kind == "new" else {}))
     if revision is not None:
-        now = utcnow()
-        revision.status, revision.reason, revision.decided_at, revision.decided_by = "rejected", reason, now, actor.user_id
-        revision.updated_at = now
-        session.add(revision)
-        record(session, actor, "service.revision_rejected", "service_revision", revision.id,
-               supplier_id=service.supplier_id, service_id=service.id, before={"status": "submitted"},
-               after={"status": "rejected"}, detail=reason)
+        _decide_revision(session, actor, service, revision, "rejected", reason)
     else:
         record(session, actor, "service.rejected", "service", service.id, supplier_id=service.supplier_id,
                service_id=service.id, before={"status": "submitted"}, after={"status": "draft"}, detail=reason)
@@ -134,3 +122,15 @@ def last_rejection(session: Session, service: Service) -> Optional[str]:
                              .order_by(AuditEvent.id.desc())).first()
         return event.detail if event is not None and event.action == "service.rejected" else None
     return None
+
+
+def _decide_revision(session: Session, actor: Actor, service: Service, revision: ServiceRevision, status: str, reason: str,
+                     **after) -> None:
+    """Close a submitted edit as approved or rejected, with its audit event."""
+    now = utcnow()
+    revision.status, revision.reason, revision.decided_at, revision.decided_by = status, reason, now, actor.user_id
+    revision.updated_at = now
+    session.add(revision)
+    record(session, actor, f"service.revision_{status}", "service_revision", revision.id,
+           supplier_id=service.supplier_id, service_id=service.id, before={"status": "submitted"},
+           after={"status": status, **after}, detail=reason)
