@@ -36,14 +36,15 @@ seed: migrate
 	$(FLASK) seed demo
 	$(FLASK) seed articles
 
-# The search index is built from the database, then the indexer follows the change log in the
-# background for as long as the web server runs (it is stopped with it).
+# The search index is built from the database; then the supervisor (marketplace/supervisor.py)
+# starts the web server and every background process, restarts any that dies, and stops them
+# all with it (Ctrl+C). One NAME=COMMAND argument per process.
 run: install vendor seed
 	$(FLASK) index rebuild
 	@echo "Markedsplassen kjører på http://127.0.0.1:$(PORT)/ (Ctrl+C avslutter)"
-	@$(FLASK) index follow --no-build & follower=$$!; \
-	  trap 'kill $$follower 2>/dev/null; wait $$follower 2>/dev/null' EXIT INT TERM; \
-	  $(FLASK) run --host 127.0.0.1 --port $(PORT)
+	@$(BIN)/python -m marketplace.supervisor \
+	  'index=$(FLASK) index follow --no-build' \
+	  'web=$(FLASK) run --host 127.0.0.1 --port $(PORT)'
 
 test: install vendor browser-deps
 	bash tests/run_all.sh

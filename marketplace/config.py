@@ -45,6 +45,8 @@ def load_config(environ: os._Environ | dict | None = None, instance_path: str | 
         "DATABASE_URL": env.get("DATABASE_URL") or f"sqlite:///{instance / 'marketplace.db'}",
         "INDEX_DIR": env.get("INDEX_DIR") or str(instance / "index"),
         "UPLOAD_DIR": env.get("UPLOAD_DIR") or str(instance / "uploads"),
+        # Background processes (catalogue.background) write a heartbeat file here; /helse/klar reads it.
+        "HEARTBEAT_DIR": env.get("HEARTBEAT_DIR") or str(instance / "heartbeats"),
         "PORT": port,
         "PUBLIC_BASE_URL": base_url,
         "REDIS_URL": env.get("REDIS_URL", ""),

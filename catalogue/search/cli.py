@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import time
 
 import click
@@ -60,14 +59,11 @@ def rebuild_command(procs: int | None, limitmb: int) -> None:
               help="Bygg indeksen først hvis den mangler eller er utdatert.")
 def follow_command(batch_size: int, interval: float, gap_grace: float, build: bool) -> None:
     """Apply the change log to the index as it grows, until stopped (SIGTERM or Ctrl+C)."""
+    from catalogue.background import Heartbeat, StopFlag
+
     location = _location()
-    stop = {"now": False}
-
-    def _stop(signum, _frame):
-        stop["now"] = True
-
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGINT, _stop)
+    stop = StopFlag.install()  # SIGTERM (supervisor, systemd) or Ctrl+C: finish the batch, then stop
+    heartbeat = Heartbeat(current_app.config.get("HEARTBEAT_DIR"), "index")
     try:
         with location.writer_lock():
             indexer = Indexer(_engine(), location, batch_size=batch_size, gap_grace=gap_grace)
@@ -79,7 +75,7 @@ def follow_command(batch_size: int, interval: float, gap_grace: float, build: bo
                 _rebuild(min(2, os.cpu_count() or 1), 128)
                 indexer.open()
             click.echo(f"Følger endringsloggen fra nr. {indexer.state.position.high} ({location.link}).")
-            indexer.follow(lambda: stop["now"], poll_interval=interval,
+            indexer.follow(stop, poll_interval=interval, heartbeat=heartbeat,
                            on_batch=lambda b: click.echo(
                                f"Indeksert: {b.rows} endringer, {b.upserts} oppdatert, {b.deletes} fjernet "
                                f"(til nr. {b.position.high}).", err=True))

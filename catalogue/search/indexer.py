@@ -171,23 +171,32 @@ class Indexer:
         return applied
 
     def follow(self, should_stop: Callable[[], bool], poll_interval: float = 0.3,
-               on_batch: Callable[[Batch], None] | None = None) -> None:
-        """Apply the log as it grows until *should_stop* says so (checked between batches)."""
-        while not should_stop():
+               on_batch: Callable[[Batch], None] | None = None, heartbeat=None) -> None:
+        """Apply the log as it grows until *should_stop* says so (checked between batches).
+
+        Database outages are waited out (``catalogue.background.run_loop``: backoff, one log
+        line when it starts and one when it ends); the position is the index's own, so the
+        indexer catches up by itself. Other errors propagate and the supervisor restarts it.
+        """
+        from catalogue.background import run_loop
+
+        def one_step() -> bool:
             try:
                 batch = self.step()
             except (IndexMissing, StaleIndex) as exc:
                 # Between a rebuild by newer code and this process's restart: wait, don't die.
                 log.warning("search index not usable (%s); waiting", exc)
-                batch = None
-            if batch is not None and batch.did_work:
-                if on_batch:
-                    on_batch(batch)
-                continue
-            # Sleep in short slices so a stop request is noticed quickly.
-            deadline = time.monotonic() + poll_interval
-            while not should_stop() and time.monotonic() < deadline:
-                time.sleep(min(0.05, poll_interval))
+                return False
+            if batch.did_work and on_batch:
+                on_batch(batch)
+            return batch.did_work
+
+        def details() -> dict:
+            position = self.state.position
+            return {"high": position.high, "watermark": position.watermark, "gaps": len(position.gaps)}
+
+        run_loop("search indexer", one_step, stop=should_stop, idle_interval=poll_interval,
+                 heartbeat=heartbeat, details=details, logger=log)
 
 
 # ---------------------------------------------------------------------------
