@@ -6,4 +6,5 @@ its import here.
 import auth.testid.models  # noqa: F401  (the built-in test identity provider)
 import catalogue.articles  # noqa: F401
 import catalogue.models  # noqa: F401
+import catalogue.notifications.models  # noqa: F401
 import catalogue.shortlists  # noqa: F401

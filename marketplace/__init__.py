@@ -66,9 +66,10 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from auth import views as auth_views
-    from marketplace.views import (api, buyer, compare, dps, guidance, language, manager, market, public,
-                                   search, supplier)
+    from marketplace.views import (api, buyer, compare, dps, guidance, language, manager, market,
+                                   notifications, public, search, supplier)
 
     auth_views.init_app(app)  # login/logout, the viewer hook, and /testid outside production
-    for area in (public, search, compare, buyer, api, supplier, manager, dps, guidance, market, language):
+    notifications.init_app(app)  # the unread count in the header
+    for area in (public, search, compare, buyer, api, supplier, manager, dps, guidance, market, language, notifications):
         app.register_blueprint(area.bp)

@@ -231,5 +231,15 @@ def make_objects(world: World) -> dict[str, Any]:
             assert not errors, errors
             session.commit()
             objects["shortlist"] = shortlist.id
+    # A notification for supplier A's people (its inbox offers the "mark as read" form).
+    from catalogue.notifications import notify
+    from catalogue.notifications.models import Notification
+
+    with Session(world.engine, expire_on_commit=False) as session:
+        notify(session, "listing.approved", suppliers=[objects["supplier_a"]], context={"service": "Matrise"},
+               url="/", key="matrix:notification")
+        session.commit()
+        objects["notification_a"] = session.exec(select(Notification.id).where(
+            Notification.user_id.is_not(None))).scalars().first()
     return objects
 

@@ -153,6 +153,11 @@ ROUTES: dict[str, list[Case]] = {
     "guidance.restore_version": [manager_only(HANDLED, args={"slug": "@article_slug", "number": "@article_version"})],
     # --- buyers: saved searches and frozen shortlists ----------------------------------------------
     "buyer.shortlists": [only("buyer")],
+    # --- notifications (issue 12) ---------------------------------------------------------------
+    "notifications.index": [only("buyer", "supplier", "manager")],
+    "notifications.read": [only("supplier", other=404, override={"supplier_b": 404},
+                                args={"notification_id": "@notification_a"})],
+    "notifications.read_all": [only("buyer", "supplier", "manager")],
     "buyer.save_form": [only("buyer", query={"q": "lagring"})],
     "buyer.save": [only("buyer", allowed=HANDLED)],
     "buyer.shortlist": [only("buyer", "manager", override={"buyer_b": 404}, args={"shortlist_id": "@shortlist"})],

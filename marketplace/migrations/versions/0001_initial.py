@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-21 19:24:09.586541
+Create Date: 2026-12-05 15:32:16.535540
 """
 from typing import Sequence, Union
 
@@ -63,6 +63,32 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('slug')
     )
+    op.create_table('notification_event',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('context', sa.JSON(), nullable=True),
+    sa.Column('url', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('key', name='uq_notification_event_key')
+    )
+    with op.batch_alter_table('notification_event', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_notification_event_kind'), ['kind'], unique=False)
+
+    op.create_table('notification_preference',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('owner', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('delivery', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.CheckConstraint("delivery IN ('immediate', 'daily', 'off')", name='ck_notification_preference_delivery'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('owner', 'kind', name='uq_notification_preference_owner_kind')
+    )
+    with op.batch_alter_table('notification_preference', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_notification_preference_owner'), ['owner'], unique=False)
+
     op.create_table('search_change',
     sa.Column('seq', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
     sa.Column('entity', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
@@ -192,6 +218,28 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_login_session_session_key'), ['session_key'], unique=True)
         batch_op.create_index(batch_op.f('ix_login_session_sid'), ['sid'], unique=False)
         batch_op.create_index(batch_op.f('ix_login_session_user_id'), ['user_id'], unique=False)
+
+    op.create_table('mail_address',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('owner', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('supplier_id', sa.Integer(), nullable=True),
+    sa.Column('org', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('email', sqlmodel.sql.sqltypes.AutoString(length=320), nullable=False),
+    sa.Column('lang', sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
+    sa.Column('verified_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['supplier_id'], ['supplier.id'], ),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('owner', 'org', name='uq_mail_address_owner_org')
+    )
+    with op.batch_alter_table('mail_address', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mail_address_org'), ['org'], unique=False)
+        batch_op.create_index(batch_op.f('ix_mail_address_owner'), ['owner'], unique=False)
+        batch_op.create_index(batch_op.f('ix_mail_address_supplier_id'), ['supplier_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_mail_address_user_id'), ['user_id'], unique=False)
 
     op.create_table('membership',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -340,6 +388,51 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_document_service_id'), ['service_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_supplier_id'), ['supplier_id'], unique=False)
 
+    op.create_table('mail_verification',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('address_id', sa.Integer(), nullable=False),
+    sa.Column('email', sqlmodel.sql.sqltypes.AutoString(length=320), nullable=False),
+    sa.Column('nonce', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('used_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['address_id'], ['mail_address.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('nonce')
+    )
+    with op.batch_alter_table('mail_verification', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mail_verification_address_id'), ['address_id'], unique=False)
+
+    op.create_table('notification',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('recipient', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('address_id', sa.Integer(), nullable=True),
+    sa.Column('email', sqlmodel.sql.sqltypes.AutoString(length=320), nullable=False),
+    sa.Column('lang', sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('last_error', sa.Text(), nullable=False),
+    sa.Column('message_id', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('sent_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('read_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('unsubscribed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.CheckConstraint("status IN ('queued', 'held', 'sent', 'failed', 'inbox')", name='ck_notification_status'),
+    sa.ForeignKeyConstraint(['address_id'], ['mail_address.id'], ),
+    sa.ForeignKeyConstraint(['event_id'], ['notification_event.id'], ),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('event_id', 'recipient', name='uq_notification_event_recipient')
+    )
+    with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_notification_address_id'), ['address_id'], unique=False)
+        batch_op.create_index('ix_notification_due', ['status', 'next_attempt_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notification_event_id'), ['event_id'], unique=False)
+        batch_op.create_index('ix_notification_user', ['user_id', 'id'], unique=False)
+
     op.create_table('qualification',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('application_id', sa.Integer(), nullable=False),
@@ -423,6 +516,17 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_qualification_application_id'))
 
     op.drop_table('qualification')
+    with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.drop_index('ix_notification_user')
+        batch_op.drop_index(batch_op.f('ix_notification_event_id'))
+        batch_op.drop_index('ix_notification_due')
+        batch_op.drop_index(batch_op.f('ix_notification_address_id'))
+
+    op.drop_table('notification')
+    with op.batch_alter_table('mail_verification', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_mail_verification_address_id'))
+
+    op.drop_table('mail_verification')
     with op.batch_alter_table('document', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_document_supplier_id'))
         batch_op.drop_index(batch_op.f('ix_document_service_id'))
@@ -462,6 +566,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_membership_supplier_id'))
 
     op.drop_table('membership')
+    with op.batch_alter_table('mail_address', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_mail_address_user_id'))
+        batch_op.drop_index(batch_op.f('ix_mail_address_supplier_id'))
+        batch_op.drop_index(batch_op.f('ix_mail_address_owner'))
+        batch_op.drop_index(batch_op.f('ix_mail_address_org'))
+
+    op.drop_table('mail_address')
     with op.batch_alter_table('login_session', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_login_session_user_id'))
         batch_op.drop_index(batch_op.f('ix_login_session_sid'))
@@ -497,6 +608,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_search_change_entity_id'))
 
     op.drop_table('search_change')
+    with op.batch_alter_table('notification_preference', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_notification_preference_owner'))
+
+    op.drop_table('notification_preference')
+    with op.batch_alter_table('notification_event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_notification_event_kind'))
+
+    op.drop_table('notification_event')
     op.drop_table('dps')
     with op.batch_alter_table('category', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_category_slug'))

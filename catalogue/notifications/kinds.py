@@ -1,0 +1,70 @@
+"""The registry of notification kinds: the one list of what the marketplace tells people.
+
+Each feature registers its own kinds here (one ``register(Kind(...))`` per kind) and writes
+its e-mail templates ``templates/email/<name with . → _>.txt`` and ``.html``. A kind says:
+
+* ``subject`` – the e-mail subject and inbox title, a bokmål msgid (``N_``) formatted with the
+  notification's context (``%(service)s``), translated into the recipient's language;
+* ``mandatory`` – cannot be switched off (the preferences page says so); the one-click
+  unsubscribe link is left out of its mails;
+* ``default`` – the delivery when the person has chosen nothing: immediately, daily digest or off;
+* ``audience`` – who gets it (shown on the preferences page), a bokmål msgid.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from catalogue.lifecycle import N_
+from catalogue.notifications.models import Delivery
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    subject: str
+    audience: str
+    default: Delivery = Delivery.IMMEDIATE
+    mandatory: bool = False
+
+    @property
+    def template(self) -> str:
+        """Template base name: ``email/<name with _ for .>`` (add ``.txt`` / ``.html``)."""
+        return "email/" + self.name.replace(".", "_")
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def register(kind: Kind) -> Kind:
+    if kind.name in KINDS and KINDS[kind.name] != kind:
+        raise ValueError(f"notification kind {kind.name!r} registered twice")
+    if kind.mandatory and kind.default == Delivery.OFF:
+        raise ValueError(f"mandatory kind {kind.name!r} cannot default to off")
+    KINDS[kind.name] = kind
+    return kind
+
+
+def get(name: str) -> Kind:
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise KeyError(f"unknown notification kind {name!r}: register it in catalogue/notifications/kinds.py") from None
+
+
+# --- the first kinds (issue 12) -------------------------------------------------------------
+
+register(Kind("application.received", N_("Søknaden om kvalifisering i %(dps)s er mottatt"),
+              N_("Leverandøren"), mandatory=True))
+register(Kind("application.decided", N_("Søknaden om kvalifisering i %(dps)s er avgjort"),
+              N_("Leverandøren"), mandatory=True))
+register(Kind("listing.approved", N_("Tjenesten %(service)s er godkjent"), N_("Leverandøren")))
+register(Kind("listing.rejected", N_("Tjenesten %(service)s er avvist"), N_("Leverandøren"), mandatory=True))
+register(Kind("manager.queue", N_("Nytt i køen til avtaleforvalterne: %(item)s"), N_("Avtaleforvalterne"),
+              default=Delivery.DAILY))
+register(Kind("search.new_services", N_("Nye eller endrede tjenester for søket «%(search)s»"),
+              N_("Innkjøperen som lagret søket"), default=Delivery.DAILY))
+register(Kind("shortlist.terms_changed", N_("Ny versjon av vilkårene for %(service)s på kortlisten «%(shortlist)s»"),
+              N_("Innkjøperen som eier kortlisten")))
+# The verification mail goes to an address that is not verified yet; it is sent directly.
+register(Kind("address.verify", N_("Bekreft e-postadressen din hos Markedsplassen for skytjenester"),
+              N_("Personen som la inn adressen"), mandatory=True))
