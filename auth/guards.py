@@ -24,6 +24,8 @@ def roles_required(*roles: str) -> Callable:
         @wraps(view)
         def guarded(*args, **kwargs):
             viewer = current_viewer()
+            if not viewer.is_authenticated and g.get("login_unverified"):
+                abort(503)  # logged in, but the login cannot be checked while the database is away
             if not viewer.is_authenticated:
                 return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
             if viewer.role not in roles:

@@ -24,7 +24,8 @@ from auth.roles import ANONYMOUS_VIEWER, NO_ROLE
 from catalogue import enhetsregisteret
 from catalogue.enhetsregisteret import RegistryUnavailable
 from catalogue.text import Msg
-from marketplace.db import get_session
+from marketplace.db import discard_session, get_session
+from marketplace.errors import is_outage, log_outage
 from marketplace.extensions import limiter
 
 bp = Blueprint("auth", __name__)
@@ -88,9 +89,20 @@ def _load_viewer() -> None:
     if not key:
         return
     db = get_session()
-    viewer = logins.current(db, key)
-    if db.new or db.dirty:
-        db.commit()  # a timed-out login was ended, or last_seen_at moved on
+    try:
+        viewer = logins.current(db, key)
+        if db.new or db.dirty:
+            db.commit()  # a timed-out login was ended, or last_seen_at moved on
+    except Exception as error:
+        if not is_outage(error):
+            raise
+        # The database is away: the login cannot be checked, so this request is served as to
+        # a visitor (public pages, search) and pages that need the login answer 503 (guards).
+        # The cookie is kept: the login is back as soon as the database is.
+        log_outage(current_app, error)
+        discard_session()
+        g.login_unverified = True
+        return
     if viewer is None:
         session.pop(LOGIN_KEY, None)
         return

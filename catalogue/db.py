@@ -47,6 +47,11 @@ def make_engine(url: str, **kwargs) -> Engine:
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    # A server that does not answer (a host down, packets dropped) fails the request after a
+    # few seconds instead of holding a worker: the web answers 503, a follower backs off.
+    connect_args = dict(kwargs.pop("connect_args", {}) or {})
+    connect_args.setdefault("connect_timeout", 5)
+    kwargs["connect_args"] = connect_args
     if "poolclass" not in kwargs:
         kwargs.setdefault("pool_size", 5)
         kwargs.setdefault("max_overflow", 10)

@@ -40,6 +40,20 @@ class DocumentError(ValueError):
         self.message = message
 
 
+class StorageFailed(DocumentError):
+    """The file could not be written (disk full, quota, I/O error); nothing is kept of it."""
+
+    def __init__(self, kind: str, error: OSError):
+        super().__init__(Msg(
+            "Dokumentet kunne ikke lagres fordi lagringsplassen hos oss er full eller utilgjengelig. Ingenting er "
+            "lagret; det du har fylt inn står fortsatt i skjemaet. Prøv igjen senere, eller kontakt oss hvis "
+            "feilen vedvarer.",
+            "The document could not be stored because our storage is full or unavailable. Nothing is saved; "
+            "what you filled in is still in the form. Try again later, or contact us if the error persists."))
+        self.kind = kind
+        self.errno = error.errno
+
+
 def check_pdf(data: bytes) -> Msg | None:
     """Why *data* is not an acceptable PDF, or ``None``. The file name plays no part."""
     if not data:
@@ -91,10 +105,18 @@ def store(session: Session, actor: Actor, upload_dir: str | os.PathLike, *, supp
         raise DocumentError(problem)
     key = secrets.token_hex(16)
     target = path_of(upload_dir, key)
-    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".part")
-    partial.write_bytes(data)
-    os.replace(partial, target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(partial, "xb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())  # a full disk shows here, not after the row is committed
+        os.replace(partial, target)
+    except OSError as error:
+        # Never leave a partial file: on a full disk it would keep every later upload failing.
+        partial.unlink(missing_ok=True)
+        raise StorageFailed(kind, error) from error
     doc = Document(supplier_id=supplier_id, service_id=service_id, application_id=application_id, kind=kind,
                    filename=clean_filename(filename, kind), content_type=PDF_TYPE, size=len(data),
                    sha256=hashlib.sha256(data).hexdigest(), storage_key=key, uploaded_by=actor.user_id)

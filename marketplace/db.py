@@ -18,3 +18,13 @@ def close_session(_exc: BaseException | None = None) -> None:
         if _exc is not None:
             session.rollback()
         session.close()
+
+
+def discard_session() -> None:
+    """Drop this request's session after its connection failed (a later use opens a new one)."""
+    session = g.pop("db_session", None)
+    if session is not None:
+        try:
+            session.close()
+        except Exception:  # nosec B110 - the connection is already gone; closing is best effort
+            pass

@@ -1,5 +1,13 @@
-"""Error pages: clear Norwegian messages, the right status codes."""
+"""Error pages: clear Norwegian messages, the right status codes.
+
+A backing service that is away (the database restarting, Redis gone) answers **503 with
+Retry-After** and the friendly page, never a 500: ``is_outage`` tells such errors from bugs,
+and the outage is logged once per ``OUTAGE_LOG_INTERVAL`` per process, not once per request.
+"""
 from __future__ import annotations
+
+import threading
+import time
 
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
@@ -16,7 +24,34 @@ MESSAGES = {
     413: (_l("Filen er for stor"), _l("Filen er større enn det som er tillatt (10 MB).")),
     429: (_l("For mange forespørsler"), _l("Du har sendt for mange forespørsler på kort tid. Vent litt og prøv igjen.")),
     500: (_l("Noe gikk galt"), _l("Det oppstod en feil hos oss. Ingenting ble lagret. Prøv igjen om litt.")),
+    503: (_l("Midlertidig utilgjengelig"),
+          _l("Markedsplassen er midlertidig utilgjengelig. Ingenting av det du sendte ble lagret. "
+             "Prøv igjen om et halvt minutt.")),
 }
+
+RETRY_AFTER_SECONDS = 30
+OUTAGE_LOG_INTERVAL = 60.0
+_outage_logged = {"at": float("-inf")}
+_outage_lock = threading.Lock()
+
+
+def is_outage(error: BaseException) -> bool:
+    """The database (or Redis) cannot be reached right now: a 503, not a bug."""
+    from catalogue.background import is_transient
+
+    return is_transient(error)
+
+
+def log_outage(app: Flask, error: BaseException) -> None:
+    """One warning per interval and process, whatever the number of failing requests."""
+    from catalogue.background import describe
+
+    now = time.monotonic()
+    with _outage_lock:
+        if now - _outage_logged["at"] < OUTAGE_LOG_INTERVAL:
+            return
+        _outage_logged["at"] = now
+    app.logger.warning("Backing service unavailable, answering 503: %s", describe(error))
 
 
 def init_app(app: Flask) -> None:
@@ -35,10 +70,19 @@ def init_app(app: Flask) -> None:
                                                        message=message), error.code))
         if error.code == 405 and error.valid_methods:
             response.headers["Allow"] = ", ".join(error.valid_methods)
+        if error.code == 503:
+            response.headers.setdefault("Retry-After", str(RETRY_AFTER_SECONDS))
         return response
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
+        if is_outage(error):
+            log_outage(app, error)
+            title, message = MESSAGES[503]
+            response = app.make_response((render_template("error.html", code=503, title=title,
+                                                           message=message), 503))
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return response
         app.logger.exception("Unhandled error")
         title, message = MESSAGES[500]
         return render_template("error.html", code=500, title=title, message=message), 500

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import socket
 import threading
+from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
@@ -99,3 +100,44 @@ def _close(sock: socket.socket) -> None:
         sock.close()
     except OSError:
         pass
+
+
+class DatabaseOutage:
+    """A database the test can take away and give back, on either backend.
+
+    PostgreSQL: the app connects through a ``CuttableProxy``. SQLite: the database lives in a
+    directory of its own, which ``down()`` renames (as a volume that went away: every new
+    connection fails with "unable to open database file").
+    """
+
+    def __init__(self, url: str):
+        self.url = url
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite":
+            self.proxy = None
+            self.directory = Path(parsed.database).parent
+            self.app_url = url
+        else:
+            self.proxy = CuttableProxy(parsed.host or "127.0.0.1", parsed.port or 5432)
+            self.app_url = self.proxy.url_for(url)
+
+    def down(self, *engines) -> None:
+        if self.proxy is not None:
+            self.proxy.cut()
+        else:
+            self.directory.rename(self.directory.with_name(self.directory.name + "-away"))
+        for engine in engines:
+            engine.dispose()  # pooled connections would otherwise outlive the outage on SQLite
+
+    def up(self) -> None:
+        if self.proxy is not None:
+            self.proxy.restore()
+        else:
+            self.directory.with_name(self.directory.name + "-away").rename(self.directory)
+
+    def close(self) -> None:
+        away = None if self.proxy is not None else self.directory.with_name(self.directory.name + "-away")
+        if away is not None and away.exists():
+            self.up()
+        if self.proxy is not None:
+            self.proxy.close()

@@ -19,7 +19,7 @@ from catalogue.models import DPS
 from catalogue.search.query import SearchRequest, search
 from catalogue.search.store import IndexMissing
 from marketplace.db import get_session
-from marketplace.errors import MESSAGES
+from marketplace.errors import MESSAGES, RETRY_AFTER_SECONDS, is_outage, log_outage
 from marketplace.extensions import csrf, limiter
 from marketplace.templating import current_lang
 from marketplace.views.search import current_search_index
@@ -66,6 +66,11 @@ def _http_error(exc: HTTPException):
 
 @bp.errorhandler(Exception)
 def _unexpected(exc: Exception):
+    if is_outage(exc):
+        log_outage(current_app, exc)
+        response = error(503, "Tjenesten er midlertidig utilgjengelig. / The service is temporarily unavailable.")
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     current_app.logger.exception("API error")
     return error(500, "Det oppstod en feil hos oss. / An error occurred on our side.")
 

@@ -15,12 +15,14 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
 from sqlmodel import select
 
 from auth.guards import current_viewer, public
+from auth.oidc import LoginError, safe_next
 from catalogue import compare as cmp
 from catalogue.exports import FORMATS, export_comparison
 from catalogue.models import Service
 from catalogue.terms import TERMS
 from catalogue.text import Msg
-from marketplace.db import get_session
+from marketplace.db import discard_session, get_session
+from marketplace.errors import is_outage
 from marketplace.extensions import limiter
 from marketplace.htmx import is_htmx, render_page
 from marketplace.templating import current_lang
@@ -134,8 +136,14 @@ def tray_items() -> list[tuple[int, str]]:
     ids = tray_ids()
     if not ids:
         return []
-    names = dict(get_session().exec(
-        select(Service.id, Service.name).where(Service.id.in_(ids), Service.status == "published")).all())
+    try:
+        names = dict(get_session().exec(
+            select(Service.id, Service.name).where(Service.id.in_(ids), Service.status == "published")).all())
+    except Exception as error:
+        if not is_outage(error):
+            raise
+        discard_session()  # the database is away: pages that need no database (search) still render
+        return []
     return [(i, names[i]) for i in ids if i in names]
 
 
@@ -152,10 +160,11 @@ def _tray_helpers():
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a local path: never an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("compare.compare_page")
+    """Only a local path (the login's rule: no host, no backslash, no control characters)."""
+    try:
+        return safe_next(target) if target else url_for("compare.compare_page")
+    except LoginError:
+        return url_for("compare.compare_page")
 
 
 @bp.post("/sammenlign/kurv")

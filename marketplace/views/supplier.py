@@ -18,7 +18,7 @@ from auth.guards import current_viewer, roles_required
 from auth.roles import SUPPLIER
 from catalogue import diff as diffs
 from catalogue import enhetsregisteret, listings, qualification, registration
-from catalogue.documents import MAX_BYTES, SERVICE_KINDS
+from catalogue.documents import MAX_BYTES, SERVICE_KINDS, StorageFailed
 from catalogue.models import ArchivedService, Category, Document, Service, Supplier
 from catalogue.moderation import last_rejection
 from catalogue.suppliers import by_orgnr
@@ -132,6 +132,12 @@ def form_page(service: Service | None, values: Mapping[str, Any], errors: Mappin
               lock: Any = None, conflict: bool = False):
     return render_template("supplier/service_form.html", **form_context(service, values, errors, lock=lock),
                            conflict=conflict), status
+
+
+def storage_failed(service: Service | None, raw: Mapping[str, Any], failed: StorageFailed, *, lock: Any = None):
+    """The upload could not be written: the same form back, filled in, with the reason at the file field."""
+    current_app.logger.error("Upload not stored (errno %s): nothing saved", failed.errno)
+    return form_page(service, raw, {listings.document_field(failed.kind): failed.message}, 503, lock=lock)
 
 
 def with_extra_row(raw: dict[str, Any], action: str) -> dict[str, Any]:
@@ -252,7 +258,11 @@ def new_service():
     errors.update(listings.check_uploads(uploads))
     if errors:
         return form_page(None, raw, errors, 422)
-    service = listings.create(session, actor(), supplier.id, content, uploads=uploads, upload_dir=upload_dir())
+    try:
+        service = listings.create(session, actor(), supplier.id, content, uploads=uploads, upload_dir=upload_dir())
+    except StorageFailed as failed:
+        session.rollback()
+        return storage_failed(None, raw, failed)
     if submit:
         listings.submit(session, actor(), service)
     session.commit()
@@ -306,6 +316,9 @@ def edit_service(service_id: int):
     except listings.Conflict:
         session.rollback()
         return form_page(service, raw, {}, 409, lock=lock, conflict=True)
+    except StorageFailed as failed:
+        session.rollback()
+        return storage_failed(service, raw, failed, lock=lock)
     except listings.NotEditable as err:
         session.rollback()
         flash(err.message.text(current_lang()), "error")
