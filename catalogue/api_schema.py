@@ -345,7 +345,10 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                 "pages": {"type": "integer", "minimum": 0}, "per_page": {"type": "integer", "minimum": 1},
                 "items": {"type": "array", "items": {"$ref": "#/components/schemas/ServiceHit"}},
                 "facets": {"type": "array", "items": {"$ref": "#/components/schemas/Facet"}},
-                "suggestion": {"type": ["string", "null"]}}},
+                "suggestion": {"type": ["string", "null"]},
+                "corrected_from": {"type": ["string", "null"],
+                                   "description": "The query as typed, when the items are for the corrected words"},
+                "query": string}},
             "CategoryNode": {"type": "object", "required": ["slug", "name_nb", "name_en", "url", "services", "children"],
                              "properties": {
                                  "slug": string, "name_nb": string, "name_en": string, "url": string,

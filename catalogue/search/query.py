@@ -389,6 +389,20 @@ def search(index, request: SearchRequest, lang: str = "nb") -> SearchResult:
     return index.run(lambda snap: _search(snap, request, lang))
 
 
+def search_as_page(index, request: SearchRequest, lang: str = "nb") -> tuple[SearchResult, str | None]:
+    """What the search page and the API show: ``(result, corrected_from)``.
+
+    When nothing is found but the words look misspelt, the result is what the corrected words
+    find, and *corrected_from* is the query as typed (``None`` otherwise).
+    """
+    result = search(index, request, lang)
+    if result.total == 0 and result.suggestion:
+        better = search(index, request.but(q=result.suggestion, page=request.page), lang)
+        if better.total:
+            return better, request.q
+    return result, None
+
+
 def _search(snap: Snapshot, request: SearchRequest, lang: str) -> SearchResult:
     words = parse_words(request.q)
     word_bits = [_word_bits(snap, w) for w in words]

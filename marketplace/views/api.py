@@ -16,7 +16,7 @@ from auth.guards import public
 from catalogue import api_schema as doc
 from catalogue import browse
 from catalogue.models import DPS
-from catalogue.search.query import SearchRequest, search
+from catalogue.search.query import SearchRequest, search_as_page
 from catalogue.search.store import IndexMissing
 from marketplace.db import get_session
 from marketplace.errors import MESSAGES, RETRY_AFTER_SECONDS, is_outage, log_outage
@@ -85,8 +85,13 @@ def services():
     per_page = clean.get("per_page", doc.default_per_page())
     req = SearchRequest.from_args(request.args, per_page=per_page)
     index = current_search_index()
+    corrected_from = None
     try:
-        result = search(index, req, lang=current_lang()) if index is not None else None
+        if index is not None:
+            # The page's behaviour: a misspelt query answers with what the corrected words find.
+            result, corrected_from = search_as_page(index, req, lang=current_lang())
+        else:
+            result = None
     except IndexMissing:
         result = None
     if result is None:
@@ -97,6 +102,8 @@ def services():
         "items": [doc.hit_document(hit, base) for hit in result.hits],
         "facets": [doc.facet_document(f) for f in result.facets],
         "suggestion": result.suggestion or None,
+        "corrected_from": corrected_from,
+        "query": result.request.q if result.request else req.q,
     })
 
 

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, current_app, make_response, render_template, request, url_for
 
 from auth.guards import public
-from catalogue.search.query import SORTS, SearchRequest, search as run_search, search_articles
+from catalogue.search.query import SORTS, SearchRequest, search_articles, search_as_page
 from catalogue.search.reader import SearchIndex
 from catalogue.search.store import IndexMissing
 from marketplace.htmx import is_htmx, render_page
@@ -61,12 +61,8 @@ def search():
     try:
         if index is None:
             raise IndexMissing(current_app.config["INDEX_DIR"])
-        result = run_search(index, req, lang)
-        if result.total == 0 and result.suggestion:
-            # Nothing found, but a likely misspelling: show what the corrected words find.
-            better = run_search(index, req.but(q=result.suggestion), lang)
-            if better.total:
-                corrected_from, result = req.q, better
+        # Nothing found, but a likely misspelling: the corrected words' results (as the API).
+        result, corrected_from = search_as_page(index, req, lang)
         if result.request.q and result.page == 1:
             articles = search_articles(index, result.request.q)  # guidance, in a group of its own
     except IndexMissing:
