@@ -145,3 +145,64 @@ def test_billig_never_finds_bil_and_kafe_finds_kafe(search_app):
     assert cars in bil and cheap not in bil
     for spelling in ("kafe", "kafé", "Kafé", "KAFE"):
         assert cafe in {h.service_id for h in run(search_app, spelling).hits}, spelling
+
+
+# ---------------------------------------------------------------------------
+# the general mechanisms of issue 17 (each class of defect, not single queries)
+
+
+def test_compound_parts_match_across_fields_and_through_the_thesaurus(shared_search_app):
+    # "DDoS" is in the name, "vern" (≈ "beskyttelse") in the name/summary: joined and hyphenated alike.
+    for q in ("ddos-beskyttelse", "ddosbeskyttelse", "ddos beskyttelse"):
+        assert "Skjold DDoS-vern" in names(shared_search_app, q, 3), q
+
+
+def test_identity_management_in_english_finds_the_identity_services(shared_search_app):
+    found = names(shared_search_app, "identity management", 4)
+    assert {"Nøkkelvakt Identitet", "Kontor- og plattformsky Identitet", "Datahavn Identity Governance",
+            "Skysamvirke Felles brukerkatalog"} <= set(found)
+
+
+def test_spelling_variants_and_verb_forms_find_the_same_services(shared_search_app):
+    found = [{h.service_id for h in run(shared_search_app, q).hits} for q in ("overvåking", "overvåkning", "overvåker")]
+    assert found[0] and found[0] == found[1] == found[2]
+
+
+def test_a_partial_product_name_is_completed(shared_search_app):
+    assert "Administrert PostgreSQL i norske datasentre" in names(shared_search_app, "postgre", 3)
+    assert run(shared_search_app, "postgres").total >= 2  # the thesaurus: postgres ~ PostgreSQL
+
+
+def test_the_any_word_fallback_needs_the_weighty_words(shared_search_app):
+    everything = run(shared_search_app, "").total
+    result = run(shared_search_app, "tjeneste blåbærsyltetøy kubernetes")
+    assert 0 < result.total < everything / 4
+    assert result.hits[0].name in {"Fjordsky Kubernetes", "Polarkube Klynge", "Bølgen Container Plattform",
+                                   "Søk og data Europa Kubernetes Engine"}
+
+
+def test_acronyms_in_capitals_are_not_the_norwegian_word(search_app):
+    engine = search_app.extensions["db_engine"]
+    gis = publish_service(engine, "Kartverktøy GIS", "GIS for kommunale kart og planer.")
+    verb = publish_service(engine, "Tilgangsportal", "Tilgang gis til alle ansatte etter godkjenning.")
+    assert catch_up(search_app) == 2
+    upper = {h.service_id for h in run(search_app, "GIS").hits}
+    lower = {h.service_id for h in run(search_app, "gis").hits}
+    assert gis in upper and verb not in upper
+    assert verb in lower
+
+
+def test_the_thesaurus_is_reviewed_data_in_seed():
+    from catalogue.search.thesaurus import PATH, thesaurus
+    from catalogue.search.analysis import analyse
+
+    assert PATH.parent.name == "seed" and PATH.exists()
+    related = thesaurus().lookup(tuple(analyse("identitetsstyring")))
+    assert related and any(w.surface == "identitetsforvaltning" for expr in related for w in expr)
+
+
+def test_api_and_page_answer_a_typo_alike(shared_search_client):
+    page = shared_search_client.get("/tjenester?q=databse").get_data(as_text=True)
+    api = shared_search_client.get("/api/v1/services?q=databse").get_json()
+    assert api["total"] > 0 and api["corrected_from"] == "databse" and api["query"] == "database"
+    assert api["items"][0]["name"] in page

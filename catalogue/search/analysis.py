@@ -80,17 +80,43 @@ _inflectional = _InflectionalStemmer().stem
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """The stem of a folded word, guarded against over-stemming."""
+    """The stem of a folded word, guarded against over-stemming, with the verbal noun's
+    ending normalised (see ``_verbal_noun``)."""
     exception = lexicon.STEM_EXCEPTIONS.get(word)
     if exception is not None:
         return exception
     full = _snowball(word)
     if len(full) >= MIN_STEM:
-        return full
+        return _verbal_noun(full)
     # The derivational step cut into the root ("billig" → "bil", "rimelig" → "rim"): keep the
     # inflectional stem instead ("billige" → "billig"). Plain inflection ("biler" → "bil") is
     # unaffected, because the inflectional stem is then the same short stem.
-    return _inflectional(word)
+    return _verbal_noun(_inflectional(word))
+
+
+def _verbal_noun(stemmed: str) -> str:
+    """Norwegian verbal nouns meet their verb: "-ning" and "-ing" are both written
+    ("overvåkning" = "overvåking"), and both name the act of the verb ("overvåker",
+    "overvåke"). Both endings are cut when at least ``MIN_STEM`` letters remain, so
+    "overvåkning", "overvåking" and "overvåker" share the stem "overvåk" (but "ring" stays)."""
+    if stemmed.endswith("ning") and len(stemmed) - 4 >= MIN_STEM:
+        return stemmed[:-4]
+    if stemmed.endswith("ing") and len(stemmed) - 3 >= MIN_STEM:
+        return stemmed[:-3]
+    return stemmed
+
+
+ACRONYM = "^"  # prefix of the case-aware acronym terms ("GIS" → "^gis"; the verb "gis" stays "gis")
+MAX_ACRONYM = 6
+
+
+def is_acronym(token: str) -> bool:
+    """An acronym as written: two to six capital letters (digits allowed after the first), e.g. "GIS", "S3"."""
+    return 2 <= len(token) <= MAX_ACRONYM and token.isupper() and token.isalnum() and token[0].isalpha()
+
+
+def acronym_term(token: str) -> str:
+    return ACRONYM + token.lower()
 
 
 _MORPHEMES = frozenset(fold(w) for w in lexicon.MORPHEMES)
@@ -214,8 +240,12 @@ def term_weights(text: str | list | tuple) -> dict[str, float]:
                 cache.clear()
             word = cache[token] = analyse_token(token)
         if word is None:
+            if is_acronym(token):  # a capitalised stop word is an acronym ("IT", "DU")
+                weights[acronym_term(token)] = get(acronym_term(token), 0.0) + 1.0
             continue
         weights[word.term] = get(word.term, 0.0) + 1.0
+        if token.isupper() and is_acronym(token):
+            weights[acronym_term(token)] = get(acronym_term(token), 0.0) + 1.0
         for part in word.parts:
             weights[part] = get(part, 0.0) + PART_WEIGHT
     return weights

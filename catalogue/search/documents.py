@@ -105,6 +105,13 @@ class Catalogue:
         }
 
 
+def name_without_supplier(name: str, supplier: str) -> str:
+    """*name* without the words of the *supplier*'s name (all of *name* if nothing would remain)."""
+    supplier_words = {analysis.fold(m.group()) for m in analysis.TOKEN_RE.finditer(supplier)}
+    kept = [m.group() for m in analysis.TOKEN_RE.finditer(name) if analysis.fold(m.group()) not in supplier_words]
+    return " ".join(kept) if kept else name
+
+
 def service_document(service: Service, cat: Catalogue) -> dict[str, Any] | None:
     """The index document of *service*, or ``None`` when it must not be searchable."""
     if service.status != "published":
@@ -129,7 +136,10 @@ def service_document(service: Service, cat: Catalogue) -> dict[str, Any] | None:
         "published": epoch(service.published_at),
         "name_key": name_sort_key(service.name),
         "tiebreak": tiebreak(KIND_SERVICE, service.id),
-        "name": service.name,
+        # The supplier's name in a service name ("Fjordsky Database") says who, not what: the
+        # name field indexes what is left (the supplier field has the rest), stores the whole.
+        "name": name_without_supplier(service.name, supplier.name),
+        "_stored_name": service.name,
         "summary": service.summary or "",
         "features": "\n".join(features),
         "description": service.description or "",

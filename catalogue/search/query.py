@@ -25,10 +25,11 @@ import numpy as np
 from markupsafe import Markup
 from whoosh.support.levenshtein import damerau_levenshtein
 
-from catalogue.search import words as lexicon
-from catalogue.search.analysis import TOKEN_RE, Word, analyse, analyse_token, is_morpheme, stem
+from catalogue.search.analysis import (TOKEN_RE, Word, acronym_term, analyse_token, is_acronym, is_morpheme,
+                                       split_compound, stem)
 from catalogue.search.highlight import Marks, best_snippet
-from catalogue.search.reader import Snapshot
+from catalogue.search.reader import Snapshot, bits_from_ids
+from catalogue.search.thesaurus import thesaurus
 from catalogue.search.schema import (CATEGORY, DPS_FACET, FACET_FIELD, FACETS, FACETS_BY_KEY, FIELD_BOOSTS,
                                      SPELLING_FIELD, SUBCATEGORY, SUPPLIER, TERM, TEXT_FIELDS, FacetSpec)
 from catalogue.terms import REQ_CONTAINS, REQ_COVERS, REQ_WITHIN
@@ -40,8 +41,15 @@ MAX_PAGE = 500
 MAX_QUERY_CHARS = 200
 MAX_QUERY_WORDS = 12
 MAX_VALUES_PER_FACET = 50
-SYNONYM_BOOST = 0.7      # a synonym match counts a little less than the word itself
+SYNONYM_BOOST = 0.7      # a thesaurus match counts a little less than the word itself
 PARTS_BOOST = 0.6        # so does a match on a compound's parts only
+PREFIX_BOOST = 0.8       # a completion of a partial word ("postgre" → "postgresql")
+MIN_PREFIX = 5           # shorter partial words are not completed
+MAX_COMPLETIONS = 8
+MAX_EXPRESSION = 4       # the longest thesaurus expression looked up
+MIN_JOINED_PART = 3      # a joined word is split by the index's words into parts this long
+MIN_SHOULD_MATCH = 0.5   # the any-word fallback: share of the words' weight (IDF) a service must have
+FILL_BELOW = 3           # fewer services with every word: the fallback's services follow them
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,118}[a-z0-9])?$")
 
 # How the selected values of one facet combine (from the term's requirement in the registry).
@@ -201,44 +209,155 @@ class SearchResult:
 
 
 @dataclass(frozen=True)
+class Alt:
+    """One way of meeting a searched word: every one of *words* must match (in any field)."""
+
+    words: tuple[Word, ...]
+    weight: float = 1.0
+    acronym: bool = False   # the word as typed is an acronym in capitals: match it case-aware first
+
+
+@dataclass(frozen=True)
 class QueryWord:
-    """A searched word with its alternatives: the word itself first, then its synonyms."""
+    """A searched word (or an expression of the thesaurus) with its alternatives, the words
+    as typed first, then related expressions (thesaurus) and completions (prefix)."""
 
     span: tuple[int, int]
     surface: str
-    alternatives: tuple[Word, ...]
+    alts: tuple[Alt, ...]
+
+    @property
+    def alternatives(self) -> tuple[Word, ...]:
+        return tuple(dict.fromkeys(w for alt in self.alts for w in alt.words))
 
     @property
     def terms(self) -> set[str]:
-        return {t for alt in self.alternatives for t in alt.all_terms}
+        return {t for w in self.alternatives for t in w.all_terms}
+
+
+def _literal(word: Word) -> Word:
+    if word.parts and is_morpheme(word.surface):
+        # A known unit ("database", "nettverk") means itself, not any text that has its parts.
+        return Word(word.surface, word.term)
+    return word
 
 
 def parse_words(q: str) -> list[QueryWord]:
-    out: list[QueryWord] = []
+    """The searched words of *q*: the longest expressions the thesaurus knows become one word
+    with their related expressions as alternatives (``SYNONYM_BOOST``)."""
+    tokens = []
     for match in TOKEN_RE.finditer(q):
         word = analyse_token(match.group())
-        if word is None:
-            continue
-        if word.parts and is_morpheme(word.surface):
-            # A known unit ("database", "nettverk") means itself, not any text that has its parts.
-            word = Word(word.surface, word.term)
-        alternatives = [word]
-        for synonym in lexicon.SYNONYMS.get(word.surface.replace("-", ""), ()):
-            alternatives += [w for w in analyse(synonym) if w.term != word.term]
-        out.append(QueryWord(match.span(), word.surface, tuple(dict.fromkeys(alternatives))))
-        if len(out) == MAX_QUERY_WORDS:
-            break
+        if word is not None:
+            tokens.append((match.span(), match.group(), _literal(word)))
+    out: list[QueryWord] = []
+    th = thesaurus()
+    i = 0
+    while i < len(tokens) and len(out) < MAX_QUERY_WORDS:
+        for n in range(min(MAX_EXPRESSION, len(tokens) - i), 0, -1):
+            words = tuple(t[2] for t in tokens[i:i + n])
+            related = th.lookup(words)
+            if related is not None or n == 1:
+                break
+        span = (tokens[i][0][0], tokens[i + n - 1][0][1])
+        acronym = n == 1 and is_acronym(tokens[i][1])
+        alts = [Alt(words, 1.0, acronym)]
+        alts += [Alt(tuple(_literal(w) for w in expr), SYNONYM_BOOST) for expr in related or ()]
+        out.append(QueryWord(span, " ".join(w.surface for w in words), tuple(alts)))
+        i += n
     return out
 
 
-def _word_bits(snap: Snapshot, word: QueryWord) -> int:
+def _any_field(snap: Snapshot, term: str) -> int:
     bits = 0
-    for alt in word.alternatives:
-        for name in TEXT_FIELDS:
-            bits |= snap.term_bits(name, alt.term)
-            if alt.parts:
-                bits |= reduce(and_, (snap.term_bits(name, p) for p in alt.parts))
+    for name in TEXT_FIELDS:
+        bits |= snap.term_bits(name, term)
     return bits
+
+
+def leaf_parts(word: Word) -> list[str]:
+    """The smallest known parts of a compound or hyphenated word (folded surfaces), or ``[]``."""
+    if not word.parts:
+        return []
+    pieces = [p for p in re.split(r"[-']", word.surface) if len(p) >= 2]
+    leaves: list[str] = []
+    for piece in pieces:
+        split = split_compound(piece)
+        leaves += [p for p in split if not split_compound(p)] if split else [piece]
+    return [p for p in dict.fromkeys(leaves) if analyse_token(p) is not None]
+
+
+def _leaves(snap: Snapshot, word: Word) -> list[str]:
+    """The parts of *word* to match: its known compound parts, or – for a joined word no
+    service has and the word lists cannot split ("ddosbeskyttelse") – the first split into
+    two words the index knows, so the joined form finds what the hyphenated one does."""
+    leaves = leaf_parts(word)
+    if leaves or len(word.surface) < 2 * MIN_JOINED_PART or not word.surface.isalpha():
+        return leaves
+    if _any_field(snap, word.term) & snap.live:
+        return []
+    for cut in range(MIN_JOINED_PART, len(word.surface) - MIN_JOINED_PART + 1):
+        head, tail = word.surface[:cut], word.surface[cut:]
+        heads = [head] + ([head[:-1]] if head[-1] in "se" and cut - 1 >= MIN_JOINED_PART else [])
+        for h in heads:
+            pieces = [analyse_token(h), analyse_token(tail)]
+            if None in pieces:
+                continue
+            if all(_any_field(snap, t) & snap.live for p in pieces for t in [p.term]):
+                return [h, tail]
+    return []
+
+
+def _part_terms(part: str) -> list[str]:
+    """A compound part's term and those of its one-word thesaurus relatives ("vern" for "beskyttelse")."""
+    word = analyse_token(part)
+    return [word.term] + [w.term for w in thesaurus().single(word)]
+
+
+def _parts_bits(snap: Snapshot, word: Word) -> int:
+    """Services with every part of *word*, each part anywhere in the text (any field)."""
+    leaves = _leaves(snap, word)
+    if len(leaves) < 2:
+        return 0
+    return reduce(and_, (reduce(or_, (_any_field(snap, t) for t in _part_terms(p))) for p in leaves))
+
+
+def _acronym_bits(snap: Snapshot, word: Word) -> int:
+    return _any_field(snap, acronym_term(word.surface))
+
+
+def _single_bits(snap: Snapshot, word: Word, acronym: bool) -> int:
+    if acronym:
+        # "GIS" means the acronym where a text writes it in capitals, not the verb "gis".
+        bits = _acronym_bits(snap, word)
+        if bits:
+            return bits
+    return _any_field(snap, word.term) | _parts_bits(snap, word)
+
+
+def _alt_bits(snap: Snapshot, alt: Alt) -> int:
+    return reduce(and_, (_single_bits(snap, w, alt.acronym) for w in alt.words))
+
+
+def _word_bits(snap: Snapshot, word: QueryWord) -> int:
+    return reduce(or_, (_alt_bits(snap, alt) for alt in word.alts))
+
+
+def _with_prefixes(snap: Snapshot, word: QueryWord) -> QueryWord:
+    """A word no service has, long enough to be the start of one ("postgre"): its completions."""
+    if len(word.alts[0].words) != 1:
+        return word
+    surface = word.alts[0].words[0].surface
+    if len(surface) < MIN_PREFIX or not surface.isalpha():
+        return word
+    completions = []
+    for term in snap.reader.expand_prefix(SPELLING_FIELD, surface):
+        completion = analyse_token(term.decode("utf-8") if isinstance(term, bytes) else term)
+        if completion is not None:
+            completions.append(Alt((completion,), PREFIX_BOOST))
+        if len(completions) == MAX_COMPLETIONS:
+            break
+    return replace(word, alts=word.alts + tuple(completions)) if completions else word
 
 
 # ---------------------------------------------------------------------------
@@ -403,17 +522,45 @@ def search_as_page(index, request: SearchRequest, lang: str = "nb") -> tuple[Sea
     return result, None
 
 
-def _search(snap: Snapshot, request: SearchRequest, lang: str) -> SearchResult:
-    words = parse_words(request.q)
+def _match(snap: Snapshot, words: list[QueryWord]) -> tuple[list[QueryWord], list[int], int, bool, int]:
+    """The words (completed where a partial word finds nothing), their bitsets, the services
+    they find, whether that is only the any-word fallback, and the services with every word
+    (ranked first)."""
+    words = list(words)
     word_bits = [_word_bits(snap, w) for w in words]
-    partial = False
-    if words:
-        text_bits = reduce(and_, word_bits) & snap.live
-        if not text_bits and len(words) > 1:
-            text_bits = reduce(or_, word_bits) & snap.live
-            partial = bool(text_bits)
-    else:
-        text_bits = snap.live
+    for i, (word, bits) in enumerate(zip(words, word_bits)):
+        if not bits & snap.live:
+            words[i] = _with_prefixes(snap, word)
+            word_bits[i] = _word_bits(snap, words[i]) if words[i] is not word else bits
+    if not words:
+        return words, word_bits, snap.live, False, snap.live
+    every = reduce(and_, word_bits) & snap.live
+    if len(words) == 1 or every.bit_count() >= FILL_BELOW:
+        return words, word_bits, every, False, every
+    # Few or no services have every word: those with most of the query's weight follow them.
+    some = _should_match(snap, word_bits, snap.live) | every
+    return words, word_bits, some, not every, every
+
+
+def _should_match(snap: Snapshot, word_bits: list[int], within: int) -> int:
+    """No service has every word: those with the words that carry most of the query's weight
+    (IDF, over the words that find anything at all) – at least ``MIN_SHOULD_MATCH`` of it, so
+    one common word of two never brings in the whole catalogue."""
+    known = [(bits & within) for bits in word_bits if bits & within]
+    if not known:
+        return 0
+    total = max(1, within.bit_count())
+    weights = [math.log(1 + total / b.bit_count()) for b in known]
+    have = np.zeros(snap.size, dtype=np.float64)
+    for bits, weight in zip(known, weights):
+        have += snap.mask(bits) * weight
+    keep = np.flatnonzero(have >= MIN_SHOULD_MATCH * sum(weights) - 1e-9)
+    return bits_from_ids(keep, snap.size) & within
+
+
+def _search(snap: Snapshot, request: SearchRequest, lang: str) -> SearchResult:
+    words, word_bits, text_bits, partial, first = _match(snap, parse_words(request.q))
+    partial = partial and bool(text_bits)
 
     selected = {f.key: _known_values(snap, f, request.filters.get(f.key, [])) for f in FACETS}
     filters = {f.key: _filter_bits(snap, f, selected[f.key]) for f in FACETS}
@@ -432,40 +579,73 @@ def _search(snap: Snapshot, request: SearchRequest, lang: str) -> SearchResult:
     page = min(request.page, pages)
     start = (page - 1) * request.per_page
     if words and request.sort == "relevans":
-        ranked = _ranked(snap, words, final, start + request.per_page)
+        ranked = _ranked(snap, words, final, start + request.per_page, first)
     else:
         ranked = _ordered(snap, "tilfeldig" if request.sort == "relevans" else request.sort, final,
                           start + request.per_page)
-    marks = Marks(frozenset(alt.term for w in words for alt in w.alternatives),
-                  frozenset(p for w in words for alt in w.alternatives for p in alt.parts))
+    marks = _marks(words)
     hits = [_hit(snap, docnum, score, marks, lang) for docnum, score in ranked[start:]]
-    suggestion = _suggestion(snap, request.q, words, word_bits) if words and not all(word_bits) else None
+    live_bits = [b & snap.live for b in word_bits]
+    suggestion = _suggestion(snap, request.q, words, live_bits) if words and not all(live_bits) else None
     return SearchResult(total, page, pages, hits, facets, suggestion, partial, replace(request, page=page))
 
 
+def _marks(words: list[QueryWord]) -> Marks:
+    return Marks(frozenset(alt.term for w in words for alt in w.alternatives),
+                 frozenset(p for w in words for alt in w.alternatives for p in alt.parts))
+
+
+def _add_word(snap: Snapshot, scores: np.ndarray, word: Word, factor: float, acronym: bool) -> None:
+    if acronym and _acronym_bits(snap, word):
+        for name, boost in FIELD_BOOSTS.items():
+            snap.add_bm25(scores, name, acronym_term(word.surface), boost * factor)
+        return
+    for name, boost in FIELD_BOOSTS.items():
+        snap.add_bm25(scores, name, word.term, boost * factor)
+    leaves = _leaves(snap, word)
+    if len(leaves) >= 2:
+        # The parts count where every one of them is somewhere in the service's text.
+        together = _parts_bits(snap, word)
+        if together:
+            parts = np.zeros(snap.size, dtype=np.float64)
+            for leaf in leaves:
+                for term in _part_terms(leaf):
+                    for name, boost in FIELD_BOOSTS.items():
+                        snap.add_bm25(parts, name, term, boost * factor * PARTS_BOOST)
+            scores += np.where(snap.mask(together), parts, 0.0)
+
+
 def _scores(snap: Snapshot, words: list[QueryWord]) -> np.ndarray:
-    """BM25 per document, summed over the searched words and the text fields (with boosts)."""
+    """BM25 per document, summed over the searched words, their alternatives and the text
+    fields (with boosts); an alternative counts only where all of its words are."""
     scores = np.zeros(snap.size, dtype=np.float64)
     for word in words:
-        for i, alt in enumerate(word.alternatives):
-            factor = 1.0 if i == 0 else SYNONYM_BOOST
-            for name, boost in FIELD_BOOSTS.items():
-                snap.add_bm25(scores, name, alt.term, boost * factor)
-                if alt.parts:
-                    # The parts count only where all of them are in the field.
-                    together = reduce(and_, (snap.term_bits(name, p) for p in alt.parts))
-                    if together:
-                        parts = np.zeros(snap.size, dtype=np.float64)
-                        for part in alt.parts:
-                            snap.add_bm25(parts, name, part, boost * factor * PARTS_BOOST)
-                        scores += np.where(snap.mask(together), parts, 0.0)
+        for alt in word.alts:
+            if len(alt.words) == 1:
+                _add_word(snap, scores, alt.words[0], alt.weight, alt.acronym)
+                continue
+            together = _alt_bits(snap, alt)
+            if not together:
+                continue
+            part = np.zeros(snap.size, dtype=np.float64)
+            for w in alt.words:
+                _add_word(snap, part, w, alt.weight, alt.acronym)
+            scores += np.where(snap.mask(together), part, 0.0)
     return scores
 
 
-def _ranked(snap: Snapshot, words: list[QueryWord], final: int, limit: int) -> list[tuple[int, float]]:
+def _ranked(snap: Snapshot, words: list[QueryWord], final: int, limit: int,
+            first: int | None = None) -> list[tuple[int, float]]:
+    """The best *limit* of *final*; those in *first* (every word found) before the rest."""
     if not final:
         return []
-    return snap.top(_scores(snap, words), final, limit)
+    scores = _scores(snap, words)
+    if first is None or not final & ~first:
+        return snap.top(scores, final, limit)
+    ranked = snap.top(scores, final & first, limit) if final & first else []
+    if len(ranked) < limit:
+        ranked += snap.top(scores, final & ~first, limit - len(ranked))
+    return ranked
 
 
 def _ordered(snap: Snapshot, sort: str, final: int, limit: int) -> list[tuple[int, float]]:
@@ -514,7 +694,10 @@ def search_articles(index, q: str, limit: int = 3) -> list[ArticleHit]:
         return []
 
     def work(snap: Snapshot) -> list[ArticleHit]:
-        bits = reduce(and_, (_word_bits(snap, w) for w in words)) & snap.kind_bits("article")
+        articles = snap.kind_bits("article")
+        word_bits = [_word_bits(snap, w) for w in words]
+        # A guidance article need not have every word: the words carrying most of the weight.
+        bits = reduce(and_, word_bits) & articles or _should_match(snap, word_bits, articles)
         marks = Marks(frozenset(alt.term for w in words for alt in w.alternatives))
         out = []
         for docnum, score in _ranked(snap, words, bits, limit):

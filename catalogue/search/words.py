@@ -1,4 +1,4 @@
-"""Curated Norwegian word lists for search: compound morphemes, stem exceptions, synonyms.
+"""Curated Norwegian word lists for search: compound morphemes, stem exceptions, stop words.
 
 Plain data, read by ``catalogue.search.analysis`` (index and query alike) and by the query
 builder (synonyms, query side only). Changing ``MORPHEMES`` or ``STEM_EXCEPTIONS`` changes
@@ -63,33 +63,5 @@ EXTRA_STOP_WORDS: frozenset[str] = frozenset("""
     the and of to with in on by an as is are be or from this that
 """.split())
 
-# Query-side synonyms (folded, unstemmed): a searched word also finds these words. Kept to
-# clear equivalents that buyers actually type – acronyms, English terms and common spellings.
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "backup": ("sikkerhetskopi", "sikkerhetskopiering"),
-    "sikkerhetskopi": ("backup",),
-    "sikkerhetskopiering": ("backup",),
-    "epost": ("e-post", "email"),
-    "email": ("e-post",),
-    "vm": ("virtuell", "virtuelle"),
-    "k8s": ("kubernetes",),
-    "ki": ("kunstig", "ai"),
-    "ai": ("ki", "kunstig"),
-    "ml": ("maskinlæring",),
-    "siem": ("sikkerhetsovervåkning",),
-    "soc": ("sikkerhetsovervåkning", "sikkerhetssenter"),
-    "cdn": ("innholdslevering", "innholdsleveranse"),
-    "ddos": ("tjenestenektangrep",),
-    "waf": ("applikasjonsbrannmur",),
-    "iam": ("tilgangsstyring", "identitetsforvaltning"),
-    "sso": ("innlogging", "pålogging"),
-    "paas": ("applikasjonsplattform",),
-    "saas": ("programvare",),
-    "storage": ("lagring",),
-    "lagring": ("storage",),
-    "hr": ("personal",),
-    "dr": ("katastrofegjenoppretting",),
-    "dns": ("navnetjener", "domenetjenester"),
-    "vpn": ("privatlinje",),
-    "bi": ("analyse", "rapportering"),
-}
+# Query-side related words (synonyms, acronyms, English terms) are reviewed data in
+# seed/thesaurus.txt (catalogue.search.thesaurus).
