@@ -41,9 +41,11 @@ seed: migrate
 # all with it (Ctrl+C). One NAME=COMMAND argument per process.
 run: install vendor seed
 	$(FLASK) index rebuild
-	@echo "Markedsplassen kjører på http://127.0.0.1:$(PORT)/ (Ctrl+C avslutter)"
+	@echo "Markedsplassen kjører på http://127.0.0.1:$(PORT)/ (Ctrl+C avslutter); e-postene: http://127.0.0.1:$(PORT)/utvikling/e-post"
 	@$(BIN)/python -m marketplace.supervisor \
 	  'index=$(FLASK) index follow --no-build' \
+	  'mail=$(FLASK) notify catcher' \
+	  'notify=$(FLASK) notify follow' \
 	  'web=$(FLASK) run --host 127.0.0.1 --port $(PORT)'
 
 test: install vendor browser-deps

@@ -64,3 +64,6 @@ def init_app(app: Flask) -> None:
     from catalogue.search.cli import index_cli
 
     app.cli.add_command(index_cli)  # flask index rebuild|follow|catchup|status
+    from marketplace.notify_cli import notify_cli
+
+    app.cli.add_command(notify_cli)  # flask notify follow|send|catcher

@@ -31,6 +31,7 @@ def load_config(environ: os._Environ | dict | None = None, instance_path: str | 
     instance = Path(env.get("MARKETPLACE_INSTANCE") or instance_path or PROJECT_ROOT / "instance")
     marketplace_env = env.get("MARKETPLACE_ENV", "development")
     port = int(env.get("PORT", "5000"))
+    catcher_port = int(env.get("MAIL_CATCHER_PORT", "2525"))
     production = marketplace_env == "production"
     secret = env.get("SECRET_KEY", DEFAULT_SECRET_KEY)
     base_url = env.get("PUBLIC_BASE_URL", f"http://127.0.0.1:{port}").rstrip("/")
@@ -75,6 +76,15 @@ def load_config(environ: os._Environ | dict | None = None, instance_path: str | 
         # Per client IP on /login and /login/callback (flask-limiter notation).
         "AUTH_RATE_LIMIT": env.get("AUTH_RATE_LIMIT", "20/minute"),
         "BABEL_DEFAULT_LOCALE": "nb",
+        # Mail (issue 12). Outside production the default is the development mail catcher that
+        # `make run` starts (flask notify catcher); production must set SMTP_URL.
+        "SMTP_URL": env.get("SMTP_URL") or ("" if production else f"smtp://127.0.0.1:{catcher_port}"),
+        "MAIL_CATCHER_PORT": catcher_port,
+        "MAIL_DIR": env.get("MAIL_DIR") or str(instance / "mail"),
+        "MAIL_FROM": env.get("MAIL_FROM", "varsler@markedsplassen.localhost"),
+        "NOTIFY_MAX_ATTEMPTS": int(env.get("NOTIFY_MAX_ATTEMPTS", "8")),
+        "NOTIFY_RETRY_SECONDS": float(env.get("NOTIFY_RETRY_SECONDS", "60")),
+        "NOTIFY_SCHEDULE_SECONDS": float(env.get("NOTIFY_SCHEDULE_SECONDS", "60")),
     }
     if production and secret == DEFAULT_SECRET_KEY:
         raise ConfigError(

@@ -241,5 +241,21 @@ def make_objects(world: World) -> dict[str, Any]:
         session.commit()
         objects["notification_a"] = session.exec(select(Notification.id).where(
             Notification.user_id.is_not(None))).scalars().first()
+        # An unverified address of supplier A's person (its page offers "send again" and "remove").
+        from catalogue.models import Membership
+        from catalogue.notifications.models import MailAddress
+
+        member = session.exec(select(Membership.user_id).where(
+            Membership.supplier_id == objects["supplier_a"])).scalars().first()
+        address = MailAddress(owner=f"user:{member}", user_id=member, org=f"0192:{ORGNR_A}", email="matrise@example.no")
+        session.add(address)
+        # A mail given up on (the managers' "failed" page offers "try again").
+        from catalogue.notifications.models import NotificationStatus
+
+        first = session.get(Notification, objects["notification_a"])
+        session.add(Notification(event_id=first.event_id, kind=first.kind, recipient="team", email="team@example.no",
+                                 status=NotificationStatus.FAILED.value, attempts=8, last_error="550 no such user"))
+        session.commit()
+        objects["address_a"] = address.id
     return objects
 

@@ -22,6 +22,8 @@ EXEMPT = {
     "testid.token": "OAuth token endpoint: called server to server by the marketplace with its client "
                     "secret and the PKCE verifier, never by a browser form (no cookies involved)",
     "api.not_found": "catch-all of the read-only JSON API: answers 404 to every method and changes nothing",
+    "mailsettings.unsubscribe_post": "RFC 8058 one-click unsubscribe: mail clients POST it without cookies; the "
+                                     "signed, single-use token in the URL is the authorization",
 }
 
 CSRF_TITLE = "Skjemaet er utløpt"  # marketplace.errors: the CSRF error page

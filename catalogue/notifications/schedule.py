@@ -14,10 +14,13 @@ from typing import Callable
 
 from sqlalchemy.engine import Engine
 
+from catalogue.background import is_transient
 from catalogue.db import session_scope
 
 Job = Callable[..., None]
 JOBS: dict[str, Job] = {}
+# Modules whose import registers jobs; the dispatcher imports them at start. Add yours here.
+JOB_MODULES = ["catalogue.notifications.jobs"]
 log = logging.getLogger("catalogue.notifications.schedule")
 
 
@@ -33,6 +36,13 @@ def scheduled(name: str) -> Callable[[Job], Job]:
     return decorate
 
 
+def load_jobs() -> None:
+    import importlib
+
+    for module in JOB_MODULES:
+        importlib.import_module(module)
+
+
 def run_due(engine: Engine, now: datetime) -> dict[str, str]:
     """Run every job once (each in its own transaction); returns name → "ok" or the error."""
     outcome: dict[str, str] = {}
@@ -42,6 +52,8 @@ def run_due(engine: Engine, now: datetime) -> dict[str, str]:
                 job(session, now)
             outcome[name] = "ok"
         except Exception as error:  # noqa: BLE001 - one job's failure must not stop the dispatcher
+            if is_transient(error):
+                raise  # the database is away: the dispatcher's loop waits it out
             log.exception("scheduled job %s failed", name)
             outcome[name] = f"{type(error).__name__}: {error}"
     return outcome

@@ -1,10 +1,11 @@
 """The in-app inbox (``/varsler``): every notification for the person, with read/unread."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext
 
-from auth.guards import current_viewer, login_required
+from auth.guards import current_viewer, login_required, roles_required
+from auth.roles import MANAGER
 from catalogue.notifications import inbox, kinds
 from marketplace.db import get_session
 from marketplace.htmx import render_page
@@ -64,3 +65,33 @@ def _owned(notification_id: int) -> bool:
 
     row = get_session().get(Notification, notification_id)
     return row is not None and row.user_id == current_viewer().user_id
+
+
+@bp.get("/feilet")
+@roles_required(MANAGER)
+def failed():
+    from catalogue.notifications.dispatch import failed as failed_rows
+    from catalogue.notifications.lifecycle import NotificationLife
+
+    rows = [(n, e, NotificationLife(n)) for n, e in failed_rows(get_session())]
+    return render_page("notifications/failed.html", None, rows=rows)
+
+
+@bp.post("/<int:notification_id>/send-igjen")
+@roles_required(MANAGER)
+def requeue(notification_id: int):
+    from catalogue.models import utcnow
+    from catalogue.notifications.lifecycle import NotificationLife
+    from catalogue.notifications.models import Notification
+
+    session = get_session()
+    row = session.get(Notification, notification_id)
+    if row is None:
+        abort(404)
+    life = NotificationLife(row)
+    if not life.can_requeue:
+        abort(409)
+    life.requeue(session, current_viewer().actor(), utcnow())
+    session.commit()
+    flash(gettext("E-posten sendes på nytt."), "success")
+    return redirect(url_for(".failed"), code=303)

@@ -1,0 +1,2 @@
+"""Scheduled notification jobs of issue 12 (registered with ``@scheduled``)."""
+from __future__ import annotations
