@@ -348,7 +348,12 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                 "suggestion": {"type": ["string", "null"]},
                 "corrected_from": {"type": ["string", "null"],
                                    "description": "The query as typed, when the items are for the corrected words"},
-                "query": string}},
+                "query": string,
+                "offers": {"type": "array", "description": "Filters the query's words name, offered (not applied)",
+                           "items": {"type": "object", "properties": {
+                               "key": string, "values": {"type": "array", "items": string}, "label": string,
+                               "count": {"type": "integer", "minimum": 0}}}},
+                "only_common_words": {"type": "boolean"}, "words_limited": {"type": "boolean"}}},
             "CategoryNode": {"type": "object", "required": ["slug", "name_nb", "name_en", "url", "services", "children"],
                              "properties": {
                                  "slug": string, "name_nb": string, "name_en": string, "url": string,

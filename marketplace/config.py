@@ -75,6 +75,8 @@ def load_config(environ: os._Environ | dict | None = None, instance_path: str | 
         "RATELIMIT_ENABLED": _flag(env.get("RATELIMIT_ENABLED"), default=True),
         # Per client IP on /login and /login/callback (flask-limiter notation).
         "AUTH_RATE_LIMIT": env.get("AUTH_RATE_LIMIT", "20/minute"),
+        # Per client IP on the search page (a person typing fetches at most ~3 per second).
+        "SEARCH_RATE_LIMIT": env.get("SEARCH_RATE_LIMIT", "240/minute;10/second"),
         "BABEL_DEFAULT_LOCALE": "nb",
         # Mail (issue 12). Outside production the default is the development mail catcher that
         # `make run` starts (flask notify catcher); production must set SMTP_URL.

@@ -27,7 +27,8 @@ from tests.security_support import DPS_SLUG, changed_tables, table_counts
 TOO_MANY = "For mange forespørsler"
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 LIMITS_OFF = {"AUTH_RATE_LIMIT": "1000/minute", "API_RATE_LIMIT": "1000/minute",
-              "REGISTRATION_RATE_LIMIT": "1000/minute", "UPLOAD_RATE_LIMIT": "1000/minute"}
+              "REGISTRATION_RATE_LIMIT": "1000/minute", "UPLOAD_RATE_LIMIT": "1000/minute",
+              "SEARCH_RATE_LIMIT": "1000/minute"}
 
 
 @pytest.fixture
@@ -157,6 +158,7 @@ def test_every_limited_area_is_actually_limited(shared_app):
                      "supplier.edit_service", "supplier.application"):
         assert limited(endpoint), f"{endpoint} has no rate limit"
     assert "api" in set(manager._blueprint_limits)
+    assert limited("search.search"), "search has no rate limit"
     # Every view that accepts files is an upload view and must be limited.
     uploads = [e for e, view in shared_app.view_functions.items()
                if e.split(".")[0] not in ("static",) and "request.files" in _source(view)]
@@ -204,18 +206,20 @@ def _redis_or_skip():
 WORKER = """
 import json, sys
 from marketplace import create_app
-db, instance, storage, prefix, n = sys.argv[1:6]
+db, instance, storage, prefix, n, path = sys.argv[1:7]
 app = create_app({"TESTING": True, "DATABASE_URL": db, "INSTANCE_PATH": instance, "SECRET_KEY": "worker",
                   "INDEX_DIR": instance + "/index", "UPLOAD_DIR": instance + "/uploads",
                   "RATELIMIT_ENABLED": True, "REDIS_URL": storage, "RATELIMIT_STORAGE_URI": storage or "memory://",
-                  "RATELIMIT_KEY_PREFIX": prefix, "API_RATE_LIMIT": "3/minute"})
+                  "RATELIMIT_KEY_PREFIX": prefix, "API_RATE_LIMIT": "3/minute",
+                  "SEARCH_RATE_LIMIT": "3/minute"})
 client = app.test_client()
-print(json.dumps([client.get("/api/v1/categories").status_code for _ in range(int(n))]))
+print(json.dumps([client.get(path).status_code for _ in range(int(n))]))
 """
 
 
-def _worker(db_url: str, instance: str, storage: str, prefix: str, requests: int) -> list[int]:
-    proc = subprocess.run([sys.executable, "-c", WORKER, db_url, instance, storage, prefix, str(requests)],
+def _worker(db_url: str, instance: str, storage: str, prefix: str, requests: int,
+            path: str = "/api/v1/categories") -> list[int]:
+    proc = subprocess.run([sys.executable, "-c", WORKER, db_url, instance, storage, prefix, str(requests), path],
                           cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,
                           env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)})
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -239,3 +243,41 @@ def test_limits_are_shared_by_worker_processes_through_redis(template_db, tmp_pa
     # Redis: the second process sees the first one's three requests. Memory: a budget of its own.
     assert second == ([429] if shared else [200])
 
+
+def test_the_search_limit_is_shared_by_two_processes_through_redis(template_db, tmp_path):
+    redis_client = _redis_or_skip()
+    prefix = f"mp-test-{uuid.uuid4().hex[:12]}"
+    url = new_database(tmp_path, template=template_db)
+    try:
+        first = _worker(url, str(tmp_path / "one"), REDIS_URL, prefix, 3, "/tjenester?q=lagring")
+        second = _worker(url, str(tmp_path / "two"), REDIS_URL, prefix, 1, "/tjenester?q=backup")
+    finally:
+        drop_database(url)
+        for key in redis_client.scan_iter(match=f"*{prefix}*"):
+            redis_client.delete(key)
+    assert 429 not in first  # (no index in these processes: 503, which is not the limit)
+    assert second == [429]
+
+
+def test_search_is_limited_with_retry_after(limited):
+    client = limited(SEARCH_RATE_LIMIT="3/minute").test_client()
+    assert 429 not in [client.get("/tjenester?q=lagring").status_code for _ in range(3)]
+    _assert_limited(client.get("/tjenester?q=lagring"))
+    # Other pages are not counted against search.
+    assert client.get("/").status_code == 200
+
+
+def test_a_person_typing_never_hits_the_default_search_limit(limited):
+    from limits import parse_many
+
+    from marketplace.config import load_config
+
+    default = load_config({})["SEARCH_RATE_LIMIT"]
+    # htmx fetches at most once per 300 ms pause while typing: 3.4 per second, every second.
+    typing = 1 / 0.3
+    for item in parse_many(default):
+        assert item.amount >= typing * item.get_expiry(), f"{item} is less than a person typing fetches"
+    client = limited(SEARCH_RATE_LIMIT=default).test_client()
+    answers = [client.get(f"/tjenester?q={'sikkerhetskopi'[:1 + i]}", headers={"HX-Request": "true"}).status_code
+               for i in range(int(typing) + 1)]
+    assert 429 not in answers

@@ -206,3 +206,30 @@ def test_api_and_page_answer_a_typo_alike(shared_search_client):
     api = shared_search_client.get("/api/v1/services?q=databse").get_json()
     assert api["total"] > 0 and api["corrected_from"] == "databse" and api["query"] == "database"
     assert api["items"][0]["name"] in page
+
+
+def test_facet_words_offer_the_filter_and_never_apply_it(shared_search_client, shared_search_app):
+    result = run(shared_search_app, "objektlagring norsk lovvalg")
+    plain = run(shared_search_app, "objektlagring")
+    assert result.total == plain.total  # not filtered
+    offer = next(o for o in result.offers if o.key == "governing_law")
+    assert offer.values == ["norge"] and 0 < offer.count < result.total
+    html = shared_search_client.get("/tjenester?q=objektlagring+norsk+lovvalg").get_data(as_text=True)
+    assert "Vis bare tjenester med" in html and "governing_law=norge" in html
+    api = shared_search_client.get("/api/v1/services?q=objektlagring+norsk+lovvalg").get_json()
+    assert api["total"] == plain.total and api["offers"][0]["key"] == "governing_law"
+    # Once chosen, it is not offered again.
+    chosen = run(shared_search_app, "objektlagring norsk lovvalg", governing_law=["norge"])
+    assert chosen.total == offer.count and not [o for o in chosen.offers if o.key == "governing_law"]
+
+
+def test_a_query_of_only_common_words_says_so(shared_search_client, shared_search_app):
+    result = run(shared_search_app, "og i for")
+    assert result.only_common_words and result.total == 0
+    assert "består bare av vanlige småord" in shared_search_client.get("/tjenester?q=og+i+for").get_data(as_text=True)
+
+
+def test_a_too_long_query_says_it_was_shortened(shared_search_client):
+    words = " ".join(f"ord{i}" for i in range(30))
+    assert "Søket er forkortet" in shared_search_client.get(f"/tjenester?q={words}").get_data(as_text=True)
+    assert shared_search_client.get(f"/api/v1/services?q={words}").get_json()["words_limited"] is True

@@ -29,6 +29,7 @@ from catalogue.search.analysis import (TOKEN_RE, Word, acronym_term, analyse_tok
                                        split_compound, stem)
 from catalogue.search.highlight import Marks, best_snippet
 from catalogue.search.reader import Snapshot, bits_from_ids
+from catalogue.search import facetwords
 from catalogue.search.thesaurus import thesaurus
 from catalogue.search.schema import (CATEGORY, DPS_FACET, FACET_FIELD, FACETS, FACETS_BY_KEY, FIELD_BOOSTS,
                                      SPELLING_FIELD, SUBCATEGORY, SUPPLIER, TERM, TEXT_FIELDS, FacetSpec)
@@ -49,6 +50,7 @@ MAX_COMPLETIONS = 8
 MAX_EXPRESSION = 4       # the longest thesaurus expression looked up
 MIN_JOINED_PART = 3      # a joined word is split by the index's words into parts this long
 MIN_SHOULD_MATCH = 0.5   # the any-word fallback: share of the words' weight (IDF) a service must have
+FACET_BOOST = 0.5        # services with a value the query names (the filter is offered, not applied)
 FILL_BELOW = 3           # fewer services with every word: the fallback's services follow them
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,118}[a-z0-9])?$")
 
@@ -108,9 +110,12 @@ class SearchRequest:
     sort: str = "relevans"
     page: int = 1
     per_page: int = PER_PAGE
+    shortened: bool = field(default=False, compare=False)   # the words were cut to MAX_QUERY_CHARS
 
     def __post_init__(self) -> None:
-        self.q = " ".join(str(self.q or "").split())[:MAX_QUERY_CHARS]
+        q = " ".join(str(self.q or "").split())
+        self.shortened = self.shortened or len(q) > MAX_QUERY_CHARS
+        self.q = q[:MAX_QUERY_CHARS]
         self.filters = {f.key: vals for f in FACETS
                         if (vals := _clean_values(f, list((self.filters or {}).get(f.key, []))))}
         self.sort = self.sort if self.sort in SORTS else "relevans"
@@ -153,6 +158,12 @@ class SearchRequest:
             values.append(value)
         return self.but(filters=filters)
 
+    def with_filter(self, key: str, values: list[str]) -> "SearchRequest":
+        """A copy with *values* of facet *key* selected (besides those selected already)."""
+        filters = {k: list(v) for k, v in self.filters.items()}
+        filters[key] = list(dict.fromkeys(filters.get(key, []) + list(values)))
+        return self.but(filters=filters)
+
     @property
     def is_empty(self) -> bool:
         return not self.q and not self.filters
@@ -190,6 +201,16 @@ class Facet:
 
 
 @dataclass
+class Offer:
+    """A filter the query's words name ("norsk lovvalg"): offered, never applied by itself."""
+
+    key: str
+    values: list[str]
+    label: str       # "Lovvalg: Norsk rett"
+    count: int       # services of the result that have it
+
+
+@dataclass
 class SearchResult:
     total: int
     page: int
@@ -199,6 +220,9 @@ class SearchResult:
     suggestion: str | None = None
     partial: bool = False       # no service had every word; these have some of them
     request: SearchRequest | None = None
+    offers: list[Offer] = field(default_factory=list)
+    only_common_words: bool = False   # the query had only stop words: nothing to search for
+    words_limited: bool = False       # longer than MAX_QUERY_CHARS or MAX_QUERY_WORDS: the rest was left out
 
     def facet(self, key: str) -> Facet | None:
         return next((f for f in self.facets if f.key == key), None)
@@ -559,8 +583,13 @@ def _should_match(snap: Snapshot, word_bits: list[int], within: int) -> int:
 
 
 def _search(snap: Snapshot, request: SearchRequest, lang: str) -> SearchResult:
-    words, word_bits, text_bits, partial, first = _match(snap, parse_words(request.q))
+    named = facetwords.find(request.q)
+    text_q = facetwords.without(request.q, named) if named else request.q
+    words, word_bits, text_bits, partial, first = _match(snap, parse_words(text_q))
     partial = partial and bool(text_bits)
+    only_common = bool(text_q) and not words
+    if only_common:
+        text_bits = first = 0  # "og i for": nothing that says what the buyer looks for
 
     selected = {f.key: _known_values(snap, f, request.filters.get(f.key, [])) for f in FACETS}
     filters = {f.key: _filter_bits(snap, f, selected[f.key]) for f in FACETS}
@@ -578,16 +607,40 @@ def _search(snap: Snapshot, request: SearchRequest, lang: str) -> SearchResult:
     pages = max(1, math.ceil(total / request.per_page))
     page = min(request.page, pages)
     start = (page - 1) * request.per_page
+    offers, boosts = _offers(snap, named, selected, final, lang)
     if words and request.sort == "relevans":
-        ranked = _ranked(snap, words, final, start + request.per_page, first)
+        ranked = _ranked(snap, words, final, start + request.per_page, first, boosts)
     else:
         ranked = _ordered(snap, "tilfeldig" if request.sort == "relevans" else request.sort, final,
                           start + request.per_page)
     marks = _marks(words)
     hits = [_hit(snap, docnum, score, marks, lang) for docnum, score in ranked[start:]]
     live_bits = [b & snap.live for b in word_bits]
-    suggestion = _suggestion(snap, request.q, words, live_bits) if words and not all(live_bits) else None
-    return SearchResult(total, page, pages, hits, facets, suggestion, partial, replace(request, page=page))
+    suggestion = _suggestion(snap, text_q, words, live_bits) if words and not all(live_bits) else None
+    if suggestion and named:
+        suggestion = " ".join([suggestion, *(request.q[f.span[0]:f.span[1]] for f in named)])
+    limited = request.shortened or sum(1 for m in TOKEN_RE.finditer(text_q) if analyse_token(m.group())) > MAX_QUERY_WORDS
+    return SearchResult(total, page, pages, hits, facets, suggestion, partial, replace(request, page=page),
+                        offers, only_common, limited)
+
+
+def _offers(snap: Snapshot, named: list, selected: dict[str, list[str]], final: int,
+            lang: str) -> tuple[list[Offer], list[int]]:
+    """The filters the query's facet words name (unless chosen already) and the services
+    that have them (ranked a little higher, ``FACET_BOOST``)."""
+    offers, boosts = [], []
+    for found in named:
+        facet = FACETS_BY_KEY.get(found.key)
+        if facet is None or facet.term is None:
+            continue
+        bits = _filter_bits(snap, facet, list(found.values)) or 0
+        boosts.append(bits)
+        if set(found.values) <= set(selected.get(found.key, [])) or any(o.key == found.key for o in offers):
+            continue
+        labels = {c.value: c.label(lang) for c in facet.term.options}
+        label = f"{facet.label(lang)}: {' / '.join(labels.get(v, v) for v in found.values)}"
+        offers.append(Offer(found.key, list(found.values), label, (final & bits).bit_count()))
+    return offers, boosts
 
 
 def _marks(words: list[QueryWord]) -> Marks:
@@ -635,11 +688,13 @@ def _scores(snap: Snapshot, words: list[QueryWord]) -> np.ndarray:
 
 
 def _ranked(snap: Snapshot, words: list[QueryWord], final: int, limit: int,
-            first: int | None = None) -> list[tuple[int, float]]:
+            first: int | None = None, boosts: list[int] = ()) -> list[tuple[int, float]]:
     """The best *limit* of *final*; those in *first* (every word found) before the rest."""
     if not final:
         return []
     scores = _scores(snap, words)
+    for bits in boosts:
+        scores *= np.where(snap.mask(bits), 1.0 + FACET_BOOST, 1.0)
     if first is None or not final & ~first:
         return snap.top(scores, final, limit)
     ranked = snap.top(scores, final & first, limit) if final & first else []

@@ -103,6 +103,10 @@ def services():
         "facets": [doc.facet_document(f) for f in result.facets],
         "suggestion": result.suggestion or None,
         "corrected_from": corrected_from,
+        # Words in the query that name a filter ("norsk lovvalg"): offered, not applied.
+        "offers": [{"key": o.key, "values": o.values, "label": o.label, "count": o.count} for o in result.offers],
+        "only_common_words": result.only_common_words,
+        "words_limited": result.words_limited,
         "query": result.request.q if result.request else req.q,
     })
 

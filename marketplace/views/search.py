@@ -13,9 +13,11 @@ from urllib.parse import urlencode
 from flask import Blueprint, current_app, make_response, render_template, request, url_for
 
 from auth.guards import public
-from catalogue.search.query import SORTS, SearchRequest, search_articles, search_as_page
+from catalogue.search.query import (MAX_QUERY_CHARS, MAX_QUERY_WORDS, SORTS, SearchRequest, search_articles,
+                                     search_as_page)
 from catalogue.search.reader import SearchIndex
 from catalogue.search.store import IndexMissing
+from marketplace.extensions import limiter
 from marketplace.htmx import is_htmx, render_page
 from marketplace.templating import current_lang
 
@@ -50,6 +52,7 @@ def _helpers():
 
 @bp.get("/tjenester")
 @public
+@limiter.limit(lambda: current_app.config.get("SEARCH_RATE_LIMIT", "240/minute;10/second"))
 def search():
     """Search the published services. Renders the results region only for htmx requests."""
     req = SearchRequest.from_args(request.args)
@@ -70,7 +73,7 @@ def search():
     if result is not None:
         req = replace(req, page=result.page)  # a page past the end shows the last one
     context = dict(req=req, result=result, corrected_from=corrected_from, sorts=SORTS, articles=articles,
-                   index_missing=result is None)
+                   index_missing=result is None, max_query_words=MAX_QUERY_WORDS, max_query_chars=MAX_QUERY_CHARS)
     if request.headers.get("HX-History-Restore-Request") == "true":
         # htmx restoring a page that fell out of its history cache wants the whole page.
         body = render_template("search.html", **context)
