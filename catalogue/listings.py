@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 from catalogue.audit import Actor, record
 from catalogue.documents import KINDS, SERVICE_KINDS, check_pdf, store
 from catalogue.models import DPS, Category, Service, ServiceRevision, utcnow
+from catalogue.notifications import hooks
 from catalogue.qualification import FieldTerm, dps_covers, is_open, is_qualified
 from catalogue.services import content_of
 from catalogue.services import remove as remove_service
@@ -464,6 +465,7 @@ def submit(session: Session, actor: Actor, service: Service, *, expected_lock: A
         session.add(service)
         record(session, actor, "service.submitted", "service", service.id, supplier_id=service.supplier_id,
                service_id=service.id, before={"status": "draft"}, after={"status": "submitted"})
+    hooks.listing_submitted(session, service, revision)
     return {}
 
 

@@ -17,6 +17,7 @@ from catalogue.audit import Actor, record
 from catalogue.listings import (NotEditable, bump_lock, complete_errors, listing_content,
                                 open_revision)
 from catalogue.models import AuditEvent, Category, Service, ServiceRevision, Supplier, utcnow
+from catalogue.notifications import hooks
 from catalogue.qualification import FieldTerm
 from catalogue.services import apply_content, publish
 from catalogue.terms import LONGTEXT
@@ -91,6 +92,7 @@ def approve(session: Session, actor: Actor, service: Service, *, expected_lock: 
     publish(session, service, actor, detail=reason or ("Ny tjeneste godkjent" if kind == "new" else "Endring godkjent"))
     if revision is not None:
         _decide_revision(session, actor, service, revision, "approved", reason, version=service.version)
+    hooks.listing_approved(session, service)
     return service.version
 
 
@@ -103,6 +105,7 @@ def reject(session: Session, actor: Actor, service: Service, *, expected_lock: A
     else:
         record(session, actor, "service.rejected", "service", service.id, supplier_id=service.supplier_id,
                service_id=service.id, before={"status": "submitted"}, after={"status": "draft"}, detail=reason)
+    hooks.listing_rejected(session, service, reason)
 
 
 def clean_reason(raw: Any, *, required: bool) -> tuple[str, Msg | None]:

@@ -19,6 +19,7 @@ from catalogue.audit import Actor, log_search_change, record
 from catalogue.documents import DocumentError, check_pdf, store
 from catalogue.models import (DPS, Category, DPSCategory, Document, Qualification, QualificationApplication, Service,
                               Supplier, utcnow)
+from catalogue.notifications import hooks
 from catalogue.terms import BOOLEAN, LONGTEXT, TEXT, Term
 from catalogue.text import Msg, slugify
 from catalogue.workdays import add_working_days, oslo_today
@@ -423,6 +424,7 @@ def submit_application(session: Session, actor: Actor, application: Qualificatio
            supplier_id=application.supplier_id, before={"status": "draft"},
            after={"status": "submitted", "due_date": application.due_date.isoformat(),
                   "categories": list(decl["categories"])})
+    hooks.application_submitted(session, application)
 
 
 def qualifications_of(session: Session, application_id: int) -> list[tuple[Qualification, Category]]:
@@ -517,6 +519,7 @@ def decide(session: Session, actor: Actor, application: QualificationApplication
         session.add(application)
         record(session, actor, "application.decided", "application", application.id,
                supplier_id=application.supplier_id, before={"status": "submitted"}, after={"status": "decided"})
+        hooks.application_decided(session, application)
     return {}
 
 

@@ -153,6 +153,8 @@ ROUTES: dict[str, list[Case]] = {
     "guidance.restore_version": [manager_only(HANDLED, args={"slug": "@article_slug", "number": "@article_version"})],
     # --- buyers: saved searches and frozen shortlists ----------------------------------------------
     "buyer.shortlists": [only("buyer")],
+    "buyer.changes": [only("buyer", "manager", allowed=404, label="a saved (not frozen) list holds no versions",
+                           args={"shortlist_id": "@shortlist", "service_id": "@published_a"})],
     # --- notifications (issue 12) ---------------------------------------------------------------
     "notifications.index": [only("buyer", "supplier", "manager")],
     "notifications.read": [only("supplier", other=404, override={"supplier_b": 404},

@@ -11,13 +11,14 @@ import io
 from urllib.parse import parse_qsl, urlencode
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from sqlmodel import select
 from werkzeug.datastructures import MultiDict
 
 from auth.guards import current_viewer, roles_required
 from auth.roles import BUYER, MANAGER
 from catalogue import shortlists as sl
 from catalogue.exports import FORMATS, export_shortlist
-from catalogue.models import User
+from catalogue.models import ArchivedService, Service, User
 from catalogue.search.query import SearchRequest, search
 from catalogue.search.store import IndexMissing
 from catalogue.text import Msg
@@ -121,6 +122,28 @@ def shortlist(shortlist_id: int):
                        described=sl.describe_query(db, shortlist.pairs, lang),
                        search_url=_search_url(shortlist.pairs), can_change=sl.can_change(viewer, shortlist),
                        owner=db.get(User, shortlist.user_id), formats=sorted(FORMATS))
+
+
+@bp.get("/lister/<int:shortlist_id>/endringer/<int:service_id>")
+@roles_required(BUYER, MANAGER)
+def changes(shortlist_id: int, service_id: int):
+    """What changed in a service since the version frozen in the list (linked from the notification)."""
+    from catalogue import diff as diffs
+    from catalogue.services import version_snapshot
+
+    shortlist = _readable_or_404(shortlist_id)
+    db = get_session()
+    item = db.exec(select(sl.ShortlistItem).where(sl.ShortlistItem.shortlist_id == shortlist.id,
+                                                  sl.ShortlistItem.service_id == service_id)).first()
+    service = db.get(Service, service_id)
+    if item is None or service is None:
+        abort(404)
+    frozen, latest = db.get(ArchivedService, item.archived_id), version_snapshot(db, service_id, service.version)
+    if frozen is None or latest is None:
+        abort(404)
+    found = diffs.diff(frozen.content, latest.content, name_of=diffs.names_from(db, current_lang()), lang=current_lang())
+    return render_template("buyer/changes.html", shortlist=shortlist, service=service, frozen=frozen, latest=latest,
+                           changes=found)
 
 
 @bp.post("/lister/<int:shortlist_id>/frys")
