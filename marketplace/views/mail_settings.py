@@ -79,7 +79,7 @@ def save(form: str):
     viewer = current_viewer()
     target = _targets(viewer).get(form)
     if target is None:
-        abort(404 if form not in FORMS else 403)
+        abort(404)  # not an address this person manages (or no such form)
     owner, org, extra = target
     prefix = FORMS[form]
     email, lang = request.form.get(prefix + "email", ""), request.form.get(prefix + "lang", "nb")
