@@ -39,3 +39,22 @@ def test_small_segments_merge_and_large_ones_stay(tmp_path, monkeypatch):
         assert sum(1 for c in counts if c < 20) <= 4 + 1, counts  # the small ones stay few
     with ix.searcher() as searcher:
         assert searcher.doc_count() == REBUILT * LARGE + 30
+
+
+def test_the_segment_count_stays_bounded_over_many_single_publications(tmp_path, monkeypatch):
+    monkeypatch.setattr(indexer, "SMALL_SEGMENT_DOCS", 20)
+    ix = index.create_in(tmp_path, fields.Schema(id=fields.ID(unique=True, stored=True)))
+    for batch in range(indexer.MAX_SEGMENTS + 2):  # more large segments than allowed: a big rebuild
+        writer = ix.writer()
+        for n in range(LARGE):
+            writer.add_document(id=f"big-{batch}-{n}")
+        writer.commit(merge=False)
+    most = 0
+    for n in range(150):
+        writer = ix.writer()
+        writer.update_document(id=f"small-{n}")
+        writer.commit(mergetype=indexer.merge_small_segments)
+        most = max(most, len(ix._segments()))
+    assert most <= indexer.MAX_SEGMENTS
+    with ix.searcher() as searcher:
+        assert searcher.doc_count() == (indexer.MAX_SEGMENTS + 2) * LARGE + 150

@@ -233,3 +233,26 @@ def test_a_too_long_query_says_it_was_shortened(shared_search_client):
     words = " ".join(f"ord{i}" for i in range(30))
     assert "Søket er forkortet" in shared_search_client.get(f"/tjenester?q={words}").get_data(as_text=True)
     assert shared_search_client.get(f"/api/v1/services?q={words}").get_json()["words_limited"] is True
+
+
+def test_suggestions_come_from_a_bounded_dictionary_and_are_cached(shared_search_app, monkeypatch):
+    from catalogue.search.reader import Snapshot, deletes
+
+    assert deletes("abc", 1) == {"abc", "bc", "ac", "ab"}
+    calls = []
+    original = Snapshot.spelling_candidates
+
+    def counted(self, word, distance):
+        calls.append(word)
+        return original(self, word, distance)
+
+    monkeypatch.setattr(Snapshot, "spelling_candidates", counted)
+    word = "kubernetsx"
+    first = run(shared_search_app, word).suggestion
+    second = run(shared_search_app, word).suggestion
+    assert first == second == "kubernetes"
+    assert calls.count(word) == 1  # the second time from the generation's cache
+    # Twelve random letters words cost one bounded look-up each, nothing more.
+    calls.clear()
+    run(shared_search_app, "qzxv wqpl mnbz xkcd plqr zzvb jjhq wwer ttyu poiu lkjh mnbv")
+    assert len(calls) <= 12

@@ -66,29 +66,37 @@ def log_maximum(session: Session) -> int:
 
 
 # Segments below this many documents are "small"; the follower merges them once there are
-# more than MAX_SMALL_SEGMENTS, and never touches the large ones a rebuild wrote.
+# more than MAX_SMALL_SEGMENTS, and leaves the large ones a rebuild wrote alone – unless the
+# index would have more than MAX_SEGMENTS segments, when the smallest large ones are merged too.
 SMALL_SEGMENT_DOCS = 2_000
-MAX_SMALL_SEGMENTS = 10
+MAX_SMALL_SEGMENTS = 4
+MAX_SEGMENTS = 20
 
 
 def merge_small_segments(writer, segments):
-    """Whoosh merge policy for the follower's many tiny commits.
+    """Whoosh merge policy for the follower's many tiny commits: at most ``MAX_SEGMENTS``.
 
     Whoosh's default policy eventually folds every segment into one: at 50 000 services that
     single commit took about a minute, during which nothing new became searchable on any
-    host. Merging only the small segments keeps each commit's work bounded; full merges are
-    left to ``index rebuild``.
+    host. Merging the small segments keeps each commit's work bounded (every lookup walks
+    every segment, so they must stay few); full merges are left to ``index rebuild``.
     """
     from whoosh.reading import SegmentReader
 
-    small = [seg for seg in segments if seg.doc_count_all() < SMALL_SEGMENT_DOCS]
-    if len(small) <= MAX_SMALL_SEGMENTS:
+    ordered = sorted(segments, key=lambda seg: seg.doc_count_all())
+    small = [seg for seg in ordered if seg.doc_count_all() < SMALL_SEGMENT_DOCS]
+    merge = small if len(small) > MAX_SMALL_SEGMENTS else []
+    # The commit adds one segment (the new documents and whatever is merged into it).
+    while len(ordered) - len(merge) + 1 > MAX_SEGMENTS and len(merge) < len(ordered):
+        merge = ordered[:max(len(merge) + 1, 2)]
+    if not merge:
         return segments
-    for seg in small:
+    for seg in merge:
         reader = SegmentReader(writer.storage, writer.schema, seg)
         writer.add_reader(reader)
         reader.close()
-    return [seg for seg in segments if seg.doc_count_all() >= SMALL_SEGMENT_DOCS]
+    merged = {id(seg) for seg in merge}
+    return [seg for seg in segments if id(seg) not in merged]
 
 
 class Indexer:

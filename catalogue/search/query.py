@@ -42,6 +42,8 @@ MAX_PAGE = 500
 MAX_QUERY_CHARS = 200
 MAX_QUERY_WORDS = 12
 MAX_VALUES_PER_FACET = 50
+MAX_SPELLING_WORD = 30         # longer "words" get no suggestion
+MAX_SPELLING_CANDIDATES = 10   # candidates checked against the index per unknown word
 SYNONYM_BOOST = 0.7      # a thesaurus match counts a little less than the word itself
 PARTS_BOOST = 0.6        # so does a match on a compound's parts only
 PREFIX_BOOST = 0.8       # a completion of a partial word ("postgre" → "postgresql")
@@ -483,26 +485,31 @@ def _supplier_counts(snap: Snapshot, base: int) -> dict[str, int]:
 
 
 def _closest(snap: Snapshot, word: str) -> str | None:
-    """The indexed word nearest to *word* that finds something: fewest edits, then most used."""
-    if len(word) < 3 or not word.isalpha():
+    """The indexed word nearest to *word* that finds something: fewest edits, then most used.
+    Cached per index generation; the look-up itself is bounded (``Snapshot.spelling_candidates``)."""
+    if len(word) < 3 or not word.isalpha() or len(word) > MAX_SPELLING_WORD:
         return None
+    cached = snap.suggestions.get(word)
+    if cached is not None:
+        return cached or None
     maxdist = 1 if len(word) <= 4 else 2
-    candidates: set[str] = set()
-    for _, leaf, _ in snap.leaves:
-        if SPELLING_FIELD in leaf.indexed_field_names():
-            candidates.update(c for c in leaf.terms_within(SPELLING_FIELD, word, maxdist, prefix=1) if c != word)
+    candidates = {c for c in snap.spelling_candidates(word, maxdist) if damerau_levenshtein(word, c) <= maxdist}
 
     def popularity(cand: str) -> int:
         # How many services use the word (the spelling field holds each word only once or so).
         term = stem(cand)
         return sum(snap.reader.doc_frequency(name, term) for name in ("name", "summary", "features"))
 
-    ranked = sorted(candidates, key=lambda c: (damerau_levenshtein(word, c), -popularity(c), c))
-    for cand in ranked[:10]:
+    best = None
+    ranked = sorted(candidates, key=lambda c: (damerau_levenshtein(word, c), c))[:3 * MAX_SPELLING_CANDIDATES]
+    ranked.sort(key=lambda c: (damerau_levenshtein(word, c), -popularity(c), c))
+    for cand in ranked[:MAX_SPELLING_CANDIDATES]:
         parsed = parse_words(cand)
-        if parsed and _word_bits(snap, parsed[0]):
-            return cand
-    return None
+        if parsed and _word_bits(snap, parsed[0]) & snap.live:
+            best = cand
+            break
+    snap.suggestions.put(word, best or "")
+    return best
 
 
 def _suggestion(snap: Snapshot, q: str, words: list[QueryWord], bits: list[int]) -> str | None:

@@ -35,10 +35,11 @@ from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from catalogue.search.schema import FACET_FIELD, FACETS_BY_KEY, KIND_SERVICE, SUPPLIER_PARAM
+from catalogue.search.schema import FACET_FIELD, FACETS_BY_KEY, KIND_SERVICE, SPELLING_FIELD, SUPPLIER_PARAM
 from catalogue.search.store import IndexLocation, IndexMissing, IndexState, read_state
 
 TERM_CACHE_SIZE = 2048          # cached postings per segment
+SUGGESTION_CACHE_SIZE = 4096    # cached spelling suggestions per generation
 TIEBREAK_EPSILON = 1e-6         # far below any real score difference; orders exact ties only
 BM25_B, BM25_K1 = 0.75, 1.2     # Whoosh's BM25F defaults
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
@@ -131,6 +132,20 @@ class SegmentData:
         self.facets: dict[str, dict[str, int]] = {}
         self._columns: dict[str, np.ndarray] = {}
         self._suppliers: tuple[list[str], np.ndarray] | None = None
+        self._spelling: dict[str, tuple[str, ...]] | None = None
+
+    def spelling(self, reader) -> dict[str, tuple[str, ...]]:
+        """This segment's suggestion dictionary (symmetric delete): every word of the spelling
+        field and every form of it with one letter deleted → the words. Built once per segment."""
+        if self._spelling is None:
+            table: dict[str, list[str]] = {}
+            if SPELLING_FIELD in reader.indexed_field_names():
+                for raw in reader.lexicon(SPELLING_FIELD):
+                    word = raw.decode("utf-8")
+                    for key in deletes(word, 1):
+                        table.setdefault(key, []).append(word)
+            self._spelling = {key: tuple(words) for key, words in table.items()}
+        return self._spelling
 
     def postings(self, reader, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         key = (field, term)
@@ -194,6 +209,16 @@ class SegmentData:
         return self._suppliers
 
 
+def deletes(word: str, distance: int) -> set[str]:
+    """*word* and every form of it with up to *distance* letters deleted."""
+    found = {word}
+    frontier = {word}
+    for _ in range(distance):
+        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w)) if len(w) > 1}
+        found |= frontier
+    return found
+
+
 def _facet_terms(reader, facet) -> list[str]:
     if FACET_FIELD not in reader.indexed_field_names():
         return []
@@ -232,6 +257,7 @@ class Snapshot:
         self._suppliers: tuple[list[str], np.ndarray] | None = None
         self._supplier_names: dict[str, str] = {}
         self._idf: dict[tuple[str, str], float] = {}
+        self.suggestions = SmallCache(SUGGESTION_CACHE_SIZE)  # word → suggestion ("" for none), this generation
         self._avg_length: dict[str, float] = {}
 
     def close(self) -> None:
@@ -263,6 +289,19 @@ class Snapshot:
 
     def mask(self, bits: int) -> np.ndarray:
         return mask_from_bits(bits, self.size)
+
+    def spelling_candidates(self, word: str, distance: int) -> set[str]:
+        """Indexed words that may be within *distance* edits of *word*: the word's deletions
+        (up to *distance*) looked up in each segment's one-deletion dictionary. A bounded
+        number of dictionary look-ups (no walk over the terms), whatever the word."""
+        keys = deletes(word, distance)
+        found: set[str] = set()
+        for data, leaf, _ in self.leaves:
+            table = data.spelling(leaf)
+            for key in keys:
+                found.update(table.get(key, ()))
+        found.discard(word)
+        return found
 
     def facet_masks(self, facet) -> dict[str, int]:
         """``{value: live services with that value}`` for a facet (not the supplier one)."""
