@@ -46,7 +46,8 @@ run: install vendor seed
 	  'index=$(FLASK) index follow --no-build' \
 	  'mail=$(FLASK) notify catcher' \
 	  'notify=$(FLASK) notify follow' \
-	  'web=$(FLASK) run --host 127.0.0.1 --port $(PORT)'
+	  'retention=$(FLASK) retention follow' \
+	  'web=$(BIN)/python -m marketplace.devserver --host 127.0.0.1 --port $(PORT)'
 
 test: install vendor browser-deps
 	bash tests/run_all.sh

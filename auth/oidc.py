@@ -177,7 +177,8 @@ class OIDCClient:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
-        self.issuer = self.issuer.rstrip("/")
+        # The issuer is compared exactly, as OpenID Connect requires (Discovery §4.3, RFC 9207):
+        # "https://idporten.no/" is another issuer than "https://idporten.no".
         self.required_acr = required_level(self.acr_values)
 
     # --- provider metadata -------------------------------------------------
@@ -195,8 +196,8 @@ class OIDCClient:
         with self._lock:
             if self._metadata is not None and time.time() - self._metadata_at < METADATA_TTL_SECONDS:
                 return self._metadata
-        data = self._get_json(f"{self.issuer}/.well-known/openid-configuration")
-        if not isinstance(data, dict) or data.get("issuer", "").rstrip("/") != self.issuer:
+        data = self._get_json(f"{self.issuer.rstrip('/')}/.well-known/openid-configuration")
+        if not isinstance(data, dict) or data.get("issuer", "") != self.issuer:
             raise LoginError("unavailable", 503, "discovery document names another issuer")
         with self._lock:
             self._metadata, self._metadata_at, self._jwks = data, time.time(), None
@@ -245,7 +246,7 @@ class OIDCClient:
         iss = args.get("iss")
         if not iss:
             raise LoginError("iss_missing", 400)
-        if iss.rstrip("/") != self.issuer:
+        if iss != self.issuer:
             raise LoginError("iss_wrong", 400, iss[:200])
         if args.get("error"):
             raise LoginError("provider_error", 401, f"{args.get('error')}: {args.get('error_description', '')}"[:300])
@@ -274,7 +275,7 @@ class OIDCClient:
         """The id_token's claims, after checking signature, iss, aud, exp, iat, nonce and acr."""
         now = time.time() if now is None else now
         claims = self._verified_claims(id_token)
-        if claims.get("iss", "").rstrip("/") != self.issuer:
+        if claims.get("iss", "") != self.issuer:
             raise LoginError("id_token_iss", 401, str(claims.get("iss"))[:200])
         aud = claims.get("aud")
         audiences = [aud] if isinstance(aud, str) else aud if isinstance(aud, list) else []
@@ -314,8 +315,13 @@ class OIDCClient:
 
     # --- logout ---------------------------------------------------------------
 
-    def logout_url(self, id_token: str, state: str) -> str | None:
-        """RP-initiated logout at the provider's end_session_endpoint (None if it has none)."""
+    def logout_request(self, id_token: str, state: str) -> tuple[str, dict[str, str]] | None:
+        """RP-initiated logout: ``(end_session_endpoint, form fields)``, or None if the provider has none.
+
+        The fields are **posted** (OpenID Connect RP-Initiated Logout 1.0 §2: the provider
+        supports GET and POST), never put in a URL: the id_token carries the national
+        identity number, and a URL ends up in access logs, proxies and browser history.
+        """
         endpoint = self.metadata().get("end_session_endpoint")
         if not endpoint:
             return None
@@ -323,7 +329,7 @@ class OIDCClient:
                   "client_id": self.client_id, "ui_locales": self.ui_locales}
         if id_token:
             params["id_token_hint"] = id_token
-        return f"{endpoint}{'&' if '?' in endpoint else '?'}{urlencode(params)}"
+        return endpoint, params
 
 
 def describe(claims: dict[str, Any]) -> str:

@@ -177,16 +177,26 @@ def logout():
         db.commit()
     _start_browser_session(None)
     g.viewer = ANONYMOUS_VIEWER
-    flash(_("Du er logget ut."), "success")
     if not id_token:
+        flash(_("Du er logget ut."), "success")
         return redirect(url_for("public.index"))
     try:
-        url = state().client.logout_url(id_token, state=secrets.token_urlsafe(16))
+        ending = state().client.logout_request(id_token, state=secrets.token_urlsafe(16))
     except LoginError:
+        flash(_("Du er logget ut."), "success")
         flash(_("Innloggingstjenesten svarte ikke, så du er bare logget ut her. Lukk nettleseren for å være "
                 "sikker på at du er logget ut der også."), "error")
         return redirect(url_for("public.index"))
-    return redirect(url or url_for("public.index"))
+    if ending is None:
+        flash(_("Du er logget ut."), "success")
+        return redirect(url_for("public.index"))
+    # A form posted to the provider (by app.js at once, or by the button without JavaScript):
+    # the id_token travels in the body, never in a URL that a log could keep (finding F3).
+    endpoint, fields = ending
+    response = make_response(render_template("auth/logout_provider.html", endpoint=endpoint, fields=fields))
+    flash(_("Du er logget ut."), "success")  # shown on the page the provider sends the browser back to
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/logout/frontchannel")
@@ -195,7 +205,7 @@ def frontchannel():
     """Front-channel logout from the provider (loaded in a frame): end the logins of that ``sid`` only."""
     client = state().client
     iss, sid = request.args.get("iss", ""), request.args.get("sid", "")
-    valid = bool(sid) and iss.rstrip("/") == client.issuer
+    valid = bool(sid) and iss == client.issuer
     if valid:
         db = get_session()
         logins.end_by_sid(db, client.issuer, sid)
@@ -257,7 +267,10 @@ def _account_page(errors: dict[str, Msg]):
 
 
 def _refused(error: LoginError):
-    current_app.logger.warning("Login refused: %s", error)
+    from marketplace.metrics import login_failed
+
+    current_app.logger.warning("Login refused: %s", error)  # scrubbed and escaped by the log handler (F4)
+    login_failed(error.code)
     return render_template("auth/login_error.html", message=error.message, code=error.code), error.status
 
 

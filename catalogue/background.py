@@ -211,6 +211,8 @@ def pid_alive(pid: int) -> bool:
 # ---------------------------------------------------------------------------
 # The loop
 
+HEARTBEAT_SLICE = 2.0  # seconds: the heartbeat is rewritten at least this often while idle
+
 def run_loop(name: str, step: Callable[[], bool], *, stop: Callable[[], bool] | StopFlag,
              idle_interval: float = 1.0, heartbeat: Heartbeat | None = None,
              backoff: Backoff | None = None, transient: Callable[[BaseException], bool] = is_transient,
@@ -225,14 +227,21 @@ def run_loop(name: str, step: Callable[[], bool], *, stop: Callable[[], bool] | 
     backoff = backoff or Backoff()
     should_stop = stop.is_set if isinstance(stop, StopFlag) else stop
     outage: Outage | None = None
+    last_beat: dict = {"state": "ok"}
 
     def sleep(seconds: float) -> None:
-        if isinstance(stop, StopFlag):
-            stop.wait(seconds)
-            return
+        # In slices, beating the heart between them: a long idle interval is not a dead process.
         deadline = time.monotonic() + seconds
-        while not should_stop() and time.monotonic() < deadline:
-            time.sleep(min(0.05, max(0.0, deadline - time.monotonic())))
+        while not should_stop():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            if isinstance(stop, StopFlag):
+                stop.wait(min(left, HEARTBEAT_SLICE))
+            else:
+                time.sleep(min(0.05, left))
+            if heartbeat:
+                heartbeat.beat(**last_beat)
 
     def extra() -> dict:
         try:
@@ -252,9 +261,10 @@ def run_loop(name: str, step: Callable[[], bool], *, stop: Callable[[], bool] | 
                                name, outage.error)
             outage.attempts += 1
             outage.error = describe(exc)
+            last_beat = {"state": "outage", "error": outage.error, "attempts": outage.attempts,
+                         "outage_seconds": round(time.monotonic() - outage.started, 1)}
             if heartbeat:
-                heartbeat.beat("outage", force=True, error=outage.error, attempts=outage.attempts,
-                               outage_seconds=round(time.monotonic() - outage.started, 1))
+                heartbeat.beat(force=True, **last_beat)
             sleep(backoff.next_delay())
             continue
         if outage is not None:
@@ -262,8 +272,9 @@ def run_loop(name: str, step: Callable[[], bool], *, stop: Callable[[], bool] | 
                         time.monotonic() - outage.started, outage.attempts)
             outage = None
             backoff.reset()
+        last_beat = {"state": "ok", **extra()}
         if heartbeat:
-            heartbeat.beat("ok", **extra())
+            heartbeat.beat(**last_beat)
         if not did_work:
             sleep(idle_interval)
     if heartbeat:

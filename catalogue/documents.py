@@ -149,3 +149,37 @@ def may_read(session: Session, doc: Document, *, is_manager: bool, supplier_id: 
     if supplier_id is not None and supplier_id == doc.supplier_id:
         return True
     return is_public(session, doc)
+
+
+def remove_orphans(session: Session, upload_dir: str | os.PathLike, *, grace_seconds: float,
+                   now: Optional[float] = None) -> int:
+    """Delete stored files no document row refers to, once older than *grace_seconds*.
+
+    Such files are uploads whose transaction never committed (a form refused after the file
+    was written, a crash), files of drafts that were deleted, and partial files left by a
+    failed write. The grace period keeps a file whose row is being committed right now.
+    Returns the number of files removed.
+    """
+    import time
+
+    from sqlmodel import select
+
+    root = Path(upload_dir)
+    if not root.is_dir():
+        return 0
+    cutoff = (time.time() if now is None else now) - grace_seconds
+    candidates = [p for p in root.glob("??/*") if p.is_file() and p.stat().st_mtime < cutoff]
+    if not candidates:
+        return 0
+    keys = {p.name for p in candidates if re.fullmatch(r"[0-9a-f]{32}", p.name)}
+    known: set[str] = set()
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start:start + 500]
+        known |= set(session.exec(select(Document.storage_key).where(Document.storage_key.in_(chunk))).all())
+    removed = 0
+    for path in candidates:
+        if path.name not in known:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

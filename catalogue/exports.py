@@ -177,7 +177,7 @@ def _cell_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _csv_safe(value: Any) -> str:
+def csv_safe(value: Any) -> str:
     text = _cell_text(value)
     if isinstance(value, str) and text.startswith(_FORMULA_START):
         return "'" + text
@@ -189,11 +189,11 @@ def to_csv(sheet: Sheet) -> bytes:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow([sheet.title])
     for label, value in sheet.meta:
-        writer.writerow([_csv_safe(label), _csv_safe(value)])
+        writer.writerow([csv_safe(label), csv_safe(value)])
     writer.writerow([])
-    writer.writerow([_csv_safe(c) for c in sheet.columns])
+    writer.writerow([csv_safe(c) for c in sheet.columns])
     for row in sheet.rows:
-        writer.writerow([_csv_safe(v) for v in row])
+        writer.writerow([csv_safe(v) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

@@ -24,6 +24,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         config.update(test_config)
     app.config.update(config)
+    from marketplace import operations
+
+    operations.init_logging(app)  # first: every later line goes through the scrubbing handler
     app.instance_path = app.config["INSTANCE_PATH"]
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     from marketplace.security import bound_url_ids
@@ -44,6 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     templating.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    operations.init_app(app)
     cli.init_app(app)
     return app
 
@@ -79,3 +83,6 @@ def _register_blueprints(app: Flask) -> None:
     for area in (public, search, compare, buyer, api, supplier, manager, dps, guidance, market, language, notifications,
                  mail_settings, devmail):
         app.register_blueprint(area.bp)
+    from marketplace.views import health
+
+    app.register_blueprint(health.bp)  # /helse/live, /helse/klar, /metrikker

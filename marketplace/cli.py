@@ -67,3 +67,6 @@ def init_app(app: Flask) -> None:
     from marketplace.notify_cli import notify_cli
 
     app.cli.add_command(notify_cli)  # flask notify follow|send|catcher
+    from marketplace.retention import retention_cli
+
+    app.cli.add_command(retention_cli)  # flask retention run|follow

@@ -87,6 +87,20 @@ def load_config(environ: os._Environ | dict | None = None, instance_path: str | 
         "NOTIFY_MAX_ATTEMPTS": int(env.get("NOTIFY_MAX_ATTEMPTS", "8")),
         "NOTIFY_RETRY_SECONDS": float(env.get("NOTIFY_RETRY_SECONDS", "60")),
         "NOTIFY_SCHEDULE_SECONDS": float(env.get("NOTIFY_SCHEDULE_SECONDS", "60")),
+        # Retention (docs/OPERATIONS.md, the privacy statement): marketplace/retention.py.
+        "LOGIN_SESSION_RETENTION_DAYS": int(env.get("LOGIN_SESSION_RETENTION_DAYS", "30")),
+        "UPLOAD_ORPHAN_GRACE_HOURS": float(env.get("UPLOAD_ORPHAN_GRACE_HOURS", "24")),
+        "RETENTION_INTERVAL_SECONDS": float(env.get("RETENTION_INTERVAL_SECONDS", "300")),
+        # Health (/helse/klar) and metrics (/metrikker): marketplace/health.py, marketplace/metrics.py.
+        "BACKGROUND_PROCESSES": [p.strip() for p in env.get("BACKGROUND_PROCESSES", "index,retention").split(",")
+                                 if p.strip()],
+        "HEARTBEAT_MAX_AGE_SECONDS": float(env.get("HEARTBEAT_MAX_AGE_SECONDS", "15")),
+        "INDEX_LAG_LIMIT_SECONDS": float(env.get("INDEX_LAG_LIMIT_SECONDS", "30")),
+        "METRICS_ALLOWED_IPS": tuple(ip.strip() for ip in env.get("METRICS_ALLOWED_IPS", "127.0.0.1,::1").split(",")
+                                     if ip.strip()),
+        # Logs: "json" (one object per line, the default in production) or "text".
+        "LOG_FORMAT": env.get("LOG_FORMAT", ""),
+        "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
     }
     if production and secret == DEFAULT_SECRET_KEY:
         raise ConfigError(

@@ -213,12 +213,27 @@ def login(client, person_key: str, orgnr: Optional[str] = None, *, level: str = 
     return viewer
 
 
-def logout(client) -> str:
-    """POST /logout with a CSRF token; returns where the marketplace sends the browser."""
+def logout(client) -> tuple[str, dict[str, str]]:
+    """POST /logout with a CSRF token; returns the form the marketplace posts to the provider:
+    ``(end_session_endpoint, fields)`` (posted, so the id_token is in no URL)."""
     page = client.get("/min-innlogging")
     token = _CSRF.search(page.get_data(as_text=True))
-    return _expect_redirect(client.post("/logout", data={"csrf_token": token.group(1) if token else ""}),
-                            "/logout")
+    response = client.post("/logout", data={"csrf_token": token.group(1) if token else ""})
+    if response.status_code != 200:
+        raise LoginFailed(f"/logout answered {response.status_code}, not the form to the provider")
+    return logout_form(response.get_data(as_text=True))
+
+
+def logout_form(html: str) -> tuple[str, dict[str, str]]:
+    """The end-session form of the logout page: ``(action, {name: value})``."""
+    import html as html_module
+
+    form = re.search(r'<form method="post" action="([^"]+)" data-autosubmit>(.*?)</form>', html, re.S)
+    if form is None:
+        raise LoginFailed("the logout page holds no form to the provider")
+    fields = {name: html_module.unescape(value)
+              for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form.group(2))}
+    return html_module.unescape(form.group(1)), fields
 
 
 # --- real HTTP -------------------------------------------------------------------------------

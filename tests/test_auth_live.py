@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from auth.testid.models import ProviderSession
 from catalogue.models import LoginSession
-from tests.login import live_server, login_over_http  # noqa: F401  (live_server is a fixture)
+from tests.login import live_server, login_over_http, logout_form  # noqa: F401  (live_server is a fixture)
 
 
 def test_login_and_logout_over_http(live_server):  # noqa: F811
@@ -27,10 +27,13 @@ def test_login_and_logout_over_http(live_server):  # noqa: F811
         assert login_row.role == "supplier" and provider_row.ended_at is None
 
     token = re.search(r'name="csrf_token" value="([^"]+)"', account.text).group(1)
-    out = browser.post(f"{base}/logout", data={"csrf_token": token}, timeout=30)
+    page = browser.post(f"{base}/logout", data={"csrf_token": token}, timeout=30)
+    assert page.status_code == 200 and not page.history  # a page with the form to the provider
+    endpoint, fields = logout_form(page.text)
+    out = browser.post(endpoint, data=fields, timeout=30)
     # Through the provider's end_session_endpoint and back to the front page, with the state.
     hops = [r.url.split("?")[0] for r in out.history]
-    assert hops == [f"{base}/logout", f"{base}/testid/endsession"]
+    assert hops == [f"{base}/testid/endsession"]
     assert out.status_code == 200 and out.url.startswith(f"{base}/?state=")
     assert "Du er logget ut." in out.text
     with Session(engine) as s:

@@ -94,6 +94,10 @@ ROUTES: dict[str, list[Case]] = {
     "guidance.glossary": [everyone()],
     "guidance.article": [everyone(args={"slug": "@article_slug"})],
     "market.overview": [everyone()],
+    "health.live": [everyone()],
+    # Not ready in the test world (no background processes run there): 503 for everyone alike.
+    "health.ready": [everyone(503)],
+    "health.scrape": [everyone()],  # the test client is 127.0.0.1, the allowed monitoring address
     "market.download": [everyone(args={"key": "@market_key"})],
     # --- open JSON API ------------------------------------------------------------------------
     "api.services": [everyone(query={"q": "lagring"})],

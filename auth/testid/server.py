@@ -221,6 +221,12 @@ class Provider(AuthorizationServer):
         return found
 
 
+def sweep_codes(db, now) -> int:
+    """Delete the codes past their lifetime (used or not). Returns how many."""
+    done = db.execute(ProviderCode.__table__.delete().where(ProviderCode.created_at < now - timedelta(seconds=CODE_SECONDS)))
+    return done.rowcount or 0
+
+
 class ProviderIssuer(IssuerParameter):
     def __init__(self, issuer: str):
         self.issuer = issuer
@@ -240,8 +246,9 @@ class CodeGrant(grants.AuthorizationCodeGrant):
         user: PickedUser = request.user
         data = request.payload.data
         db = self.provider.db()
-        # Old codes are of no use to anyone; sweep them as new ones are made.
-        db.execute(ProviderCode.__table__.delete().where(ProviderCode.created_at < utcnow() - timedelta(days=1)))
+        # Expired codes are of no use to anyone and carry an identity number: delete them as new
+        # ones are made (and every few minutes by ``flask retention run``: auth.retention).
+        sweep_codes(db, utcnow())
         db.add(ProviderCode(
             code=code, client_id=request.client.get_client_id(), redirect_uri=request.payload.redirect_uri or "",
             scope=request.scope or "", nonce=data.get("nonce", ""), code_challenge=data.get("code_challenge", ""),
@@ -268,8 +275,12 @@ class CodeGrant(grants.AuthorizationCodeGrant):
         return db.exec(select(ProviderCode).where(ProviderCode.code == code)).first()
 
     def delete_authorization_code(self, authorization_code: ProviderCode) -> None:
-        # Already spent when claimed in query_authorization_code; nothing is left to remove.
-        return None
+        """Redeemed: the identity goes at once (finding F8); the row keeps only the code and its
+        nonce (so a replayed nonce is still refused) until the sweep deletes it at expiry."""
+        db = self.provider.db()
+        db.execute(update(ProviderCode).where(ProviderCode.id == authorization_code.id)
+                   .values(pid="", name="", authorization_details=None))
+        db.commit()
 
     def authenticate_user(self, authorization_code: ProviderCode) -> PickedUser:
         return PickedUser(pid=authorization_code.pid, name=authorization_code.name, acr=authorization_code.acr,

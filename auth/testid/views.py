@@ -12,9 +12,11 @@ from typing import Optional
 
 from authlib.common.urls import add_params_to_uri
 from authlib.oauth2 import OAuth2Error
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
+from flask_wtf.csrf import validate_csrf
 from sqlmodel import select
 from werkzeug.datastructures import MultiDict
+from wtforms.validators import ValidationError
 
 from auth.guards import public
 from auth.testid.models import ProviderSession
@@ -24,6 +26,7 @@ from catalogue import enhetsregisteret
 from catalogue.suppliers import InvalidOrgnr, clean_orgnr, format_orgnr
 from catalogue.text import Msg, reject_markup
 from marketplace.db import get_session
+from marketplace.extensions import csrf
 
 bp = Blueprint("testid", __name__, url_prefix="/testid")
 
@@ -110,8 +113,14 @@ def token():
 
 @bp.route("/endsession", methods=["GET", "POST"])
 @public
+@csrf.exempt  # the client posts here from its own page (RP-Initiated Logout 1.0); checked below
 def end_session():
-    """RP-initiated logout: end the provider session named by id_token_hint, then back to the client."""
+    """RP-initiated logout: end the provider session named by id_token_hint, then back to the client.
+
+    The client posts the form (its id_token then stays out of URLs and logs); a valid
+    id_token_hint is the proof the request comes from that login. Without one the person is
+    asked first, and that confirmation carries this site's CSRF token.
+    """
     server = provider()
     try:
         req = server.validate_endpoint_request("end_session")
@@ -121,6 +130,10 @@ def end_session():
         # Without id_token_hint anyone could log the tester out: ask first, then end this browser's session.
         if request.method == "GET":
             return render_template("auth/testid_confirm_logout.html", params=request.args)
+        try:
+            validate_csrf(request.form.get("csrf_token", ""))
+        except ValidationError:
+            abort(400)
         sid = request.cookies.get(SSO_COOKIE, "")
         if sid:
             server.end_session(sid)

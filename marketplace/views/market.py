@@ -13,6 +13,7 @@ from flask import Blueprint, Response, abort, render_template
 
 from auth.guards import public
 from catalogue import charts, market
+from catalogue.exports import csv_safe
 from catalogue.text import Msg
 from marketplace.db import get_session
 from marketplace.templating import current_lang
@@ -37,12 +38,13 @@ def figure_csv(figure: market.Figure, lang: str) -> str:
     numbers = charts.Numbers(lang)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    header = [figure.title.text(lang)] + [c.text(lang) for c in figure.columns]
+    header = [csv_safe(figure.title.text(lang))] + [csv_safe(c.text(lang)) for c in figure.columns]
     if figure.show_share:
         header.append(SHARE_HEADER.text(lang))
     writer.writerow(header)
     for row in figure.rows:
-        line = [row.label.text(lang)] + [str(v) for v in row.values]
+        # Labels are names people typed (a DPS, a category): never let a spreadsheet run them (F2).
+        line = [csv_safe(row.label.text(lang))] + [str(v) for v in row.values]
         if figure.show_share:
             share = f"{figure.share(row) * 100:.1f}"
             line.append(share if lang == "en" else share.replace(".", ","))

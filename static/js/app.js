@@ -10,4 +10,8 @@
     var focus = target.querySelector("[data-focus-after-swap]");
     if (focus) { focus.setAttribute("tabindex", "-1"); focus.focus(); }
   });
+  // Logout: the form to the login provider's end-session endpoint is sent at once (without
+  // JavaScript the person presses its button). Posted, so the id_token is in no URL.
+  var logout = document.querySelector("form[data-autosubmit]");
+  if (logout) { logout.submit(); }
 })();
