@@ -415,9 +415,17 @@ def figures(session: Session, tally: Tally) -> Overview:
             nsm_figure(tally),
             dps_figure(session),
             history_figure(session, tally.services),
-        ),
+        ) + _competitions_figure(session),
         computed_at=datetime.now(timezone.utc),
     )
+
+
+def _competitions_figure(session: Session) -> tuple[Figure, ...]:
+    """The competitions figure, once a competition has been published (catalogue.competitions)."""
+    from catalogue.competitions.statistics import competitions_figure  # it imports this module
+
+    figure = competitions_figure(session)
+    return (figure,) if figure.total else ()
 
 
 def compute(session: Session) -> Overview:

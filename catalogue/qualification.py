@@ -229,6 +229,16 @@ def is_qualified(session: Session, supplier_id: int, dps_id: int, category_id: i
         Qualification.category_id.in_(ids), Qualification.status == "qualified")).first() is not None
 
 
+def qualified_supplier_ids(session: Session, dps_id: int, category_id: int) -> list[int]:
+    """The suppliers qualified in the DPS for this (sub-)category right now, by id (for invitations)."""
+    ids = _with_parent(session, category_id)
+    if not ids:
+        return []
+    return sorted(set(session.exec(select(Qualification.supplier_id).where(
+        Qualification.dps_id == dps_id, Qualification.category_id.in_(ids),
+        Qualification.status == "qualified")).all()))
+
+
 def qualified_by_category(session: Session, dps: DPS) -> list[tuple[Category, list[Supplier]]]:
     """For the public DPS page: each category of the DPS with its qualified suppliers, by name."""
     rows = session.exec(

@@ -8,3 +8,4 @@ import catalogue.articles  # noqa: F401
 import catalogue.models  # noqa: F401
 import catalogue.notifications.models  # noqa: F401
 import catalogue.shortlists  # noqa: F401
+import catalogue.competitions.models  # noqa: F401

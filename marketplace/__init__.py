@@ -77,6 +77,7 @@ def _register_blueprints(app: Flask) -> None:
     from auth import views as auth_views
     from marketplace.views import (api, buyer, compare, devmail, dps, guidance, language, mail_settings, manager,
                                    market, notifications, public, search, supplier)
+    from marketplace.views import competitions
 
     auth_views.init_app(app)  # login/logout, the viewer hook, and /testid outside production
     notifications.init_app(app)  # the unread count in the header
@@ -86,3 +87,4 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.views import health
 
     app.register_blueprint(health.bp)  # /helse/live, /helse/klar, /metrikker
+    app.register_blueprint(competitions.bp)

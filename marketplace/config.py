@@ -48,6 +48,8 @@ def load_config(environ: os._Environ | dict | None = None, instance_path: str | 
         "UPLOAD_DIR": env.get("UPLOAD_DIR") or str(instance / "uploads"),
         # Background processes (catalogue.background) write a heartbeat file here; /helse/klar reads it.
         "HEARTBEAT_DIR": env.get("HEARTBEAT_DIR") or str(instance / "heartbeats"),
+        # Key of the sealed tenders (encrypted until the opening); derived from SECRET_KEY when unset.
+        "TENDER_SEAL_KEY": env.get("TENDER_SEAL_KEY", ""),
         "PORT": port,
         "PUBLIC_BASE_URL": base_url,
         "REDIS_URL": env.get("REDIS_URL", ""),

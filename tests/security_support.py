@@ -22,6 +22,7 @@ from catalogue.audit import Actor
 from catalogue.models import (
     DPS, Category, Document, QualificationApplication, Qualification, Service, Supplier, utcnow,
 )
+from tests.competition_support import world_objects as competition_objects
 from tests.conftest import make_app
 from tests.databases import drop_database, new_database
 from tests.login import login, prepare, viewer_of
@@ -222,6 +223,8 @@ def make_objects(world: World) -> dict[str, Any]:
         objects["row_term_key"] = next(t.key for t in TERMS if t.type == "rows")
         market = compute(session)
         objects["market_key"] = market.figures[0].key
+        objects.update(competition_objects(session, upload_dir, app.config["SECRET_KEY"]))
+        session.commit()
     # A buyer's saved search, through the domain with the buyer's own viewer.
     buyer = viewer_of(world.clients["buyer"]) if "buyer" in world.clients else None
     if buyer is not None and buyer.is_authenticated:

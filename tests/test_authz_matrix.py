@@ -64,6 +64,11 @@ def own_supplier(allowed=OK, **kw) -> Case:
     return only("supplier", allowed=allowed, override={"supplier_b": 404}, **kw)
 
 
+def own_buyer(allowed=HANDLED, **kw) -> Case:
+    """The buyer's own competition: its buyer gets *allowed*, another public body's buyer 404."""
+    return only("buyer", allowed=allowed, override={"buyer_b": 404}, **kw)
+
+
 def manager_only(allowed=OK, **kw) -> Case:
     return only("manager", allowed=allowed, **kw)
 
@@ -190,6 +195,48 @@ ROUTES: dict[str, list[Case]] = {
                           args={"shortlist_id": "@shortlist", "fmt": "csv"})],
     "buyer.freeze": [only("buyer", allowed=HANDLED, override={"buyer_b": 404}, args={"shortlist_id": "@shortlist"})],
     "buyer.delete": [only("buyer", allowed=HANDLED, override={"buyer_b": 404}, args={"shortlist_id": "@shortlist"})],
+    # --- competitions in a DPS category (issue 13) --------------------------------------------------
+    "competitions.index": [everyone()],
+    "competitions.oversight": [manager_only()],
+    "competitions.new": [only("buyer", allowed=HANDLED)],
+    "competitions.edit": [own_buyer(args={"competition_id": "@competition_draft"})],
+    "competitions.upload": [own_buyer(args={"competition_id": "@competition_draft"})],
+    "competitions.publish": [own_buyer(args={"competition_id": "@competition_draft"})],
+    "competitions.correct": [own_buyer(args={"competition_id": "@competition"})],
+    "competitions.cancel": [own_buyer(args={"competition_id": "@competition"})],
+    "competitions.notice": [
+        everyone(args={"competition_id": "@competition"}, label="published: a public notice"),
+        everyone(args={"competition_id": "@competition_closed"}, label="deadline passed, not opened"),
+        everyone(args={"competition_id": "@competition_awarded"}, label="awarded, standstill over"),
+        Case(args={"competition_id": "@competition_draft"}, label="a draft exists only for its buyer",
+             expect={"anonymous": 404, "buyer": OK, "buyer_b": 404, "supplier_a": 404, "supplier_b": 404,
+                     "manager": 404}),
+    ],
+    "competitions.document": [only("buyer", "supplier", "manager", override={"buyer_b": 404},
+                                   args={"competition_id": "@competition", "document_id": "@competition_doc"},
+                                   label="the buyer, the invited suppliers and the manager")],
+    "competitions.qa": [only("buyer", "supplier", "manager", override={"buyer_b": 404},
+                             args={"competition_id": "@competition"})],
+    "competitions.ask": [only("supplier", allowed=HANDLED, args={"competition_id": "@competition"})],
+    "competitions.answer": [own_buyer(args={"competition_id": "@competition", "question_id": "@question"})],
+    "competitions.tender": [only("supplier", allowed=HANDLED, args={"competition_id": "@competition"},
+                                 label="both suppliers are invited")],
+    "competitions.withdraw": [only("supplier", allowed=HANDLED, args={"competition_id": "@competition"})],
+    "competitions.open_tenders": [own_buyer(args={"competition_id": "@competition_closed"})],
+    "competitions.evaluation_page": [
+        only("buyer", "manager", override={"buyer_b": 404}, args={"competition_id": "@competition_opened"}),
+        only("buyer", "manager", allowed=404, args={"competition_id": "@competition_closed"},
+             label="sealed: no evaluation before the opening"),
+    ],
+    "competitions.assess": [own_buyer(args={"competition_id": "@competition_opened", "tender_id": "@tender_opened_a"})],
+    "competitions.award": [own_buyer(args={"competition_id": "@competition_opened"})],
+    "competitions.conclude": [own_buyer(args={"competition_id": "@competition_awarded"})],
+    "competitions.tender_document": [only("buyer", "manager", override={"buyer_b": 404}, args={
+        "competition_id": "@competition_opened", "tender_id": "@tender_opened_a", "document_id": "@tender_doc_a"})],
+    "competitions.record_page": [only("buyer", "manager", override={"buyer_b": 404},
+                                      args={"competition_id": "@competition_opened"})],
+    "competitions.record_export": [only("buyer", "manager", override={"buyer_b": 404},
+                                        args={"competition_id": "@competition_opened"})],
 }
 
 # Served by Flask itself: public files, no view of ours.

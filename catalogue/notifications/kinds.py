@@ -68,3 +68,18 @@ register(Kind("shortlist.terms_changed", N_("Ny versjon av vilkårene for %(serv
 # The verification mail goes to an address that is not verified yet; it is sent directly.
 register(Kind("address.verify", N_("Bekreft e-postadressen din hos Markedsplassen for skytjenester"),
               N_("Personen som la inn adressen"), mandatory=True))
+
+# --- competitions in a DPS category (issue 13) ----------------------------------------------
+
+register(Kind("competition.invited", N_("Invitasjon til konkurranse: %(title)s"),
+              N_("Leverandørene som er kvalifisert i kategorien"), mandatory=True))
+register(Kind("competition.changed", N_("Konkurransen %(title)s er endret"), N_("De inviterte leverandørene"),
+              mandatory=True))
+register(Kind("competition.answered", N_("Nytt svar på spørsmål i konkurransen %(title)s"),
+              N_("De inviterte leverandørene"), mandatory=True))
+register(Kind("competition.tender_received", N_("Tilbudet i konkurransen %(title)s er mottatt"),
+              N_("Leverandøren som leverte tilbudet"), mandatory=True))
+register(Kind("competition.awarded", N_("Meddelelse om tildeling: %(title)s"), N_("Alle som leverte tilbud"),
+              mandatory=True))
+register(Kind("competition.cancelled", N_("Konkurransen %(title)s er avlyst"), N_("De inviterte leverandørene"),
+              mandatory=True))

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-05 15:32:16.535540
+Create Date: 2026-12-05 15:35:37.204415
 """
 from typing import Sequence, Union
 
@@ -191,6 +191,50 @@ def upgrade() -> None:
     with op.batch_alter_table('article_version', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_article_version_article_id'), ['article_id'], unique=False)
 
+    op.create_table('competition',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('dps_id', sa.Integer(), nullable=False),
+    sa.Column('category_id', sa.Integer(), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('buyer_org', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('buyer_name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('created_by', sa.Integer(), nullable=True),
+    sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('need', sa.Text(), nullable=False),
+    sa.Column('estimated_value', sa.Integer(), nullable=True),
+    sa.Column('contract_period', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('price_form', sa.Text(), nullable=False),
+    sa.Column('tender_deadline', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('question_deadline', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('standstill_days', sa.Integer(), nullable=False),
+    sa.Column('standstill_reason', sa.Text(), nullable=False),
+    sa.Column('requirements', sa.JSON(), nullable=False),
+    sa.Column('criteria', sa.JSON(), nullable=False),
+    sa.Column('impact', sa.JSON(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('published_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('opened_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('awarded_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('standstill_ends_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('ready_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('cancelled_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('cancel_reason', sa.Text(), nullable=False),
+    sa.Column('awarded_tender_id', sa.Integer(), nullable=True),
+    sa.Column('award_reason', sa.Text(), nullable=False),
+    sa.CheckConstraint("status IN ('draft', 'published', 'opened', 'awarded', 'ready_for_contract', 'cancelled')", name='ck_competition_status'),
+    sa.ForeignKeyConstraint(['category_id'], ['category.id'], ),
+    sa.ForeignKeyConstraint(['created_by'], ['user_account.id'], ),
+    sa.ForeignKeyConstraint(['dps_id'], ['dps.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('competition', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_competition_buyer_org'), ['buyer_org'], unique=False)
+        batch_op.create_index(batch_op.f('ix_competition_category_id'), ['category_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_competition_dps_id'), ['dps_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_competition_status'), ['status'], unique=False)
+
     op.create_table('dps_category',
     sa.Column('dps_id', sa.Integer(), nullable=False),
     sa.Column('category_id', sa.Integer(), nullable=False),
@@ -363,6 +407,65 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_audit_event_service_id'), ['service_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_event_supplier_id'), ['supplier_id'], unique=False)
 
+    op.create_table('competition_change',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('competition_id', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('before', sa.JSON(), nullable=True),
+    sa.Column('after', sa.JSON(), nullable=True),
+    sa.ForeignKeyConstraint(['competition_id'], ['competition.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('competition_change', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_competition_change_competition_id'), ['competition_id'], unique=False)
+
+    op.create_table('competition_document',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('competition_id', sa.Integer(), nullable=False),
+    sa.Column('filename', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('storage_key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('uploaded_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['competition_id'], ['competition.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('storage_key')
+    )
+    with op.batch_alter_table('competition_document', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_competition_document_competition_id'), ['competition_id'], unique=False)
+
+    op.create_table('competition_invitation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('competition_id', sa.Integer(), nullable=False),
+    sa.Column('supplier_id', sa.Integer(), nullable=False),
+    sa.Column('invited_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['competition_id'], ['competition.id'], ),
+    sa.ForeignKeyConstraint(['supplier_id'], ['supplier.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('competition_id', 'supplier_id', name='uq_invitation_supplier')
+    )
+    with op.batch_alter_table('competition_invitation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_competition_invitation_competition_id'), ['competition_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_competition_invitation_supplier_id'), ['supplier_id'], unique=False)
+
+    op.create_table('competition_question',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('competition_id', sa.Integer(), nullable=False),
+    sa.Column('supplier_id', sa.Integer(), nullable=False),
+    sa.Column('asked_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('answer', sa.Text(), nullable=False),
+    sa.Column('answered_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['competition_id'], ['competition.id'], ),
+    sa.ForeignKeyConstraint(['supplier_id'], ['supplier.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('competition_question', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_competition_question_competition_id'), ['competition_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_competition_question_supplier_id'), ['supplier_id'], unique=False)
+
     op.create_table('document',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('supplier_id', sa.Integer(), nullable=False),
@@ -479,6 +582,31 @@ def upgrade() -> None:
     with op.batch_alter_table('service_revision', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_service_revision_service_id'), ['service_id'], unique=False)
 
+    op.create_table('tender',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('competition_id', sa.Integer(), nullable=False),
+    sa.Column('supplier_id', sa.Integer(), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('sealed', sa.Text(), nullable=False),
+    sa.Column('fingerprint', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('opened', sa.JSON(), nullable=True),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('submitted_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('withdrawn_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('verdicts', sa.JSON(), nullable=True),
+    sa.Column('scores', sa.JSON(), nullable=True),
+    sa.Column('rejected_reason', sa.Text(), nullable=False),
+    sa.CheckConstraint("status IN ('draft', 'submitted', 'withdrawn', 'replaced')", name='ck_tender_status'),
+    sa.ForeignKeyConstraint(['competition_id'], ['competition.id'], ),
+    sa.ForeignKeyConstraint(['supplier_id'], ['supplier.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('tender', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_tender_competition_id'), ['competition_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_tender_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_tender_supplier_id'), ['supplier_id'], unique=False)
+
     op.create_table('shortlist_item',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('shortlist_id', sa.Integer(), nullable=False),
@@ -496,15 +624,37 @@ def upgrade() -> None:
     with op.batch_alter_table('shortlist_item', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_shortlist_item_shortlist_id'), ['shortlist_id'], unique=False)
 
+    op.create_table('tender_document',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('tender_id', sa.Integer(), nullable=False),
+    sa.Column('storage_key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('uploaded_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['tender_id'], ['tender.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('storage_key')
+    )
+    with op.batch_alter_table('tender_document', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_tender_document_tender_id'), ['tender_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('tender_document', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_tender_document_tender_id'))
+
+    op.drop_table('tender_document')
     with op.batch_alter_table('shortlist_item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_shortlist_item_shortlist_id'))
 
     op.drop_table('shortlist_item')
+    with op.batch_alter_table('tender', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_tender_supplier_id'))
+        batch_op.drop_index(batch_op.f('ix_tender_status'))
+        batch_op.drop_index(batch_op.f('ix_tender_competition_id'))
+
+    op.drop_table('tender')
     with op.batch_alter_table('service_revision', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_service_revision_service_id'))
 
@@ -533,6 +683,24 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_document_application_id'))
 
     op.drop_table('document')
+    with op.batch_alter_table('competition_question', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_competition_question_supplier_id'))
+        batch_op.drop_index(batch_op.f('ix_competition_question_competition_id'))
+
+    op.drop_table('competition_question')
+    with op.batch_alter_table('competition_invitation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_competition_invitation_supplier_id'))
+        batch_op.drop_index(batch_op.f('ix_competition_invitation_competition_id'))
+
+    op.drop_table('competition_invitation')
+    with op.batch_alter_table('competition_document', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_competition_document_competition_id'))
+
+    op.drop_table('competition_document')
+    with op.batch_alter_table('competition_change', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_competition_change_competition_id'))
+
+    op.drop_table('competition_change')
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_event_supplier_id'))
         batch_op.drop_index(batch_op.f('ix_audit_event_service_id'))
@@ -580,6 +748,13 @@ def downgrade() -> None:
 
     op.drop_table('login_session')
     op.drop_table('dps_category')
+    with op.batch_alter_table('competition', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_competition_status'))
+        batch_op.drop_index(batch_op.f('ix_competition_dps_id'))
+        batch_op.drop_index(batch_op.f('ix_competition_category_id'))
+        batch_op.drop_index(batch_op.f('ix_competition_buyer_org'))
+
+    op.drop_table('competition')
     with op.batch_alter_table('article_version', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_article_version_article_id'))
 
