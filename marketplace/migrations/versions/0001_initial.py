@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-05 15:49:30.906352
+Create Date: 2026-12-05 15:53:58.027074
 """
 from typing import Sequence, Union
 
