@@ -296,6 +296,18 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                         "items": {"type": "array", "items": {"$ref": "#/components/schemas/CategoryNode"}}}}}}},
                               **_errors(429, 500)},
             }},
+            "/api/v1/contracts": {"get": {
+                "operationId": "listContracts",
+                "summary": "Tildelte avtaler (kunde, leverandør, kategori, verdi, datoer) / awarded contracts",
+                "responses": {"200": _json_response("Avtalene / the contracts", "ContractList"), **_errors(429, 500)},
+            }},
+            "/api/v1/contracts/ocds.json": {"get": {
+                "operationId": "contractsOcds",
+                "summary": "Tildelte avtaler som OCDS 1.1-releasepakke / awarded contracts as an OCDS 1.1 release package",
+                "responses": {"200": {"description": "OCDS 1.1 release package", "content": {"application/json": {
+                    "schema": {"type": "object", "required": ["uri", "version", "publishedDate", "publisher",
+                                                              "releases"]}}}}, **_errors(429, 500)},
+            }},
             "/api/v1/openapi.json": {"get": {
                 "operationId": "openapi",
                 "summary": "Dette dokumentet / this document",
@@ -304,6 +316,20 @@ def openapi_document(base_url: str) -> dict[str, Any]:
             }},
         },
         "components": {"schemas": {
+            "Contract": {"type": "object", "required": [
+                "id", "ocid", "title", "buyer", "supplier", "category", "value_nok", "status", "awarded", "start_date",
+                "end_date", "procedure"], "properties": {
+                "id": {"type": "integer"}, "ocid": string, "title": string,
+                "buyer": {"type": "object", "required": ["orgnr", "name"], "properties": {"orgnr": string, "name": string}},
+                "supplier": {"type": "object", "required": ["orgnr", "name"],
+                             "properties": {"orgnr": string, "name": string}},
+                "category": {"type": ["string", "null"]}, "value_nok": {"type": "integer", "minimum": 0},
+                "status": {"enum": ["active", "terminated"]},
+                "awarded": {"type": ["string", "null"], "format": "date-time"},
+                "start_date": {"type": "string", "format": "date"}, "end_date": {"type": "string", "format": "date"},
+                "procedure": {"enum": ["direct", "selective"]}}},
+            "ContractList": {"type": "object", "required": ["items", "ocds"], "properties": {
+                "items": {"type": "array", "items": {"$ref": "#/components/schemas/Contract"}}, "ocds": string}},
             "Error": {"type": "object", "required": ["status", "error", "message"], "properties": {
                 "status": {"type": "integer"}, "error": string, "message": string,
                 "problems": {"type": "array", "items": string}}},

@@ -28,6 +28,7 @@ KINDS = {
     "terms": Msg("Standardvilkår", "Standard terms"),
     "dpa": Msg("Databehandleravtale", "Data processing agreement"),
     "tax_certificate": Msg("Skatteattest (skatt og merverdiavgift)", "Tax and VAT certificate"),
+    "signed_contract": Msg("Signert avtale", "Signed contract"),
 }
 SERVICE_KINDS = ("terms", "dpa")
 # Documents that anyone may read once the service version that refers to them is published.

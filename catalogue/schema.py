@@ -9,3 +9,4 @@ import catalogue.models  # noqa: F401
 import catalogue.notifications.models  # noqa: F401
 import catalogue.shortlists  # noqa: F401
 import catalogue.competitions.models  # noqa: F401
+import catalogue.contracts.models  # noqa: F401

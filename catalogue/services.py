@@ -66,6 +66,10 @@ def publish(session: Session, service: Service, actor: Actor, *, detail: str = "
            service_id=service.id, before=before, after={"status": "published", "version": service.version},
            detail=detail)
     log_search_change(session, service.id)
+    # Contracts in force and frozen shortlists that hold an older version: their owners are told.
+    from catalogue.contracts.drift import watch
+
+    watch(session, snapshot)
     return snapshot
 
 

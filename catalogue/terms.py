@@ -67,6 +67,29 @@ REQ_COVERS = "covers"        # NSM: every wanted principle is handled by the sup
 
 YES_NO = (Choice("ja", "Ja", "Yes"), Choice("nei", "Nei", "No"))
 
+# Which direction of change is worse for the buyer (risk flags when a contracted service's
+# terms drift; evaluated generically in ``catalogue.contracts.drift``).
+WORSE_ORDER = "order"        # choice / yes-no: tiers from best to worst; a later tier is worse
+WORSE_LOWER = "lower"        # number: a lower figure is worse
+WORSE_ADDED = "added"        # set (multi-choice, NSM coverage, rows): a value added is worse
+WORSE_REMOVED = "removed"    # set: a value taken away is worse
+
+
+@dataclass(frozen=True)
+class Worse:
+    direction: str
+    tiers: tuple[tuple[Any, ...], ...] = ()
+    harmless: tuple[Any, ...] = ()    # set values whose change is never a risk ("Ingen", Norway)
+
+
+def worse_order(*tiers: Any) -> Worse:
+    """Best first; each argument a value or a tuple of equally good values."""
+    return Worse(WORSE_ORDER, tuple(t if isinstance(t, tuple) else (t,) for t in tiers))
+
+
+LOWER_IS_WORSE = Worse(WORSE_LOWER)
+YES_IS_BETTER = worse_order(True, False)
+
 
 @dataclass(frozen=True)
 class Term:
@@ -95,6 +118,8 @@ class Term:
     # Short label for the facet / requirement, when the full label is a sentence.
     short_nb: str = ""
     short_en: str = ""
+    # Which change of this term is worse for the buyer (None: no direction, shown as changed).
+    worse: Worse | None = None
 
     # -- labels -----------------------------------------------------------
     def label(self, lang: str = "nb") -> str:
@@ -544,6 +569,12 @@ DATA_LOCATIONS = _c(
     ("annet-tredjeland", "Annet tredjeland", "Other third country"),
 )
 
+LAW_ORDER = worse_order("norge", ("sverige", "danmark", "finland"),
+                        ("irland", "luxembourg", "nederland", "tyskland"), "england", "usa")
+VENUE_ORDER = worse_order(("oslo-tingrett", "vestland-tingrett", "trondelag-tingrett", "sor-rogaland-tingrett",
+                           "voldgift-oslo"), ("stockholm", "kobenhavn", "helsinki"),
+                          ("dublin", "luxembourg", "amsterdam"), "london", "usa")
+
 TERMS = TermsRegistry(
     groups=(
         Group("vilkar", "Vilkår", "Terms",
@@ -569,10 +600,10 @@ TERMS = TermsRegistry(
              max_length=60),
         Term("governing_law", "vilkar", CHOICE, "Lovvalg", "Governing law",
              "Hvilket lands rett avtalen reguleres av.", "Which country's law governs the agreement.",
-             choices=COUNTRIES_LAW, filterable=True, requirement=REQ_ONE_OF),
+             choices=COUNTRIES_LAW, filterable=True, requirement=REQ_ONE_OF, worse=LAW_ORDER),
         Term("venue", "vilkar", CHOICE, "Verneting", "Venue",
              "Hvor tvister skal avgjøres.", "Where disputes are settled.",
-             choices=VENUES, filterable=True, requirement=REQ_ONE_OF),
+             choices=VENUES, filterable=True, requirement=REQ_ONE_OF, worse=VENUE_ORDER),
         Term("liability_cap", "vilkar", CHOICE, "Ansvarsbegrensning", "Limitation of liability",
              "Hvordan leverandørens erstatningsansvar er begrenset.", "How the supplier's liability is capped.",
              choices=_c(
@@ -581,7 +612,7 @@ TERMS = TermsRegistry(
                  ("fast-belop", "Begrenset til et fast beløp", "Capped at a fixed amount"),
                  ("direkte-tap", "Kun direkte tap, uten tak", "Direct loss only, no cap"),
                  ("ubegrenset-risiko", "Kunden bærer ubegrenset ansvarsrisiko", "Customer bears unlimited liability risk"),
-             ), filterable=True, requirement=REQ_ONE_OF),
+             ), filterable=True, requirement=REQ_ONE_OF, worse=worse_order("direkte-tap", "24-mnd-vederlag", "12-mnd-vederlag", "fast-belop", "ubegrenset-risiko")),
         Term("liability_note", "vilkar", LONGTEXT, "Ansvar – utdyping", "Liability – details",
              "Beløp, unntak og særlige forhold ved ansvarsbegrensningen.", "Amounts, exceptions and particulars of the cap.",
              max_length=1000, required=False),
@@ -590,7 +621,7 @@ TERMS = TermsRegistry(
              "Antall måneder varsel før et API fases ut eller endres på en måte som bryter integrasjoner.",
              "Months of notice before an API is retired or changed in a breaking way.",
              min_value=0, max_value=120, unit_nb="måneder", unit_en="months", requirement=REQ_AT_LEAST,
-             short_nb="API-varsel", short_en="API notice"),
+             short_nb="API-varsel", short_en="API notice", worse=LOWER_IS_WORSE),
         Term("data_export_formats", "vilkar", MULTICHOICE, "Uttak av data – formater", "Data export – formats",
              "Formatene kunden kan hente ut sine data i ved avslutning.", "Formats the customer can export their data in on exit.",
              choices=_c(
@@ -599,24 +630,24 @@ TERMS = TermsRegistry(
                  ("vm-image", "Virtuelle maskinbilder", "Virtual machine images"),
                  ("s3-api", "Objektlager-API (S3-kompatibelt)", "Object storage API (S3-compatible)"),
                  ("proprietart", "Leverandørens eget format", "Supplier's own format"),
-             ), requirement=REQ_CONTAINS),
+             ), requirement=REQ_CONTAINS, worse=Worse(WORSE_REMOVED)),
         Term("exit_period_days", "vilkar", INTEGER, "Tid til uttak av data etter avslutning",
              "Time to export data after termination",
              "Antall dager dataene er tilgjengelige for uttak etter at avtalen er avsluttet.",
              "Days the data stay available for export after the agreement ends.",
              min_value=0, max_value=730, unit_nb="dager", unit_en="days", requirement=REQ_AT_LEAST,
-             short_nb="Uttaksperiode", short_en="Exit period"),
+             short_nb="Uttaksperiode", short_en="Exit period", worse=LOWER_IS_WORSE),
         # --- Referansearkitektur ---------------------------------------------
         Term("nsm_principles", "referansearkitektur", NSM_MATRIX,
              "Ansvar for NSMs grunnprinsipper", "Responsibility for NSM's basic principles",
              "For hvert prinsipp: hvem har ansvaret (leverandør, kunde eller delt) og hvordan det ivaretas.",
              "For each principle: who is responsible (supplier, customer or shared) and how it is met.",
-             filterable=True, requirement=REQ_COVERS, short_nb="NSM-dekning", short_en="NSM coverage"),
+             filterable=True, requirement=REQ_COVERS, short_nb="NSM-dekning", short_en="NSM coverage", worse=Worse(WORSE_REMOVED)),
         Term("reference_architecture_optout", "referansearkitektur", BOOLEAN,
              "Kunden kan avbestille referansearkitekturen", "The customer can opt out of the reference architecture",
              "Om kunden kan velge bort de kontraktsfestede sikkerhetskravene.",
              "Whether the customer can opt out of the contractual security requirements.",
-             short_nb="Kan avbestilles", short_en="Opt-out possible"),
+             short_nb="Kan avbestilles", short_en="Opt-out possible", worse=YES_IS_BETTER),
         Term("certifications", "referansearkitektur", MULTICHOICE, "Sertifiseringer og attestasjoner",
              "Certifications and attestations", "Gyldige sertifiseringer for tjenesten.", "Valid certifications for the service.",
              choices=_c(
@@ -625,14 +656,14 @@ TERMS = TermsRegistry(
                  ("soc2", "SOC 2 Type II", "SOC 2 Type II"), ("c5", "BSI C5", "BSI C5"),
                  ("csa-star", "CSA STAR", "CSA STAR"), ("iso9001", "ISO 9001", "ISO 9001"),
                  ("ingen", "Ingen", "None"),
-             ), filterable=True, requirement=REQ_CONTAINS, exclusive="ingen"),
+             ), filterable=True, requirement=REQ_CONTAINS, exclusive="ingen", worse=Worse(WORSE_REMOVED, harmless=("ingen",))),
         Term("code_of_conduct", "referansearkitektur", MULTICHOICE, "Atferdsnormer (code of conduct)",
              "Codes of conduct", "Bransjenormer tjenesten følger.", "Industry codes the service adheres to.",
              choices=_c(
                  ("eu-cloud-coc", "EU Cloud Code of Conduct", "EU Cloud Code of Conduct"),
                  ("cispe", "CISPE Data Protection Code", "CISPE Data Protection Code"),
                  ("ingen", "Ingen", "None"),
-             ), filterable=True, requirement=REQ_CONTAINS, exclusive="ingen"),
+             ), filterable=True, requirement=REQ_CONTAINS, exclusive="ingen", worse=Worse(WORSE_REMOVED, harmless=("ingen",))),
         Term("pentest_summary", "referansearkitektur", LONGTEXT, "Siste inntrengningstest – sammendrag",
              "Latest penetration test – summary",
              "Når og av hvem tjenesten sist ble testet, og hovedfunn. Vises bare for offentlige innkjøpere.",
@@ -651,70 +682,70 @@ TERMS = TermsRegistry(
                  ("2", "Modul 2: behandlingsansvarlig til databehandler", "Module 2: controller to processor"),
                  ("3", "Modul 3: databehandler til databehandler", "Module 3: processor to processor"),
                  ("4", "Modul 4: databehandler til behandlingsansvarlig", "Module 4: processor to controller"),
-             ), required=False, filterable=True, requirement=REQ_CONTAINS, short_nb="SCC-moduler", short_en="SCC modules"),
+             ), required=False, filterable=True, requirement=REQ_CONTAINS, short_nb="SCC-moduler", short_en="SCC modules", worse=Worse(WORSE_REMOVED)),
         Term("scc_clause9_option", "databehandleravtale", CHOICE, "SCC klausul 9: bruk av underdatabehandlere",
              "SCC clause 9: use of sub-processors", "Alternativ 1 krever særskilt forhåndsgodkjenning; alternativ 2 er generell godkjenning med varsel.",
              "Option 1 requires specific prior authorisation; option 2 is general authorisation with notice.",
              choices=_c(
                  ("saerskilt", "Alternativ 1: særskilt forhåndsgodkjenning", "Option 1: specific prior authorisation"),
                  ("generell", "Alternativ 2: generell godkjenning med varsel", "Option 2: general authorisation with notice"),
-             ), requirement=REQ_ONE_OF, short_nb="Klausul 9", short_en="Clause 9"),
+             ), requirement=REQ_ONE_OF, short_nb="Klausul 9", short_en="Clause 9", worse=worse_order("saerskilt", "generell")),
         Term("scc_clause9_notice_days", "databehandleravtale", INTEGER, "Varsel om nye underdatabehandlere",
              "Notice of new sub-processors", "Antall dager varsel før en ny underdatabehandler tas i bruk.",
              "Days of notice before a new sub-processor is engaged.",
              min_value=0, max_value=365, unit_nb="dager", unit_en="days", requirement=REQ_AT_LEAST,
-             short_nb="Varsel, klausul 9", short_en="Clause 9 notice"),
+             short_nb="Varsel, klausul 9", short_en="Clause 9 notice", worse=LOWER_IS_WORSE),
         Term("scc_clause17_law", "databehandleravtale", CHOICE, "SCC klausul 17: lovvalg", "SCC clause 17: governing law",
-             "", "", choices=COUNTRIES_LAW[:8], requirement=REQ_ONE_OF, short_nb="Klausul 17", short_en="Clause 17"),
+             "", "", choices=COUNTRIES_LAW[:8], requirement=REQ_ONE_OF, short_nb="Klausul 17", short_en="Clause 17", worse=LAW_ORDER),
         Term("scc_clause18_forum", "databehandleravtale", CHOICE, "SCC klausul 18: verneting", "SCC clause 18: forum",
-             "", "", choices=VENUES[:11], requirement=REQ_ONE_OF, short_nb="Klausul 18", short_en="Clause 18"),
+             "", "", choices=VENUES[:11], requirement=REQ_ONE_OF, short_nb="Klausul 18", short_en="Clause 18", worse=VENUE_ORDER),
         Term("transfer_impact_assessment", "databehandleravtale", BOOLEAN,
              "Vurdering av overføringer (TIA) følger med", "Transfer impact assessment provided",
              "Om leverandøren gir kunden en vurdering av overføringer til tredjeland.",
              "Whether the supplier gives the customer an assessment of transfers to third countries.",
-             requirement=REQ_IS, short_nb="TIA", short_en="TIA"),
+             requirement=REQ_IS, short_nb="TIA", short_en="TIA", worse=YES_IS_BETTER),
         Term("third_party_beneficiary", "databehandleravtale", BOOLEAN,
              "Tredjemanns rettigheter ivaretas", "Third-party beneficiary rights upheld",
              "Om de registrerte kan håndheve bestemmelsene som tredjemann.",
-             "Whether data subjects can enforce the clauses as third-party beneficiaries.", requirement=REQ_IS),
+             "Whether data subjects can enforce the clauses as third-party beneficiaries.", requirement=REQ_IS, worse=YES_IS_BETTER),
         Term("data_locations", "databehandleravtale", MULTICHOICE, "Datalokasjon (lagring og behandling)",
              "Data location (storage and processing)", "Alle land eller områder der kundens data lagres eller behandles.",
              "Every country or region where customer data is stored or processed.",
-             choices=DATA_LOCATIONS, filterable=True, requirement=REQ_WITHIN, short_nb="Datalokasjon", short_en="Data location"),
+             choices=DATA_LOCATIONS, filterable=True, requirement=REQ_WITHIN, short_nb="Datalokasjon", short_en="Data location", worse=Worse(WORSE_ADDED, harmless=("norge", "eos"))),
         Term("eea_only_option", "databehandleravtale", BOOLEAN, "Kan velge kun EU/EØS", "EU/EEA-only option",
              "Om kunden kan kreve at data bare lagres og behandles i EU/EØS.",
              "Whether the customer can require data to be stored and processed in the EU/EEA only.",
-             filterable=True, requirement=REQ_IS, short_nb="Kun EØS", short_en="EEA only"),
+             filterable=True, requirement=REQ_IS, short_nb="Kun EØS", short_en="EEA only", worse=YES_IS_BETTER),
         Term("own_purpose_processing", "databehandleravtale", CHOICE, "Behandling for leverandørens egne formål",
              "Processing for the supplier's own purposes",
              "Om leverandøren bruker kundedata til egne formål som analyse, produktforbedring eller profilering.",
              "Whether the supplier uses customer data for its own purposes such as analytics, product improvement or profiling.",
              choices=_c(("nei", "Nei", "No"), ("begrenset", "Begrenset", "Limited"), ("ja", "Ja", "Yes")),
-             filterable=True, requirement=REQ_ONE_OF, short_nb="Egne formål", short_en="Own purposes"),
+             filterable=True, requirement=REQ_ONE_OF, short_nb="Egne formål", short_en="Own purposes", worse=worse_order("nei", "begrenset", "ja")),
         Term("subprocessors", "databehandleravtale", ROWS, "Underdatabehandlere", "Sub-processors",
              "Én rad per underdatabehandler: navn, land og formål.", "One row per sub-processor: name, country and purpose.",
              columns=(
                  Term("name", "databehandleravtale", TEXT, "Navn", "Name", max_length=120),
                  Term("country", "databehandleravtale", TEXT, "Land", "Country", max_length=60),
                  Term("purpose", "databehandleravtale", TEXT, "Formål", "Purpose", max_length=200),
-             ), required=False),
+             ), required=False, worse=Worse(WORSE_ADDED)),
         # --- Andre vilkår -----------------------------------------------------
         Term("availability_sla", "andre", DECIMAL, "Avtalt tilgjengelighet (SLA)", "Agreed availability (SLA)",
              "Tilgjengelighet i prosent per måned.", "Availability in per cent per month.",
-             min_value=90, max_value=100, unit_nb="%", unit_en="%", requirement=REQ_AT_LEAST, short_nb="SLA", short_en="SLA"),
+             min_value=90, max_value=100, unit_nb="%", unit_en="%", requirement=REQ_AT_LEAST, short_nb="SLA", short_en="SLA", worse=LOWER_IS_WORSE),
         Term("support_hours", "andre", CHOICE, "Brukerstøtte – åpningstid", "Support hours", "", "",
              choices=_c(("kontortid", "Kontortid (08–16)", "Business hours (08–16)"),
                         ("utvidet", "Utvidet (07–22)", "Extended (07–22)"),
-                        ("24x7", "Døgnet rundt (24/7)", "Around the clock (24/7)")), requirement=REQ_ONE_OF),
+                        ("24x7", "Døgnet rundt (24/7)", "Around the clock (24/7)")), requirement=REQ_ONE_OF, worse=worse_order("24x7", "utvidet", "kontortid")),
         Term("support_languages", "andre", MULTICHOICE, "Brukerstøtte – språk", "Support languages", "", "",
              choices=_c(("nb", "Norsk", "Norwegian"), ("sv", "Svensk", "Swedish"), ("da", "Dansk", "Danish"),
-                        ("en", "Engelsk", "English")), requirement=REQ_CONTAINS),
+                        ("en", "Engelsk", "English")), requirement=REQ_CONTAINS, worse=Worse(WORSE_REMOVED)),
         Term("consumption_metering", "andre", CHOICE, "Måling og styring av forbruk", "Consumption metering",
              "Om forbruket kan måles og begrenses, for å unngå overforbruk.", "Whether usage can be measured and capped to avoid overspending.",
              choices=_c(("maling-og-tak", "Måling og kostnadstak", "Metering and spending caps"),
                         ("maling", "Kun måling", "Metering only"),
                         ("ingen", "Ingen måling for kunden", "No customer metering")),
-             filterable=True, requirement=REQ_ONE_OF, short_nb="Forbruksmåling", short_en="Metering"),
+             filterable=True, requirement=REQ_ONE_OF, short_nb="Forbruksmåling", short_en="Metering", worse=worse_order("maling-og-tak", "maling", "ingen")),
         Term("other_terms", "andre", LONGTEXT, "Andre vilkår", "Other terms",
              "Andre vilkår kjøperen bør kjenne til.", "Other terms the buyer should know about.", max_length=3000, required=False),
         Term("public_sector_contact", "andre", TEXT, "Kontaktpunkt for offentlige innkjøpere",

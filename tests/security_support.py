@@ -116,6 +116,35 @@ def make_world(template_db: str, tmp_path: Path, identities=ROLES, search_templa
     return world
 
 
+def _contract_objects(session: Session, buyer, service_id: int, upload_dir: str) -> dict[str, Any]:
+    """A frozen shortlist with supplier A's service, a draft contract and a signed one with a deviation report."""
+    from catalogue import shortlists
+    from catalogue.contracts import followup
+    from catalogue.contracts import lifecycle as lc
+
+    frozen, errors = shortlists.save_search(session, buyer, "Matriseavrop", [("q", "x")])
+    assert not errors, errors
+    assert shortlists.freeze(session, frozen, buyer.actor(), [service_id], 1) is None
+    start = utcnow().date() + timedelta(days=1)
+    form = {"tittel": "Matriseavtale", "verdi": "100000", "start": start.isoformat(),
+            "slutt": (start + timedelta(days=365)).isoformat(), "avtaleform": "ssa-l", "begrunnelse": "Matrise"}
+    made = []
+    for _ in range(3):
+        made.append(lc.direct_call_off(session, buyer.actor(), buyer_orgnr=buyer.orgnr, buyer_name=buyer.org_name,
+                                       shortlist=frozen, service_id=service_id, call_off=lc.read_call_off(form),
+                                       requirements={}, user_id=buyer.user_id))
+    signed, active = made[1], made[2]
+    for contract in (signed, active):
+        lc.ContractLife(contract).sign(session, buyer.actor(), upload_dir, signed_on=utcnow().date(),
+                                       filename="signert.pdf", data=make_pdf("Signert matriseavtale"))
+    lc.ContractLife(active).activate(session, buyer.actor())
+    report = followup.file_deviation(session, buyer.actor(), signed, subject="Matriseavvik", description="Avvik",
+                                     user_id=buyer.user_id)
+    session.commit()
+    return {"frozen_shortlist": frozen.id, "contract": made[0].id, "contract_signed": signed.id,
+            "contract_active": active.id, "deviation": report.id}
+
+
 # --- objects to put into URLs ---------------------------------------------------------------------
 
 
@@ -234,6 +263,7 @@ def make_objects(world: World) -> dict[str, Any]:
             assert not errors, errors
             session.commit()
             objects["shortlist"] = shortlist.id
+            objects.update(_contract_objects(session, buyer, objects["published_a"], app.config["UPLOAD_DIR"]))
     # A notification for supplier A's people (its inbox offers the "mark as read" form).
     from catalogue.notifications import notify
     from catalogue.notifications.models import Notification

@@ -69,6 +69,12 @@ def own_buyer(allowed=HANDLED, **kw) -> Case:
     return only("buyer", allowed=allowed, override={"buyer_b": 404}, **kw)
 
 
+def party_case(**kw) -> Case:
+    """A contract: only the buyer organisation, the supplier party (A) and the contract manager see it."""
+    return Case(expect={"anonymous": LOGIN, "buyer": OK, "buyer_b": 404, "supplier_a": OK, "supplier_b": 404,
+                        "manager": OK}, **kw)
+
+
 def manager_only(allowed=OK, **kw) -> Case:
     return only("manager", allowed=allowed, **kw)
 
@@ -237,6 +243,26 @@ ROUTES: dict[str, list[Case]] = {
                                       args={"competition_id": "@competition_opened"})],
     "competitions.record_export": [only("buyer", "manager", override={"buyer_b": 404},
                                         args={"competition_id": "@competition_opened"})],
+    # --- contracts (issue 14) ----------------------------------------------------------------------
+    "contracts.register": [only("buyer", "supplier", "manager")],
+    "contracts.new": [only("buyer", allowed=HANDLED, override={"buyer_b": 404},
+                           args={"shortlist_id": "@frozen_shortlist", "service_id": "@published_a"})],
+    "contracts.contract": [party_case(args={"contract_id": "@contract_signed"}),
+                           party_case(args={"contract_id": "@contract"}, label="draft"),
+                           party_case(args={"contract_id": "@contract_active"}, label="in force")],
+    **{endpoint: [party_case(args={"contract_id": "@contract_signed"})]
+       for endpoint in ("contracts.bilag", "contracts.bilag_odt", "contracts.signed_pdf")},
+    **{endpoint: [only("buyer", allowed=HANDLED, override={"buyer_b": 404}, args={"contract_id": "@contract"})]
+       for endpoint in ("contracts.sign", "contracts.activate", "contracts.end", "contracts.terminate",
+                        "contracts.file_deviation")},
+    "contracts.answer_deviation": [own_supplier(HANDLED, args={"contract_id": "@contract_signed",
+                                                                "report_id": "@deviation"})],
+    "followup.turnover": [only("supplier", allowed=HANDLED)],
+    "followup.overview": [manager_only()],
+    "followup.remind": [manager_only(HANDLED)],
+    "followup.awarded": [everyone()],
+    "api.contracts": [everyone()],
+    "api.contracts_ocds": [everyone()],
 }
 
 # Served by Flask itself: public files, no view of ours.

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from catalogue.models import DPS, Category, QualificationApplication, Qualification, Service, Supplier
 from catalogue.notifications.outbox import notify
+from catalogue.services import content_of
 
 
 def _supplier_name(session: Session, supplier_id: int) -> str:
@@ -65,15 +66,25 @@ def listing_rejected(session: Session, service: Service, reason: str) -> None:
 
 
 def terms_published(session: Session, service: Service) -> None:
-    """A new version of a service on frozen shortlists: tell each list's owner, with the changes."""
+    """A new version of a service on frozen shortlists: tell each list's owner, with the changes.
+
+    An organisation with a contract in force on the service is told by the contract's watch
+    (``catalogue.contracts.drift``) already, so its lists are left out: one notice per publication.
+    """
+    from catalogue.contracts import drift
     from catalogue.shortlists import FROZEN, Shortlist, ShortlistItem
+
+    told = drift.orgs_told(session, service.id, service.version)
+    new_content = content_of(service)
 
     lists = session.exec(select(Shortlist, ShortlistItem).join(ShortlistItem, ShortlistItem.shortlist_id == Shortlist.id)
                          .where(ShortlistItem.service_id == service.id, Shortlist.status == FROZEN,
                                 ShortlistItem.version < service.version))
     for shortlist, item in lists:
+        if shortlist.orgnr in told:
+            continue
         notify(session, "shortlist.terms_changed", users=[shortlist.user_id],
                context={"service": service.name, "shortlist": shortlist.name, "version": service.version,
-                        "frozen_version": item.version},
+                        "frozen_version": item.version, **drift.summary(session, item.archived_id, new_content)},
                url=f"/innkjop/lister/{shortlist.id}/endringer/{service.id}",
                key=f"shortlist:{shortlist.id}:service:{service.id}:v{service.version}")

@@ -63,6 +63,7 @@ register(Kind("manager.queue", N_("Nytt i køen til avtaleforvalterne: %(item)s"
               default=Delivery.DAILY))
 register(Kind("search.new_services", N_("Nye eller endrede tjenester for søket «%(search)s»"),
               N_("Innkjøperen som lagret søket"), default=Delivery.DAILY))
+# Sent on publication by catalogue.contracts.drift.watch (one per owner and publication, with the risk flags).
 register(Kind("shortlist.terms_changed", N_("Ny versjon av vilkårene for %(service)s på kortlisten «%(shortlist)s»"),
               N_("Innkjøperen som eier kortlisten")))
 # The verification mail goes to an address that is not verified yet; it is sent directly.
@@ -83,3 +84,18 @@ register(Kind("competition.awarded", N_("Meddelelse om tildeling: %(title)s"), N
               mandatory=True))
 register(Kind("competition.cancelled", N_("Konkurransen %(title)s er avlyst"), N_("De inviterte leverandørene"),
               mandatory=True))
+
+# --- contracts (issue 14) ---------------------------------------------------------------------
+register(Kind("contract.terms_drift", N_("Leverandøren har endret vilkårene for %(service)s i avtalen deres"),
+              N_("Kundens organisasjon")))
+register(Kind("contract.deviation_filed", N_("Ny avviksmelding: %(subject)s"),
+              N_("Leverandøren og avtaleforvalterne"), mandatory=True))
+register(Kind("contract.deviation_answered", N_("Leverandøren har svart på avviksmeldingen «%(subject)s»"),
+              N_("Kundens organisasjon"), mandatory=True))
+register(Kind("contract.end_reminder", N_("Avtalen «%(contract)s» utløper %(deadline)s"), N_("Kundens organisasjon")))
+register(Kind("contract.option_reminder", N_("Frist for å utløse opsjon i «%(contract)s»: %(deadline)s"),
+              N_("Kundens organisasjon")))
+register(Kind("turnover.reminder", N_("Rapporter omsetningen for %(quarter)s i %(dps)s"), N_("Leverandøren"),
+              mandatory=True))
+register(Kind("turnover.missing", N_("Leverandører som ikke har rapportert omsetning for %(quarter)s"),
+              N_("Avtaleforvalterne"), default=Delivery.DAILY))

@@ -15,6 +15,7 @@ from werkzeug.routing import PathConverter
 from auth.guards import public
 from catalogue import api_schema as doc
 from catalogue import browse
+from catalogue.contracts import ocds
 from catalogue.models import DPS
 from catalogue.search.query import SearchRequest, search_as_page
 from catalogue.search.store import IndexMissing
@@ -137,6 +138,22 @@ def service(service_id: int):
 def categories():
     """The category tree with the number of published services in each category."""
     return jsonify({"items": doc.category_tree_document(browse.category_tree(get_session()), _base_url())})
+
+
+@bp.get("/v1/contracts")
+@public
+def contracts():
+    """Awarded contracts: buyer, supplier, category, value and dates (nothing confidential)."""
+    base = _base_url()
+    return jsonify({"items": [ocds.public_document(c, s, cat, base) for c, s, cat in ocds.awarded(get_session())],
+                    "ocds": f"{base.rstrip('/')}/api/v1/contracts/ocds.json"})
+
+
+@bp.get("/v1/contracts/ocds.json")
+@public
+def contracts_ocds():
+    """Every awarded contract as an Open Contracting Data Standard 1.1 release package."""
+    return jsonify(ocds.release_package(get_session(), _base_url()))
 
 
 @bp.get("/v1/openapi.json")
