@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-05 15:53:58.027074
+Create Date: 2026-12-05 16:00:21.802305
 """
 from typing import Sequence, Union
 
@@ -235,6 +235,12 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_competition_dps_id'), ['dps_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_competition_status'), ['status'], unique=False)
 
+    op.create_table('contract_settings',
+    sa.Column('dps_id', sa.Integer(), nullable=False),
+    sa.Column('direct_award_threshold_nok', sa.BigInteger(), nullable=False),
+    sa.ForeignKeyConstraint(['dps_id'], ['dps.id'], ),
+    sa.PrimaryKeyConstraint('dps_id')
+    )
     op.create_table('dps_category',
     sa.Column('dps_id', sa.Integer(), nullable=False),
     sa.Column('category_id', sa.Integer(), nullable=False),
@@ -367,6 +373,29 @@ def upgrade() -> None:
     with op.batch_alter_table('shortlist', schema=None) as batch_op:
         batch_op.create_index('ix_shortlist_orgnr_status', ['orgnr', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_shortlist_user_id'), ['user_id'], unique=False)
+
+    op.create_table('turnover_report',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('dps_id', sa.Integer(), nullable=False),
+    sa.Column('supplier_id', sa.Integer(), nullable=False),
+    sa.Column('category_id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('quarter', sa.Integer(), nullable=False),
+    sa.Column('amount_nok', sa.BigInteger(), nullable=False),
+    sa.Column('reported_by', sa.Integer(), nullable=True),
+    sa.Column('reported_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.CheckConstraint('amount_nok >= 0', name='ck_turnover_amount'),
+    sa.CheckConstraint('quarter BETWEEN 1 AND 4', name='ck_turnover_quarter'),
+    sa.ForeignKeyConstraint(['category_id'], ['category.id'], ),
+    sa.ForeignKeyConstraint(['dps_id'], ['dps.id'], ),
+    sa.ForeignKeyConstraint(['reported_by'], ['user_account.id'], ),
+    sa.ForeignKeyConstraint(['supplier_id'], ['supplier.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('dps_id', 'supplier_id', 'year', 'quarter', 'category_id', name='uq_turnover_period')
+    )
+    with op.batch_alter_table('turnover_report', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_turnover_report_dps_id'), ['dps_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_turnover_report_supplier_id'), ['supplier_id'], unique=False)
 
     op.create_table('archived_service',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -607,6 +636,61 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_tender_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_tender_supplier_id'), ['supplier_id'], unique=False)
 
+    op.create_table('contract',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('origin', sa.String(length=11), nullable=False),
+    sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('buyer_orgnr', sqlmodel.sql.sqltypes.AutoString(length=9), nullable=False),
+    sa.Column('buyer_name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('supplier_id', sa.Integer(), nullable=False),
+    sa.Column('service_id', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('archived_id', sa.Integer(), nullable=False),
+    sa.Column('category_id', sa.Integer(), nullable=True),
+    sa.Column('dps_id', sa.Integer(), nullable=True),
+    sa.Column('shortlist_id', sa.Integer(), nullable=True),
+    sa.Column('competition_id', sa.Integer(), nullable=True),
+    sa.Column('value_nok', sa.BigInteger(), nullable=False),
+    sa.Column('start_date', sa.Date(), nullable=False),
+    sa.Column('end_date', sa.Date(), nullable=False),
+    sa.Column('options', sa.JSON(), nullable=False),
+    sa.Column('form', sa.String(length=7), nullable=False),
+    sa.Column('contacts', sa.JSON(), nullable=False),
+    sa.Column('justification', sa.Text(), nullable=False),
+    sa.Column('requirements', sa.JSON(), nullable=False),
+    sa.Column('verdicts', sa.JSON(), nullable=False),
+    sa.Column('reference_architecture_optout', sa.Boolean(), nullable=False),
+    sa.Column('signed_on', sa.Date(), nullable=True),
+    sa.Column('signed_document_id', sa.Integer(), nullable=True),
+    sa.Column('termination_reason', sa.Text(), nullable=False),
+    sa.Column('created_by', sa.Integer(), nullable=True),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('awarded_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('closed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.CheckConstraint("form IN ('ssa-sky', 'ssa-l', 'annet')", name='ck_contract_form'),
+    sa.CheckConstraint("origin IN ('direct', 'competition')", name='ck_contract_origin'),
+    sa.CheckConstraint("status IN ('draft', 'signed', 'active', 'ended', 'terminated')", name='ck_contract_status'),
+    sa.CheckConstraint('end_date >= start_date', name='ck_contract_period'),
+    sa.CheckConstraint('value_nok >= 0', name='ck_contract_value'),
+    sa.ForeignKeyConstraint(['archived_id'], ['archived_service.id'], ),
+    sa.ForeignKeyConstraint(['category_id'], ['category.id'], ),
+    sa.ForeignKeyConstraint(['created_by'], ['user_account.id'], ),
+    sa.ForeignKeyConstraint(['dps_id'], ['dps.id'], ),
+    sa.ForeignKeyConstraint(['service_id'], ['service.id'], ),
+    sa.ForeignKeyConstraint(['shortlist_id'], ['shortlist.id'], ),
+    sa.ForeignKeyConstraint(['signed_document_id'], ['document.id'], ),
+    sa.ForeignKeyConstraint(['supplier_id'], ['supplier.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('contract', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_contract_buyer_orgnr'), ['buyer_orgnr'], unique=False)
+        batch_op.create_index('ix_contract_buyer_status', ['buyer_orgnr', 'status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_contract_service_id'), ['service_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_contract_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_contract_supplier_id'), ['supplier_id'], unique=False)
+
     op.create_table('shortlist_item',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('shortlist_id', sa.Integer(), nullable=False),
@@ -636,11 +720,39 @@ def upgrade() -> None:
     with op.batch_alter_table('tender_document', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_tender_document_tender_id'), ['tender_id'], unique=False)
 
+    op.create_table('deviation_report',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('contract_id', sa.Integer(), nullable=False),
+    sa.Column('supplier_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=8), nullable=False),
+    sa.Column('subject', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('filed_by', sa.Integer(), nullable=True),
+    sa.Column('filed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('answer', sa.Text(), nullable=False),
+    sa.Column('answered_by', sa.Integer(), nullable=True),
+    sa.Column('answered_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.CheckConstraint("status IN ('open', 'answered', 'closed')", name='ck_deviation_report_status'),
+    sa.ForeignKeyConstraint(['answered_by'], ['user_account.id'], ),
+    sa.ForeignKeyConstraint(['contract_id'], ['contract.id'], ),
+    sa.ForeignKeyConstraint(['filed_by'], ['user_account.id'], ),
+    sa.ForeignKeyConstraint(['supplier_id'], ['supplier.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('deviation_report', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_deviation_report_contract_id'), ['contract_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_deviation_report_supplier_id'), ['supplier_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('deviation_report', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_deviation_report_supplier_id'))
+        batch_op.drop_index(batch_op.f('ix_deviation_report_contract_id'))
+
+    op.drop_table('deviation_report')
     with op.batch_alter_table('tender_document', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_tender_document_tender_id'))
 
@@ -649,6 +761,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_shortlist_item_shortlist_id'))
 
     op.drop_table('shortlist_item')
+    with op.batch_alter_table('contract', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_contract_supplier_id'))
+        batch_op.drop_index(batch_op.f('ix_contract_status'))
+        batch_op.drop_index(batch_op.f('ix_contract_service_id'))
+        batch_op.drop_index('ix_contract_buyer_status')
+        batch_op.drop_index(batch_op.f('ix_contract_buyer_orgnr'))
+
+    op.drop_table('contract')
     with op.batch_alter_table('tender', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_tender_supplier_id'))
         batch_op.drop_index(batch_op.f('ix_tender_status'))
@@ -712,6 +832,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_archived_service_service_id'))
 
     op.drop_table('archived_service')
+    with op.batch_alter_table('turnover_report', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_turnover_report_supplier_id'))
+        batch_op.drop_index(batch_op.f('ix_turnover_report_dps_id'))
+
+    op.drop_table('turnover_report')
     with op.batch_alter_table('shortlist', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_shortlist_user_id'))
         batch_op.drop_index('ix_shortlist_orgnr_status')
@@ -748,6 +873,7 @@ def downgrade() -> None:
 
     op.drop_table('login_session')
     op.drop_table('dps_category')
+    op.drop_table('contract_settings')
     with op.batch_alter_table('competition', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_competition_status'))
         batch_op.drop_index(batch_op.f('ix_competition_dps_id'))
