@@ -70,3 +70,6 @@ def init_app(app: Flask) -> None:
     from marketplace.retention import retention_cli
 
     app.cli.add_command(retention_cli)  # flask retention run|follow
+    from marketplace.backup import backup_cli
+
+    app.cli.add_command(backup_cli)  # flask backup create|restore

@@ -60,6 +60,7 @@ def make_app(url: str, instance, **overrides):
         "INSTANCE_PATH": str(instance),
         "INDEX_DIR": str(instance / "index"),
         "UPLOAD_DIR": str(instance / "uploads"),
+        "HEARTBEAT_DIR": str(instance / "heartbeats"),
         "SECRET_KEY": "test-secret-key",
         "PID_HMAC_KEY": "test-pid-key",
         "RATELIMIT_ENABLED": False,
