@@ -79,6 +79,9 @@ def load_config(environ: os._Environ | dict | None = None, instance_path: str | 
         "AUTH_RATE_LIMIT": env.get("AUTH_RATE_LIMIT", "20/minute"),
         # Per client IP on the search page (a person typing fetches at most ~3 per second).
         "SEARCH_RATE_LIMIT": env.get("SEARCH_RATE_LIMIT", "240/minute;10/second"),
+        # Open and warm the search index in each web process at start (a background thread),
+        # so no visitor waits for it; off in tests, which build their own indexes.
+        "SEARCH_WARM_UP": _flag(env.get("SEARCH_WARM_UP"), default=True),
         "BABEL_DEFAULT_LOCALE": "nb",
         # Mail (issue 12). Outside production the default is the development mail catcher that
         # `make run` starts (flask notify catcher); production must set SMTP_URL.

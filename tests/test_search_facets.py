@@ -234,3 +234,44 @@ def test_equal_scores_are_ordered_by_the_tie_break_not_by_index_order(shared_sea
     tied_a = [sid for s, sid in a if s in ties]
     tied_b = [sid for s, sid in b if s in ties]
     assert sorted(tied_a) == sorted(tied_b) and tied_a != tied_b
+
+
+def test_a_facet_shows_its_largest_values_and_a_link_to_all_of_them(shared_search_client):
+    import re
+
+    html = shared_search_client.get("/tjenester").get_data(as_text=True)
+    panel = html.split('id="facet-leverandor"', 1)[1].split("</details>", 1)[0]
+    assert panel.count('name="leverandor"') == 5
+    link = re.search(r'href="([^"]*flere=leverandor)"', panel).group(1).replace("&amp;", "&")
+    assert 'hx-select="#facet-leverandor"' in panel  # htmx swaps only this facet in
+    full = shared_search_client.get(link).get_data(as_text=True)
+    opened = full.split('id="facet-leverandor"', 1)[1].split("</details>", 1)[0]
+    assert opened.count('name="leverandor"') > 5 and "flere=leverandor" not in opened
+
+
+def test_facet_counts_are_cached_per_generation_and_filter_set(shared_search_app):
+    from catalogue.search import query
+    from catalogue.search.query import SearchRequest, search
+    from marketplace.views.search import search_index
+
+    calls = []
+    original = query._facet
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    with shared_search_app.app_context():
+        index = search_index()
+        query._facet = counted
+        try:
+            chosen = {"governing_law": ["norge"], "venue": ["oslo-tingrett"]}
+            first = search(index, SearchRequest(q="lagring av filer", filters=chosen))
+            n = len(calls)
+            again = search(index, SearchRequest(q="lagring av filer", filters=chosen, page=2))
+            other = search(index, SearchRequest(q="lagring av filer", filters={"venue": ["oslo-tingrett"]}))
+        finally:
+            query._facet = original
+    assert n > 0 and len(calls) == 2 * n  # the second request counted nothing; another filter set did
+    assert [f.values for f in again.facets] == [f.values for f in first.facets]
+    assert other.facets != first.facets

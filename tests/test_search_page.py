@@ -175,3 +175,35 @@ def test_guidance_articles_are_found_in_their_own_group(search_app, search_clien
     _, doc = page(search_client, "/tjenester?q=skyreisen")
     assert not doc.find("a", href="/veiledning/skyreisen")
     assert [a["data-service-id"] for a in doc.find("li", class_="search-hit")] == services
+
+
+def test_a_new_process_warms_its_index_at_start(shared_search_app, search_template, tmp_path):
+    from catalogue.search.query import warm_up
+    from catalogue.search.reader import SearchIndex
+    from tests.search_fixtures import install_index
+
+    location = install_index(search_template, str(tmp_path / "index"))
+    index = SearchIndex(location.link)
+    assert warm_up(index)
+    with index.snapshot() as snap:
+        assert snap.facet_cache.get  # opened
+        assert any(data._spelling is not None for data, _, _ in snap.leaves)  # spelling dictionary built
+    assert not warm_up(SearchIndex(tmp_path / "none"))
+
+
+def test_warm_up_runs_in_the_background_when_the_app_starts(template_db, tmp_path, search_template):
+    import time
+
+    from tests.conftest import make_app
+    from tests.search_fixtures import install_index
+
+    install_index(search_template, str(tmp_path / "instance" / "index"))
+    app = make_app(template_db, tmp_path / "instance", TESTING=False, SEARCH_WARM_UP=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        handle = app.extensions.get("search_index")
+        if handle is not None and handle._snapshot is not None:
+            break
+        time.sleep(0.1)
+    assert app.extensions["search_index"]._snapshot is not None
+    app.extensions["db_engine"].dispose()

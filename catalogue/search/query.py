@@ -465,6 +465,24 @@ def _facet(snap: Snapshot, facet: FacetSpec, base: int, selected: list[str], lan
     return Facet(facet.key, facet.label(lang), values, facet_mode(facet), more)
 
 
+def _facets(snap: Snapshot, text_bits: int, selected: dict[str, list[str]], active: dict[str, int],
+            lang: str) -> list[Facet]:
+    """Every facet with its counts, cached per index generation for the same services and
+    filters (browsing, paging, sorting and repeated searches count nothing again)."""
+    key = (text_bits, tuple((k, tuple(v)) for k, v in selected.items() if v), lang)
+    cached = snap.facet_cache.get(key)
+    if cached is not None:
+        return cached
+    facets = []
+    for facet in FACETS:
+        others = [bits for k, bits in active.items() if k != facet.key]
+        base = reduce(and_, others, text_bits)
+        facets.append(_facet(snap, facet, base, selected[facet.key], lang))
+    _prune(facets)
+    snap.facet_cache.put(key, facets)
+    return facets
+
+
 def _prune(facets: list[Facet]) -> None:
     """Keep the values that find something or are selected – and the top categories of those
     sub-categories, so the category tree stays a tree."""
@@ -539,6 +557,16 @@ def search(index, request: SearchRequest, lang: str = "nb") -> SearchResult:
     return index.run(lambda snap: _search(snap, request, lang))
 
 
+def warm_up(index) -> bool:
+    """Open *index* and fill what the first searches would otherwise build (segment arrays,
+    facet counts, the spelling dictionaries). ``False`` when there is no index yet."""
+    if not index.available():
+        return False
+    for request in (SearchRequest(), SearchRequest(q="tjeneste lagring"), SearchRequest(q="xqzvw")):
+        search(index, request)
+    return True
+
+
 def search_as_page(index, request: SearchRequest, lang: str = "nb") -> tuple[SearchResult, str | None]:
     """What the search page and the API show: ``(result, corrected_from)``.
 
@@ -603,12 +631,7 @@ def _search(snap: Snapshot, request: SearchRequest, lang: str) -> SearchResult:
     active = {k: bits for k, bits in filters.items() if bits is not None}
     final = reduce(and_, active.values(), text_bits)
 
-    facets = []
-    for facet in FACETS:
-        others = [bits for k, bits in active.items() if k != facet.key]
-        base = reduce(and_, others, text_bits)
-        facets.append(_facet(snap, facet, base, selected[facet.key], lang))
-    _prune(facets)
+    facets = _facets(snap, text_bits, selected, active, lang)
 
     total = final.bit_count()
     pages = max(1, math.ceil(total / request.per_page))

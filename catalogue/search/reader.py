@@ -40,6 +40,7 @@ from catalogue.search.store import IndexLocation, IndexMissing, IndexState, read
 
 TERM_CACHE_SIZE = 2048          # cached postings per segment
 SUGGESTION_CACHE_SIZE = 4096    # cached spelling suggestions per generation
+FACET_CACHE_SIZE = 256          # cached facet panels per generation
 TIEBREAK_EPSILON = 1e-6         # far below any real score difference; orders exact ties only
 BM25_B, BM25_K1 = 0.75, 1.2     # Whoosh's BM25F defaults
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
@@ -258,6 +259,7 @@ class Snapshot:
         self._supplier_names: dict[str, str] = {}
         self._idf: dict[tuple[str, str], float] = {}
         self.suggestions = SmallCache(SUGGESTION_CACHE_SIZE)  # word → suggestion ("" for none), this generation
+        self.facet_cache = SmallCache(FACET_CACHE_SIZE)       # (services, filters, language) → facets
         self._avg_length: dict[str, float] = {}
 
     def close(self) -> None:

@@ -7,6 +7,7 @@ that region is rendered (``render_page``). The search itself is ``catalogue.sear
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from urllib.parse import urlencode
 
@@ -14,7 +15,7 @@ from flask import Blueprint, current_app, make_response, render_template, reques
 
 from auth.guards import public
 from catalogue.search.query import (MAX_QUERY_CHARS, MAX_QUERY_WORDS, SORTS, SearchRequest, search_articles,
-                                     search_as_page)
+                                     search_as_page, warm_up)
 from catalogue.search.reader import SearchIndex
 from catalogue.search.store import IndexMissing
 from marketplace.extensions import limiter
@@ -24,6 +25,7 @@ from marketplace.templating import current_lang
 bp = Blueprint("search", __name__)
 
 EXTENSION = "search_index"
+FACET_TOP = 5  # values shown per facet before "Vis alle" (selected values always shown)
 
 
 def search_index() -> SearchIndex:
@@ -38,6 +40,23 @@ def current_search_index() -> SearchIndex | None:
     """The index to search, or ``None`` while no index has been built yet."""
     handle = search_index()
     return handle if handle.available() else None
+
+
+@bp.record_once
+def _warm_up_at_start(state) -> None:
+    """Each web process opens and warms the index in the background as it starts."""
+    app = state.app
+    if not app.config.get("SEARCH_WARM_UP") or app.config.get("TESTING"):
+        return
+
+    def warm() -> None:
+        try:
+            with app.app_context():
+                warm_up(search_index())
+        except Exception:  # pragma: no cover - a missing or broken index is reported by the page
+            app.logger.exception("search warm-up failed")
+
+    threading.Thread(target=warm, name="search-warm-up", daemon=True).start()
 
 
 @bp.context_processor
@@ -73,7 +92,8 @@ def search():
     if result is not None:
         req = replace(req, page=result.page)  # a page past the end shows the last one
     context = dict(req=req, result=result, corrected_from=corrected_from, sorts=SORTS, articles=articles,
-                   index_missing=result is None, max_query_words=MAX_QUERY_WORDS, max_query_chars=MAX_QUERY_CHARS)
+                   index_missing=result is None, max_query_words=MAX_QUERY_WORDS, max_query_chars=MAX_QUERY_CHARS,
+                   expanded=set(request.args.getlist("flere")[:5]), facet_top=FACET_TOP)
     if request.headers.get("HX-History-Restore-Request") == "true":
         # htmx restoring a page that fell out of its history cache wants the whole page.
         body = render_template("search.html", **context)
