@@ -222,3 +222,16 @@ def test_cancel_notifies_everyone_invited_and_needs_a_reason(session):
     CompetitionLife(comp).cancel(session, BUYER, "Behovet er falt bort.", PUBLISHED + timedelta(days=1))
     assert CompetitionLife(comp).is_cancelled and not CompetitionLife(comp).can_cancel
     assert _events(session, "competition.cancelled")[0].context["reason"] == "Behovet er falt bort."
+
+
+def test_the_scheduler_ends_the_standstill_and_tells_the_buyer(session, upload_dir):
+    from catalogue.competitions.jobs import conclude_standstills
+
+    comp = _opened(session, upload_dir)
+    a = _assess(session, comp, ORGNR_A, True, "6")
+    _assess(session, comp, ORGNR_B, True, "9")
+    evaluation.award(session, BUYER, comp, a.id, "Lavest pris.", DEADLINE + timedelta(days=1))
+    assert conclude_standstills(session, comp.standstill_ends_at - timedelta(seconds=1)) == 0
+    assert conclude_standstills(session, comp.standstill_ends_at) == 1
+    assert CompetitionLife(comp).can_make_contract
+    assert _events(session, "competition.ready")[0].key == f"competition:{comp.id}:ready"

@@ -72,3 +72,9 @@ def cancelled(session, comp: Competition, supplier_ids: Iterable[int], reason: s
     if ids:
         _notify(session, "competition.cancelled", suppliers=ids, context={**_base(comp), "reason": reason},
                 url=_url(comp), key=f"competition:{comp.id}:cancelled")
+
+
+def ready(session, comp: Competition) -> None:
+    """To the buyer: the standstill is over, the contract may be made."""
+    _notify(session, "competition.ready", orgs=[comp.buyer_org], context=_base(comp), url=_url(comp),
+            key=f"competition:{comp.id}:ready")

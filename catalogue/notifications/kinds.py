@@ -84,6 +84,8 @@ register(Kind("competition.awarded", N_("Meddelelse om tildeling: %(title)s"), N
               mandatory=True))
 register(Kind("competition.cancelled", N_("Konkurransen %(title)s er avlyst"), N_("De inviterte leverandørene"),
               mandatory=True))
+register(Kind("competition.ready", N_("Karensperioden er over: %(title)s er klar for kontrakt"),
+              N_("Innkjøperen som kjører konkurransen"), mandatory=True))
 
 # --- contracts (issue 14) ---------------------------------------------------------------------
 register(Kind("contract.terms_drift", N_("Leverandøren har endret vilkårene for %(service)s i avtalen deres"),

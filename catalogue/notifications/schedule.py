@@ -20,7 +20,7 @@ from catalogue.db import session_scope
 Job = Callable[..., None]
 JOBS: dict[str, Job] = {}
 # Modules whose import registers jobs; the dispatcher imports them at start. Add yours here.
-JOB_MODULES = ["catalogue.notifications.jobs", "catalogue.contracts.reminders"]
+JOB_MODULES = ["catalogue.notifications.jobs", "catalogue.contracts.reminders", "catalogue.competitions.jobs"]
 log = logging.getLogger("catalogue.notifications.schedule")
 
 
