@@ -9,7 +9,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app marketplace
 export PORT
 
-.PHONY: run test install vendor migrate seed index bench migration clean browser-deps translations
+.PHONY: run test install vendor migrate seed index bench bench-deps migration clean browser-deps translations
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -68,11 +68,17 @@ $(VENV)/.bench-installed: $(VENV)/.installed pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	touch $@
 
-bench: install vendor $(VENV)/.bench-installed
-	@command -v wrk >/dev/null || { \
-	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
+bench: install vendor $(VENV)/.bench-installed bench-deps
 	$(BIN)/python -m bench.run
+
+# Debian's wrk (load), nginx (the production proxy of the fault benchmark, run on its own port
+# from a config in a temporary directory) and redis-server (a Redis of its own to stop).
+bench-deps:
+	@command -v wrk >/dev/null && command -v nginx >/dev/null && command -v redis-server >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    --no-install-recommends wrk nginx redis-server >/dev/null; \
+	  if [ -f /run/nginx.pid ]; then $$SUDO nginx -s quit || true; fi; }
 
 # Translations: extract every marked string (babel.cfg), update the English catalogue
 # (marketplace/translations/en/LC_MESSAGES/messages.po) and compile it. Translate the new

@@ -243,7 +243,7 @@ def end(db: Session, login: LoginSession, actor: Actor, *, reason: str, now: Opt
     if login.ended_at is not None:
         return
     login.ended_at = now or utcnow()
-    login.id_token = ""
+    login.id_token = ""  # wiping the stored token, not a password # nosec B105
     db.add(login)
     record(db, actor, "auth.logout", "login_session", login.id, before={"ended": False},
            after={"ended": True, "reason": reason})

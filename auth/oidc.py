@@ -220,7 +220,7 @@ class OIDCClient:
 
     def _oauth(self) -> _TokenClient:
         return _TokenClient(self.http, client_id=self.client_id, client_secret=self.client_secret,
-                            token_endpoint_auth_method="client_secret_basic", scope=self.scopes,
+                            token_endpoint_auth_method="client_secret_basic", scope=self.scopes,  # the name of an auth method # nosec B106
                             redirect_uri=self.redirect_uri, code_challenge_method="S256")
 
     def begin(self, next_path: str, now: float | None = None) -> tuple[str, Pending]:

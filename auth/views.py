@@ -170,7 +170,7 @@ def logout():
     db = get_session()
     key = session.get(LOGIN_KEY)
     found = logins.find_active(db, key) if key else None
-    id_token = ""
+    id_token = ""  # no token yet # nosec B105
     if found is not None:
         id_token = logins.unseal(found.id_token, state().seal_secret)
         logins.end(db, found, current_viewer().actor(), reason="logout")

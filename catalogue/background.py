@@ -130,7 +130,7 @@ class Backoff:
         ceiling = min(self.maximum, self.initial * self.factor ** self.attempt)
         self.attempt += 1
         # Never below half the ceiling: the first retry is not immediate, the delays still spread.
-        return ceiling / 2 + self.rng.random() * ceiling / 2  # nosec B311 - jitter, not security
+        return ceiling / 2 + self.rng.random() * ceiling / 2  # jitter, not security # nosec B311
 
     def reset(self) -> None:
         self.attempt = 0

@@ -24,7 +24,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any, Sequence
-from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import escape as xml_escape  # escapes text we write; never parses XML # nosec B406
 from zoneinfo import ZoneInfo
 
 from odf.opendocument import OpenDocumentSpreadsheet

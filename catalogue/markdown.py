@@ -127,7 +127,7 @@ def render(markdown: str) -> Rendered:
     tokens = _MD.parse(markdown or "")
     headings = _prepare(tokens)
     html = _MD.renderer.render(tokens, _MD.options, {})
-    return Rendered(Markup(sanitise(html)), headings)
+    return Rendered(Markup(sanitise(html)), headings)  # HTML sanitised by nh3 first # nosec B704
 
 
 def plain_text(markdown: str) -> str:

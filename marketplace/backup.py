@@ -18,7 +18,7 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess  # nosec B404 - pg_dump/pg_restore with argument lists, never a shell
+import subprocess  # pg_dump/pg_restore with argument lists, never a shell # nosec B404
 import tarfile
 import time
 from pathlib import Path
@@ -47,7 +47,7 @@ def _pg_args(url: str) -> tuple[list[str], dict]:
 
 def _counts(engine) -> dict[str, int]:
     with engine.connect() as conn:
-        return {name: conn.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one()  # nosec B608 - table names from the schema
+        return {name: conn.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one()  # table names from the schema # nosec B608
                 for name in sorted(inspect(conn).get_table_names())}
 
 
@@ -71,7 +71,7 @@ def create(target: Path) -> dict:
         source.close()
     else:
         args, env = _pg_args(url)
-        subprocess.run(["pg_dump", "--format=custom", "--no-owner", "--file", str(dump), *args],  # nosec B603 B607
+        subprocess.run(["pg_dump", "--format=custom", "--no-owner", "--file", str(dump), *args],  # the PostgreSQL tools, an argument list # nosec B603, B607
                        env=env, check=True, capture_output=True)
     uploads = Path(cfg["UPLOAD_DIR"])
     with tarfile.open(target / "uploads.tar", "w") as tar:
@@ -103,7 +103,7 @@ def restore(source: Path, *, rebuild_index: bool = True) -> dict:
         shutil.copyfile(source / "database.dump", path)
     else:
         args, env = _pg_args(url)
-        subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", *args, str(source / "database.dump")],  # nosec B603 B607
+        subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", *args, str(source / "database.dump")],  # nosec B603, B607
                        env=env, check=True, capture_output=True)
     uploads = Path(cfg["UPLOAD_DIR"])
     uploads.mkdir(parents=True, exist_ok=True)

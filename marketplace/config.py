@@ -10,7 +10,7 @@ from pathlib import Path
 
 # The embedded default secret. Good enough for a laptop, never for production:
 # create_app refuses to start with it when MARKETPLACE_ENV=production.
-DEFAULT_SECRET_KEY = "dev-only-not-secret-change-me"
+DEFAULT_SECRET_KEY = "dev-only-not-secret-change-me"  # development default; refused in production # nosec B105
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -114,4 +114,30 @@ def load_config(environ: os._Environ | dict | None = None, instance_path: str | 
         )
     if production and cfg["TEST_IDP_ENABLED"]:
         raise ConfigError("The built-in test identity provider cannot run with MARKETPLACE_ENV=production.")
+    if production:
+        missing = production_problems(env)
+        if missing:
+            raise ConfigError("Produksjon krever disse innstillingene (se docs/OPERATIONS.md) / production needs: "
+                              + "; ".join(missing))
     return cfg
+
+
+# Settings production refuses to start without (docs/OPERATIONS.md lists them with examples).
+REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "PID_HMAC_KEY", "DATABASE_URL", "PUBLIC_BASE_URL", "OIDC_ISSUER",
+                          "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "REDIS_URL", "SMTP_URL", "TRUSTED_PROXIES")
+
+
+def production_problems(env: dict) -> list[str]:
+    """What is missing or unsafe for production in *env* (empty when all is well)."""
+    problems = [f"{name} is not set" for name in REQUIRED_IN_PRODUCTION if not env.get(name, "").strip()]
+    if env.get("PID_HMAC_KEY") and env.get("PID_HMAC_KEY") == env.get("SECRET_KEY"):
+        problems.append("PID_HMAC_KEY must differ from SECRET_KEY")
+    if env.get("DATABASE_URL") and not env["DATABASE_URL"].startswith(("postgres://", "postgresql")):
+        problems.append("DATABASE_URL must be PostgreSQL")
+    if env.get("PUBLIC_BASE_URL") and not env["PUBLIC_BASE_URL"].startswith("https://"):
+        problems.append("PUBLIC_BASE_URL must be https://")
+    if env.get("OIDC_CLIENT_SECRET") == "local-test-client-secret":
+        problems.append("OIDC_CLIENT_SECRET is the development value")
+    if env.get("TRUSTED_PROXIES", "").strip() in ("", "0"):
+        problems.append("TRUSTED_PROXIES must count the proxies in front (1 behind nginx)")
+    return problems

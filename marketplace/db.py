@@ -26,5 +26,5 @@ def discard_session() -> None:
     if session is not None:
         try:
             session.close()
-        except Exception:  # nosec B110 - the connection is already gone; closing is best effort
+        except Exception:  # the connection is already gone; closing is best effort # nosec B110
             pass

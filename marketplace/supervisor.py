@@ -19,7 +19,7 @@ import logging
 import os
 import shlex
 import signal
-import subprocess  # nosec B404 - starting the configured commands is this module's purpose
+import subprocess  # starting the configured commands is this module's purpose # nosec B404
 import sys
 import time
 from dataclasses import dataclass, field
@@ -50,7 +50,7 @@ class Child:
     history: list[int] = field(default_factory=list)
 
     def start(self) -> None:
-        self.process = subprocess.Popen(self.argv, start_new_session=True,  # nosec B603 - argv, no shell
+        self.process = subprocess.Popen(self.argv, start_new_session=True,  # argv, no shell # nosec B603
                                         preexec_fn=_die_with_parent)
         self.started = time.monotonic()
         self.restart_at = None

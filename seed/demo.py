@@ -70,7 +70,7 @@ def _load_suppliers(session: Session) -> tuple[dict[str, Supplier], int]:
 
 def _profile(data: dict) -> builders.SupplierProfile:
     """The supplier's contract papers; seeded by orgnr so they never depend on load order."""
-    return builders.make_profile(random.Random(f"demo-profile:{data['orgnr']}"), flavour=data["flavour"],
+    return builders.make_profile(random.Random(f"demo-profile:{data['orgnr']}"), flavour=data["flavour"],  # deterministic demo data # nosec B311
                                  name=data["name"], brand=data["brand"], city=data["city"],
                                  domain=data["domain"], overrides=data["overrides"])
 
@@ -206,7 +206,7 @@ def _load_services(session: Session, suppliers: dict[str, Supplier], categories:
             supplier = suppliers[key]
             if (supplier.id, name) in existing:
                 continue
-            rng = random.Random(f"demo-service:{name}")
+            rng = random.Random(f"demo-service:{name}")  # deterministic demo data # nosec B311
             top_slug = by_id[category.parent_id].slug
             terms = builders.validated(builders.service_terms(rng, profiles[key], top_slug), name)
             pool = block["sentences"]

@@ -53,7 +53,7 @@ def generate(engine: Engine, *, services: int = 50000, suppliers: int | None = N
 
     ``progress(k)`` is called after each committed batch with the number of services in it.
     """
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # deterministic synthetic data # nosec B311
     supplier_count = suppliers or max(1, round(services / SERVICES_PER_SUPPLIER))
     with Session(engine) as session:
         load_taxonomy(session)

@@ -33,9 +33,28 @@ def test_production_refuses_test_identity_provider(tmp_path):
                     instance_path=tmp_path)
 
 
+PRODUCTION = {"MARKETPLACE_ENV": "production", "SECRET_KEY": "x" * 40, "PID_HMAC_KEY": "y" * 40,
+              "DATABASE_URL": "postgresql://db/mp", "PUBLIC_BASE_URL": "https://markedsplassen.example",
+              "OIDC_ISSUER": "https://idporten.no", "OIDC_CLIENT_ID": "mp", "OIDC_CLIENT_SECRET": "s" * 32,
+              "REDIS_URL": "redis://cache:6379/0", "SMTP_URL": "smtp://mail:25", "TRUSTED_PROXIES": "1"}
+
+
+@pytest.mark.parametrize("name", sorted(set(PRODUCTION) - {"MARKETPLACE_ENV"}))
+def test_production_refuses_to_start_without_a_required_setting(tmp_path, name):
+    env = {k: v for k, v in PRODUCTION.items() if k != name}
+    with pytest.raises(ConfigError, match=name):
+        load_config(env, instance_path=tmp_path)
+
+
+def test_production_refuses_unsafe_values(tmp_path):
+    for bad in ({"DATABASE_URL": "sqlite:///x.db"}, {"PUBLIC_BASE_URL": "http://mp.example"},
+                {"PID_HMAC_KEY": "x" * 40}, {"TRUSTED_PROXIES": "0"}):
+        with pytest.raises(ConfigError):
+            load_config({**PRODUCTION, **bad}, instance_path=tmp_path)
+
+
 def test_production_config_is_hardened(tmp_path):
-    cfg = load_config({"MARKETPLACE_ENV": "production", "SECRET_KEY": "x" * 40,
-                       "DATABASE_URL": "postgresql://db/mp", "PORT": "8080"}, instance_path=tmp_path)
+    cfg = load_config({**PRODUCTION, "PORT": "8080"}, instance_path=tmp_path)
     assert cfg["SESSION_COOKIE_SECURE"] and not cfg["TEST_IDP_ENABLED"]
     assert cfg["DATABASE_URL"] == "postgresql://db/mp" and cfg["PORT"] == 8080
 

@@ -28,9 +28,10 @@ def empty_db(tmp_path_factory):
 
 def _app(url: str, instance: Path, monkeypatch, production: bool):
     if production:
-        monkeypatch.setenv("MARKETPLACE_ENV", "production")
-        monkeypatch.setenv("SECRET_KEY", "p" * 48)
-        monkeypatch.setenv("TEST_IDP_ENABLED", "0")
+        from tests.test_foundation import PRODUCTION
+
+        for name, value in {**PRODUCTION, "SECRET_KEY": "p" * 48, "TEST_IDP_ENABLED": "0"}.items():
+            monkeypatch.setenv(name, value)
     else:
         monkeypatch.delenv("MARKETPLACE_ENV", raising=False)
     return create_app({

@@ -36,7 +36,7 @@ from whoosh.lang.snowball.norwegian import NorwegianStemmer
 from catalogue.search import words as lexicon
 
 # Letters and digits; inner hyphens, dots and apostrophes keep a token together.
-TOKEN_PATTERN = r"\w+(?:[-.'’]\w+)*"
+TOKEN_PATTERN = r"\w+(?:[-.'’]\w+)*"  # a regular expression # nosec B105
 TOKEN_RE = re.compile(TOKEN_PATTERN)
 MIN_TOKEN = 2           # single letters carry no meaning in a search
 MIN_STEM = 4            # shorter derivational stems are suspect ("billig" → "bil")

@@ -1,0 +1,55 @@
+"""gunicorn for Markedsplassen (production and the fault benchmark): ``gunicorn -c deploy/gunicorn.conf.py``.
+
+Behind nginx (deploy/nginx/markedsplassen.conf), which buffers whole requests and responses,
+so a slow client never holds a worker: the workers here only ever talk to nginx over loopback.
+
+- ``gthread`` workers: each worker process serves ``GUNICORN_THREADS`` requests at once, so a
+  slow database query or SMTP hand-off does not idle the whole process.
+- ``preload_app``: the app is imported once in the master and forked (less memory, a broken
+  release fails at start, not per worker); database pools are reset in every worker.
+- Timeouts: a request that hangs for ``timeout`` seconds gets its worker restarted;
+  ``graceful_timeout`` lets running requests finish on reload (``kill -HUP`` / ``systemctl reload``:
+  new workers start with the new code, old ones finish and exit).
+- Prometheus multiprocess mode: each worker writes its counters to ``PROMETHEUS_MULTIPROC_DIR``;
+  the directory is emptied at start and a dead worker's gauges are dropped.
+"""
+import os
+import shutil
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+wsgi_app = "marketplace:create_app()"
+worker_class = "gthread"
+workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+preload_app = True
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+keepalive = 5  # nginx keeps its upstream connections open (keepalive in the upstream block)
+max_requests = 20000  # recycle workers now and then (memory held by a fragmenting heap)
+max_requests_jitter = 2000
+limit_request_line = 8190
+limit_request_fields = 100
+forwarded_allow_ips = "127.0.0.1"
+proxy_allow_ips = "127.0.0.1"
+accesslog = None  # nginx writes the access log (without query strings); the app logs as JSON
+errorlog = "-"
+
+PROMETHEUS_DIR = os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR",
+                                       os.path.join(os.environ.get("MARKETPLACE_INSTANCE", "instance"), "prometheus"))
+
+
+def on_starting(server):
+    shutil.rmtree(PROMETHEUS_DIR, ignore_errors=True)
+    os.makedirs(PROMETHEUS_DIR, exist_ok=True)
+
+
+def post_fork(server, worker):
+    # Connections opened in the master (if any) must not be shared by the forked workers.
+    app = server.app.wsgi()
+    app.extensions["db_engine"].dispose(close=False)
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
