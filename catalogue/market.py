@@ -401,6 +401,13 @@ def _month_range(months) -> list[tuple[int, int]]:
     return out
 
 
+def contract_figures(session: Session) -> tuple[Figure, ...]:
+    """Contracted value and reported turnover by category, once there are any (``catalogue.contracts``)."""
+    from catalogue.contracts.followup import market_figures
+
+    return tuple(f for f in market_figures(session) if f.rows)
+
+
 def figures(session: Session, tally: Tally) -> Overview:
     """Every figure from *tally* (the services) and small SQL queries (categories, DPS, audit log)."""
     return Overview(
@@ -415,7 +422,7 @@ def figures(session: Session, tally: Tally) -> Overview:
             nsm_figure(tally),
             dps_figure(session),
             history_figure(session, tally.services),
-        ) + _competitions_figure(session),
+        ) + _competitions_figure(session) + contract_figures(session),
         computed_at=datetime.now(timezone.utc),
     )
 

@@ -147,3 +147,21 @@ def world_objects(session: Session, upload_dir: str, secret: str) -> dict:
           "Lavest pris.", when)
     objects["competition_awarded"] = done.id
     return objects
+
+
+def ready_for_contract(session: Session, upload_dir: str, secret: str, now: datetime) -> Competition:
+    """A competition awarded to Fjordsky AS (A), its standstill concluded: ready for a contract (issue 14)."""
+    from catalogue.competitions.evaluation import assess, award
+
+    at = now - timedelta(days=60)
+    comp = make_published(session, now=at, tender_deadline=rules.earliest_tender_deadline(at),
+                          question_deadline=at + timedelta(days=2))
+    submit_tender(session, comp, ORGNR_A, "800000", now=at + timedelta(days=1), upload_dir=upload_dir, secret=secret)
+    CompetitionLife(comp, comp.tender_deadline).open(session, BUYER, comp.tender_deadline, secret)
+    tender = tendering.of_supplier(session, comp, supplier_actor(session, ORGNR_A)[1], tendering.TenderStatus.SUBMITTED)
+    when = comp.tender_deadline + timedelta(hours=1)
+    assess(session, BUYER, comp, tender, {r["key"]: {"met": True, "reason": ""} for r in comp.requirements},
+           {"k1": {"score": "7", "reason": "Begrunnet."}}, when)
+    award(session, BUYER, comp, tender.id, "Eneste tilbud, oppfyller kravene.", when)
+    CompetitionLife(comp).conclude_standstill(session, BUYER, comp.standstill_ends_at)
+    return comp

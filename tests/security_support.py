@@ -116,7 +116,7 @@ def make_world(template_db: str, tmp_path: Path, identities=ROLES, search_templa
     return world
 
 
-def _contract_objects(session: Session, buyer, service_id: int, upload_dir: str) -> dict[str, Any]:
+def _contract_objects(session: Session, buyer, service_id: int, upload_dir: str, secret: str) -> dict[str, Any]:
     """A frozen shortlist with supplier A's service, a draft contract and a signed one with a deviation report."""
     from catalogue import shortlists
     from catalogue.contracts import followup
@@ -140,8 +140,12 @@ def _contract_objects(session: Session, buyer, service_id: int, upload_dir: str)
     lc.ContractLife(active).activate(session, buyer.actor())
     report = followup.file_deviation(session, buyer.actor(), signed, subject="Matriseavvik", description="Avvik",
                                      user_id=buyer.user_id)
+    from tests.competition_support import ready_for_contract
+
+    ready = ready_for_contract(session, upload_dir, secret, utcnow())
     session.commit()
     return {"frozen_shortlist": frozen.id, "contract": made[0].id, "contract_signed": signed.id,
+            "competition_ready": ready.id,
             "contract_active": active.id, "deviation": report.id}
 
 
@@ -263,7 +267,8 @@ def make_objects(world: World) -> dict[str, Any]:
             assert not errors, errors
             session.commit()
             objects["shortlist"] = shortlist.id
-            objects.update(_contract_objects(session, buyer, objects["published_a"], app.config["UPLOAD_DIR"]))
+            objects.update(_contract_objects(session, buyer, objects["published_a"], app.config["UPLOAD_DIR"],
+                                             app.config["SECRET_KEY"]))
     # A notification for supplier A's people (its inbox offers the "mark as read" form).
     from catalogue.notifications import notify
     from catalogue.notifications.models import Notification

@@ -245,6 +245,8 @@ ROUTES: dict[str, list[Case]] = {
                                         args={"competition_id": "@competition_opened"})],
     # --- contracts (issue 14) ----------------------------------------------------------------------
     "contracts.register": [only("buyer", "supplier", "manager")],
+    "contracts.from_competition": [only("buyer", allowed=HANDLED, override={"buyer_b": 404},
+                                        args={"competition_id": "@competition_ready"})],
     "contracts.new": [only("buyer", allowed=HANDLED, override={"buyer_b": 404},
                            args={"shortlist_id": "@frozen_shortlist", "service_id": "@published_a"})],
     "contracts.contract": [party_case(args={"contract_id": "@contract_signed"}),

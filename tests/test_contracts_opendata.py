@@ -245,3 +245,30 @@ def test_option_deadline_reminders(db, app):
     db.commit()
     kinds = db.exec(select(NotificationEvent.kind).where(NotificationEvent.key.like(f"contract:{contract.id}:%"))).all()
     assert kinds == ["contract.option_reminder", "contract.option_reminder"]
+
+
+def test_market_overview_adds_contracted_value_and_turnover(db, app):
+    from catalogue import market
+    from catalogue.contracts import followup
+
+    made, _ = _signed(db, app, 1)
+    contract = made[0]
+    supplier_id = contract.supplier_id
+    qualified = followup.qualified_categories(db, supplier_id)
+    dps_id, categories = next(iter(qualified.items()))
+    year, quarter = followup.previous_quarter(lc.today())
+    followup.report_turnover(db, lc.Actor(name="Leverandør"), supplier_id=supplier_id, dps_id=dps_id, year=year,
+                             quarter=quarter, amounts={c.id: "1000" for c in categories}, user_id=None,
+                             today=lc.today())
+    db.commit()
+    data = market.compute(db)
+    value = {r.key: r.values[0] for r in data.figure("avtaleverdi").rows}
+    from catalogue.models import Category
+
+    assert value[db.get(Category, contract.category_id).slug] == contract.value_nok
+    turnover = {r.key: r.values[0] for r in data.figure("omsetning").rows}
+    assert turnover == {c.slug: 1000 for c in categories}
+    client = app.test_client()
+    page = client.get("/marked")
+    assert page.status_code == 200 and "Avtaleverdi per kategori" in page.get_data(as_text=True)
+    assert client.get("/marked/avtaleverdi.csv").status_code == 200

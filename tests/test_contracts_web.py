@@ -150,3 +150,63 @@ def test_turnover_report_and_the_managers_list(app, db):
     future = lc.today() + timedelta(days=120)
     y, q = followup.quarter_of(future)
     assert supplier_client.post(f"/leverandor/omsetning?kvartal={y}-{q}", data=data).status_code == 422
+
+
+def test_contract_after_an_awarded_competition(app, db):
+    from catalogue.competitions.lifecycle import CompetitionLife
+    from catalogue.contracts.models import ContractOrigin
+    from catalogue.lifecycle import IllegalTransition
+    from tests.competition_support import ready_for_contract
+
+    comp = ready_for_contract(db, app.config["UPLOAD_DIR"], app.config["SECRET_KEY"], lc.utcnow())
+    db.commit()
+    client = app.test_client()
+    buyer = login(client, "kommune-innkjoper")
+    register = client.get("/innkjop/avtaler/").get_data(as_text=True)
+    url = f"/innkjop/avtaler/fra-konkurranse/{comp.id}"
+    assert url in register
+    page = client.get(url).get_data(as_text=True)
+    offered = lc.offered_services(db, comp)
+    assert offered and all(s.supplier_id == CompetitionLife(comp).awarded_tender(db).supplier_id for s in offered)
+    form = {**call_off_form(tittel=comp.title, begrunnelse=""), "csrf_token": token(client, url)}
+    refused = client.post(url, data={**form, "tjeneste": "999999"})
+    assert refused.status_code == 422 and db.exec(select(Contract)).all() == []
+    made = client.post(url, data={**form, "tjeneste": str(offered[0].id), "verdi": "900000"})
+    assert made.status_code == 302, made.get_data(as_text=True)[:500]
+    contract = db.exec(select(Contract)).one()
+    assert contract.origin == ContractOrigin.COMPETITION and contract.competition_id == comp.id
+    assert contract.value_nok == 900_000          # no direct-award threshold after a competition
+    assert contract.requirements == {"governing_law": ["norge"]} and "governing_law" in contract.verdicts
+    assert url not in client.get("/innkjop/avtaler/").get_data(as_text=True)
+    with pytest.raises(IllegalTransition):       # one contract per competition
+        lc.from_competition(db, buyer.actor(), competition=comp, buyer_orgnr=buyer.orgnr, service_id=offered[0].id,
+                            call_off=lc.read_call_off(call_off_form()), user_id=buyer.user_id)
+    other = app.test_client()
+    login(other, "stat-innkjoper")
+    assert other.get(url).status_code == 404
+
+
+def test_no_contract_before_the_standstill_is_over(app, db):
+    from datetime import timedelta as td
+
+    from catalogue.competitions.evaluation import assess, award
+    from catalogue.competitions.lifecycle import CompetitionLife
+    from catalogue.competitions import rules, tendering
+    from catalogue.lifecycle import IllegalTransition
+    from tests.competition_support import BUYER, ORGNR_A, make_published, submit_tender, supplier_actor
+
+    at = lc.utcnow() - td(days=15)
+    comp = make_published(db, now=at, tender_deadline=rules.earliest_tender_deadline(at),
+                          question_deadline=at + td(days=2))
+    submit_tender(db, comp, ORGNR_A, "500000", now=at + td(days=1), upload_dir=app.config["UPLOAD_DIR"],
+                  secret=app.config["SECRET_KEY"])
+    CompetitionLife(comp, comp.tender_deadline).open(db, BUYER, comp.tender_deadline, app.config["SECRET_KEY"])
+    tender = tendering.of_supplier(db, comp, supplier_actor(db, ORGNR_A)[1], tendering.TenderStatus.SUBMITTED)
+    assess(db, BUYER, comp, tender, {r["key"]: {"met": True, "reason": ""} for r in comp.requirements},
+           {"k1": {"score": "7", "reason": "x"}}, comp.tender_deadline + td(hours=1))
+    award(db, BUYER, comp, tender.id, "Eneste.", lc.utcnow())
+    db.commit()
+    service = lc.offered_services(db, comp)[0]
+    with pytest.raises(IllegalTransition):
+        lc.from_competition(db, BUYER, competition=comp, buyer_orgnr="976240391", service_id=service.id,
+                            call_off=lc.read_call_off(call_off_form()), user_id=None)

@@ -17,6 +17,7 @@ from typing import Any, Mapping, Optional
 
 from sqlmodel import Session, select
 
+from catalogue.contracts.lifecycle import PUBLISHED
 from catalogue.contracts.models import Contract, ContractStatus
 from catalogue.diff import Change, diff
 from catalogue.models import ArchivedService, Service
@@ -94,7 +95,7 @@ def compare_versions(old: Mapping[str, Any], new: Mapping[str, Any], *, name_of=
 def live_version(session: Session, service_id: int) -> Optional[ArchivedService]:
     """The snapshot of the service's current published version (None when not published)."""
     service = session.get(Service, service_id)
-    if service is None or service.status != "published":
+    if service is None or service.status != PUBLISHED:
         return None
     return session.exec(select(ArchivedService).where(ArchivedService.service_id == service_id,
                                                       ArchivedService.version == service.version)).first()

@@ -265,5 +265,30 @@ def by_category(session: Session) -> list[tuple[Category, int, int]]:
     return [(c, int(value.get(c.id) or 0), int(turnover.get(c.id) or 0)) for c in categories]
 
 
+def market_figures(session: Session) -> tuple[Any, Any]:
+    """Two figures for the market overview: contracted value and reported turnover, by category (NOK)."""
+    from catalogue.market import BARS, Figure, Row
+    from catalogue.text import Msg
+
+    rows = by_category(session)
+
+    def figure(key: str, column: int, title: Msg, description: Msg, label: Msg) -> Figure:
+        values = [(c, v) for c, *amounts in rows for v in (amounts[column],) if v]
+        return Figure(key, BARS, title, description, (label,),
+                      tuple(Row(c.slug, Msg(c.name_nb, c.name_en), (v,)) for c, v in values),
+                      sum(v for _, v in values), show_share=False)
+
+    return (
+        figure("avtaleverdi", 0, Msg("Avtaleverdi per kategori", "Contracted value by category"),
+               Msg("Samlet anslått verdi (kroner eksklusive mva.) av signerte avtaler gjennom markedsplassen, "
+                   "per kategori.", "Total estimated value (NOK excluding VAT) of contracts signed through the "
+                   "marketplace, by category."), Msg("Avtaleverdi (kr)", "Contracted value (NOK)")),
+        figure("omsetning", 1, Msg("Rapportert omsetning per kategori", "Reported turnover by category"),
+               Msg("Omsetning leverandørene har rapportert i de dynamiske innkjøpsordningene (kroner eksklusive mva.), "
+                   "alle kvartaler, per kategori.", "Turnover the suppliers have reported in the dynamic purchasing "
+                   "systems (NOK excluding VAT), all quarters, by category."), Msg("Omsetning (kr)", "Turnover (NOK)")),
+    )
+
+
 def iter_in_force(session: Session) -> Iterable[Contract]:
     return session.exec(select(Contract).where(Contract.status.in_([s.value for s in ContractLife.IN_FORCE]))).all()

@@ -28,6 +28,7 @@ from catalogue.terms import TERMS
 from catalogue.text import Msg, reject_markup
 
 OSLO = ZoneInfo("Europe/Oslo")
+PUBLISHED = "published"   # the service status of a live listing (catalogue.models.SERVICE_STATUSES)
 
 # The direct-award threshold for call-offs, NOK excluding VAT. Source: seed 000 (Oslo kommune,
 # Rundskriv nr. 9/2023, samkjøpsavtale for IKT-konsulenttjenester): "For oppdrag med samlet verdi
@@ -476,6 +477,83 @@ def direct_call_off(session: Session, actor: Actor, *, buyer_orgnr: str, buyer_n
     return _new_contract(session, actor, origin=ContractOrigin.DIRECT, buyer_orgnr=buyer_orgnr, buyer_name=buyer_name,
                          snapshot=snapshot, supplier_id=service.supplier_id, call_off=call_off,
                          requirements=requirements, user_id=user_id, shortlist_id=shortlist.id)
+
+
+def competition_requirements(competition: Any) -> dict[str, list[str]]:
+    """The competition's requirements that name a registry term, as ``{term key: wanted values}``."""
+    return {r["term"]: list(r.get("values") or []) for r in (competition.requirements or [])
+            if r.get("term") in TERMS and r.get("values")}
+
+
+def contract_of_competition(session: Session, competition_id: int) -> Optional[Contract]:
+    return session.exec(select(Contract).where(Contract.competition_id == competition_id)).first()
+
+
+def competition_of_buyer(session: Session, competition_id: int, orgnr: str) -> Any:
+    """The competition if *orgnr* ran it, else None (the web layer answers 404)."""
+    from catalogue.competitions.models import Competition
+
+    competition = session.get(Competition, competition_id) if competition_id <= 2**31 - 1 else None
+    return competition if competition is not None and orgnr and competition.buyer_org == f"0192:{orgnr}" else None
+
+
+def competitions_ready(session: Session, orgnr: str) -> list[Any]:
+    """The organisation's awarded competitions whose standstill is over and that have no contract yet."""
+    from catalogue.competitions.lifecycle import CompetitionLife
+    from catalogue.competitions.models import Competition
+
+    if not orgnr:
+        return []
+    made = set(session.exec(select(Contract.competition_id).where(Contract.competition_id.is_not(None))).all())
+    found = session.exec(select(Competition).where(Competition.buyer_org == f"0192:{orgnr}")
+                         .order_by(Competition.id.desc())).all()
+    return [c for c in found if CompetitionLife(c).can_make_contract and c.id not in made]
+
+
+def offered_services(session: Session, competition: Any) -> list[Service]:
+    """The winner's published services a contract after *competition* may name (its category, or a sub-category)."""
+    from catalogue.competitions.lifecycle import CompetitionLife
+    from catalogue.models import Category
+
+    tender = CompetitionLife(competition).awarded_tender(session)
+    if tender is None:
+        return []
+    children = set(session.exec(select(Category.id).where(Category.parent_id == competition.category_id)).all())
+    services = session.exec(select(Service).where(Service.supplier_id == tender.supplier_id,
+                                                  Service.status == PUBLISHED).order_by(Service.name)).all()
+    return [s for s in services if s.category_id == competition.category_id or s.category_id in children]
+
+
+def from_competition(session: Session, actor: Actor, *, competition: Any, buyer_orgnr: str, service_id: Any,
+                     call_off: CallOff, user_id: Optional[int]) -> Contract:
+    """A draft contract with the winner of *competition*, once its standstill is over.
+
+    The buyer names the winner's service (in the competition's category); the contract holds the
+    version published now, with the competition's term requirements and their verdicts.
+    """
+    from catalogue.competitions.lifecycle import CompetitionLife
+
+    life_of = CompetitionLife(competition)
+    if competition.buyer_org != f"0192:{buyer_orgnr}":
+        raise DomainError(N_("Bare oppdragsgiveren kan inngå avtale etter konkurransen."))
+    if not life_of.can_make_contract:
+        raise IllegalTransition(N_("Avtalen kan først inngås når tildelingen står og karensperioden er over."))
+    if contract_of_competition(session, competition.id) is not None:
+        raise IllegalTransition(N_("Det er allerede laget en avtale etter denne konkurransen."))
+    offered = {s.id: s for s in offered_services(session, competition)}
+    try:
+        service = offered.get(int(service_id))
+    except (TypeError, ValueError):
+        service = None
+    if service is None:
+        raise InvalidInput({"tjeneste": DomainError(N_("Velg en av leverandørens tjenester i kategorien."),
+                                                    "tjeneste")})
+    snapshot = session.exec(select(ArchivedService).where(ArchivedService.service_id == service.id,
+                                                          ArchivedService.version == service.version)).one()
+    return _new_contract(session, actor, origin=ContractOrigin.COMPETITION, buyer_orgnr=buyer_orgnr,
+                         buyer_name=competition.buyer_name, snapshot=snapshot, supplier_id=service.supplier_id,
+                         call_off=call_off, requirements=competition_requirements(competition), user_id=user_id,
+                         competition_id=competition.id)
 
 
 def life(contract: Contract) -> ContractLife:

@@ -121,7 +121,8 @@ def shortlist(shortlist_id: int):
                        current_total=current[0] if current else None, max_frozen=sl.MAX_FROZEN,
                        described=sl.describe_query(db, shortlist.pairs, lang),
                        search_url=_search_url(shortlist.pairs), can_change=sl.can_change(viewer, shortlist),
-                       owner=db.get(User, shortlist.user_id), formats=sorted(FORMATS))
+                       owner=db.get(User, shortlist.user_id), formats=sorted(FORMATS),
+                       can_call_off=viewer.is_buyer and shortlist.is_frozen)
 
 
 @bp.get("/lister/<int:shortlist_id>/endringer/<int:service_id>")

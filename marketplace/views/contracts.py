@@ -72,7 +72,8 @@ def register():
     viewer = current_viewer()
     status = request.args.get("status", "")
     rows = followup.register(get_session(), viewer, status=status)
-    return render_page("contracts/register.html", "results", rows=rows, status=status,
+    ready = lc.competitions_ready(get_session(), viewer.orgnr) if viewer.is_buyer else []
+    return render_page("contracts/register.html", "results", rows=rows, status=status, ready=ready,
                        statuses=[(s, gettext(label)) for s, label in lc.STATUS_LABELS.items()])
 
 
@@ -135,6 +136,39 @@ def new(shortlist_id: int, service_id: int):
         db.rollback()
         return render_page("contracts/new.html", None,
                            **_call_off_context(shortlist, snapshot, request.form, field_errors(exc))), 422
+    return _done(contract, gettext("Avtaleutkastet er laget. Last opp den signerte avtalen når den er signert."))
+
+
+@bp.route("/fra-konkurranse/<int:competition_id>", methods=["GET", "POST"])
+@roles_required(BUYER)
+def from_competition(competition_id: int):
+    """The contract with the winner of the buyer's competition, once the standstill is over."""
+    db = get_session()
+    viewer = current_viewer()
+    competition = lc.competition_of_buyer(db, competition_id, viewer.orgnr)
+    if competition is None:
+        abort(404)
+    lang = current_lang()
+    offered = lc.offered_services(db, competition)
+    context = dict(competition=competition, supplier=db.get(Supplier, offered[0].supplier_id) if offered else None,
+                   services=[(str(s.id), f"{s.name} ({gettext('versjon %(n)s', n=s.version)})") for s in offered],
+                   forms=_form_options(), max_options=lc.MAX_OPTIONS,
+                   requirement_lines=[cmp.describe_requirement(cmp.TERMS[k], v, lang)
+                                      for k, v in lc.competition_requirements(competition).items()])
+    if request.method == "GET":
+        defaults = {"tittel": competition.title, "verdi": str(competition.estimated_value or ""),
+                    "begrunnelse": competition.award_reason}
+        return render_page("contracts/from_competition.html", None, form={**defaults, **request.args.to_dict()},
+                           errors={}, **context)
+    try:
+        contract = lc.from_competition(db, viewer.actor(), competition=competition, buyer_orgnr=viewer.orgnr,
+                                       service_id=request.form.get("tjeneste"),
+                                       call_off=lc.read_call_off(request.form, justification_required=False),
+                                       user_id=viewer.user_id)
+    except DomainError as exc:
+        db.rollback()
+        return render_page("contracts/from_competition.html", None, form=request.form, errors=field_errors(exc),
+                           **context), exc.http_status
     return _done(contract, gettext("Avtaleutkastet er laget. Last opp den signerte avtalen når den er signert."))
 
 
