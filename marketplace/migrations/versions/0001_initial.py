@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-05 16:00:21.802305
+Create Date: 2026-12-05 16:16:17.053215
 """
 from typing import Sequence, Union
 
