@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-05 16:18:40.143667
+Create Date: 2026-12-05 16:20:11.773347
 """
 from typing import Sequence, Union
 
