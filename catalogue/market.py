@@ -3,9 +3,10 @@
 The term figures are counts over a compact set of *facts* per published service (governing
 law, EEA-only option, data locations, SCC modules, the 21 NSM responsibilities), read in one
 query that parses each service's terms JSON once (``json_extract`` with many paths on SQLite,
-``jsonb`` on PostgreSQL). A process counts every service once, then keeps its ``Tally`` current
-by following the search change log – the same log the search indexes follow – so a page view
-at 50 000 services costs two small queries, and a change costs re-reading the changed services.
+``jsonb`` on PostgreSQL). The counts are stored in the database (``catalogue.market_snapshot``) and kept current by
+following the search change log – the same log the search indexes follow – so a page view at
+50 000 services, also the first in a new process, costs a few small queries, and a change costs
+re-reading the changed services.
 Qualified suppliers per DPS category and the history (from the audit log) are small SQL
 aggregates, rebuilt whenever the audit log has grown.
 """
@@ -26,8 +27,6 @@ from sqlmodel import Session, select
 
 from catalogue import nsm
 from catalogue.models import DPS, AuditEvent, Category, DPSCategory, Qualification
-from catalogue.search.indexer import initial_position, read_changes
-from catalogue.search.store import LogPosition
 from catalogue.terms import TERMS
 from catalogue.text import Msg
 
@@ -446,10 +445,10 @@ def compute(session: Session) -> Overview:
 
 @dataclass
 class _State:
-    """One database's tally, the change-log position it reflects, and the figures made from it."""
+    """What this process last showed for one database: the snapshot position and audit id it
+    reflects, and the figures made from them."""
 
-    tally: Tally
-    position: LogPosition
+    position: dict
     audit_high: int | None = None
     overview: Overview | None = None
 
@@ -460,29 +459,22 @@ _lock = threading.Lock()
 
 
 def overview(session: Session, *, clock=time.time) -> Overview:
-    """The current figures. The first call in a process counts every published service once;
-    later calls apply only the services the change log names since, and rebuild the figures
-    (a few small queries) only when the audit log shows that something changed.
+    """The current figures, from the stored snapshot (``catalogue.market_snapshot``) brought up
+    to date with the change log – never a count of every service in a new process. The figures
+    are rebuilt (a few small queries) only when the snapshot or the audit log moved.
     """
+    from catalogue.market_snapshot import current
+
     key = session.get_bind()
     with _lock:
-        state = _states.get(key)
-        tally_changed = False
-        if state is None:
-            position = initial_position(session, clock())
-            state = _State(Tally.of(project(session)), position)
-            _states[key] = state
-        else:
-            changes, state.position, _ = read_changes(session, state.position, clock())
-            changed = {entity_id for entity, entity_id in changes if entity == "service"}
-            for service_id, facts in project(session, changed).items():
-                tally_changed |= state.tally.apply(service_id, facts)
+        tally, position = current(key, clock=clock)
         # Every state change writes an audit event, so the newest event id tells whether the
         # categories, qualifications or history may have changed too.
         audit_high = session.exec(select(func.max(AuditEvent.id))).one()
-        if state.overview is None or tally_changed or audit_high != state.audit_high:
-            state.overview = figures(session, state.tally)
-            state.audit_high = audit_high
+        state = _states.get(key)
+        if state is None or state.overview is None or state.position != position or state.audit_high != audit_high:
+            state = _State(position, audit_high, figures(session, tally))
+            _states[key] = state
         return state.overview
 
 

@@ -6,6 +6,7 @@ its import here.
 import auth.testid.models  # noqa: F401  (the built-in test identity provider)
 import catalogue.articles  # noqa: F401
 import catalogue.models  # noqa: F401
+import catalogue.market_snapshot  # noqa: F401
 import catalogue.notifications.models  # noqa: F401
 import catalogue.shortlists  # noqa: F401
 import catalogue.competitions.models  # noqa: F401

@@ -354,3 +354,44 @@ def test_unknown_figure_is_404(shared_client):
 def test_market_views_are_public(shared_app):
     for endpoint in ("market.overview", "market.download"):
         assert shared_app.view_functions[endpoint].allowed_roles == ("*",)
+
+
+def test_a_new_process_reads_the_stored_snapshot_and_never_counts_everything(app, monkeypatch):
+    """The counts live in the database; a new process (an empty cache) applies only the changes
+    since the snapshot's position – it never projects every service again."""
+    from catalogue import market_snapshot
+    from catalogue.db import make_engine
+
+    engine = app.extensions["db_engine"]
+    market.clear_cache()
+    actor = Actor.system("test")
+    with Session(engine, expire_on_commit=False) as session:
+        first = market.overview(session)  # creates the snapshot
+        assert session.get(market_snapshot.MarketSnapshot, market_snapshot.SNAPSHOT_ID) is not None
+        service = session.exec(select(Service).where(Service.status == "published").order_by(Service.id)).first()
+        remove(session, service, Actor.system("test"), reason="Test")
+        session.commit()
+
+    original = market.project
+
+    def only_changed(session, ids=None):
+        assert ids is not None, "counted every service again"
+        return original(session, ids)
+
+    monkeypatch.setattr(market, "project", only_changed)
+    market.clear_cache()  # a new process
+    other = make_engine(app.config["DATABASE_URL"])  # …with an engine of its own
+    try:
+        with Session(other, expire_on_commit=False) as session:
+            again = market.overview(session)
+            assert again.services == first.services - 1
+            publish(session, session.get(Service, service.id), actor)
+            session.commit()
+            latest = market.overview(session)
+            monkeypatch.setattr(market, "project", original)
+            _figures_equal(latest, market.compute(session))
+    finally:
+        other.dispose()
+    # The first engine's process sees the same stored snapshot, with both changes applied once.
+    with Session(engine, expire_on_commit=False) as session:
+        _figures_equal(market.overview(session), market.compute(session))
