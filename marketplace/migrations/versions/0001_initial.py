@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-05 16:20:11.773347
+Create Date: 2026-12-05 16:22:21.925618
 """
 from typing import Sequence, Union
 
@@ -62,6 +62,19 @@ def upgrade() -> None:
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('slug')
+    )
+    op.create_table('market_fact',
+    sa.Column('service_id', sa.Integer(), nullable=False),
+    sa.Column('facts', sa.JSON(), nullable=False),
+    sa.Column('noted_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.PrimaryKeyConstraint('service_id')
+    )
+    op.create_table('market_snapshot',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.JSON(), nullable=False),
+    sa.Column('counts', sa.JSON(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id')
     )
     op.create_table('notification_event',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -917,6 +930,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_notification_event_kind'))
 
     op.drop_table('notification_event')
+    op.drop_table('market_snapshot')
+    op.drop_table('market_fact')
     op.drop_table('dps')
     with op.batch_alter_table('category', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_category_slug'))
