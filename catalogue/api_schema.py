@@ -14,8 +14,8 @@ from typing import Any, Iterable, Mapping
 from catalogue import nsm
 from catalogue.browse import CategoryNode
 from catalogue.models import Category, Service, Supplier
-from catalogue.terms import (BOOLEAN, CHOICE, DECIMAL, INTEGER, LONGTEXT, MULTICHOICE, NSM_MATRIX, ROWS, TERMS,
-                             TEXT, Term)
+from catalogue.terms import (BOOLEAN, CHOICE, DATE, DECIMAL, DOCUMENT, INTEGER, LONGTEXT, MULTICHOICE, NSM_MATRIX,
+                             TERMS, TEXT, Term)
 
 API_VERSION = "1.0.0"
 MAX_ID = 2**31 - 1
@@ -215,9 +215,9 @@ def term_schema(term: Term) -> dict[str, Any]:
         schema = {"type": ["object", "null"],
                   "properties": {p.code: {**principle, "title": f"{p.code} {p.nb}"} for p in nsm.PRINCIPLES},
                   "additionalProperties": False}
-    elif t == ROWS:
+    elif term.has_rows:
         schema = {"type": ["array", "null"], "items": {
-            "type": "object", "properties": {c.key: {"type": ["string", "null"], "title": c.nb} for c in term.columns}}}
+            "type": "object", "properties": {c.key: _column_schema(c) for c in term.columns}}}
     else:  # pragma: no cover - a new term type must be described here
         raise ValueError(f"no JSON Schema for term type {t!r}")
     schema["title"] = term.nb
@@ -228,6 +228,16 @@ def term_schema(term: Term) -> dict[str, Any]:
         description += f" Enhet: {term.unit_nb}."
     schema["description"] = description
     return schema
+
+
+def _column_schema(column: Term) -> dict[str, Any]:
+    if column.type == DOCUMENT:
+        return {"type": ["integer", "null"], "title": column.nb, "description": "Dokumentets id (PDF)."}
+    if column.type == DATE:
+        return {"type": ["string", "null"], "format": "date", "title": column.nb}
+    if column.type == CHOICE:
+        return {"enum": [c.value for c in column.choices] + [None], "title": column.nb}
+    return {"type": ["string", "null"], "title": column.nb}
 
 
 def terms_schema() -> dict[str, Any]:

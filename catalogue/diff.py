@@ -15,7 +15,7 @@ from catalogue import nsm
 from catalogue.documents import KINDS, SERVICE_KINDS
 from catalogue.listings import CATEGORY_FIELD, DESCRIPTION, DPS_FIELD, FEATURES, NAME, SUMMARY
 from catalogue.models import DPS, Category, Document
-from catalogue.terms import NSM_MATRIX, ROWS, TERMS, Term
+from catalogue.terms import NSM_MATRIX, TERMS, Term
 
 NameOf = Callable[[str, Optional[int]], str]
 
@@ -103,7 +103,8 @@ def _nsm_rows(term: Term, a: Any, b: Any, lang: str) -> list[RowChange]:
 
 def _table_rows(term: Term, a: Any, b: Any, lang: str) -> list[RowChange]:
     def line(row: Mapping[str, Any]) -> str:
-        return ", ".join(str(row.get(c.key) or "") for c in term.columns)
+        return ", ".join(c.display(row.get(c.key), lang) if row.get(c.key) not in (None, "") else ""
+                         for c in term.columns)
 
     old_lines = [line(r) for r in (a or [])]
     new_lines = [line(r) for r in (b or [])]
@@ -133,7 +134,7 @@ def diff(old: Mapping[str, Any], new: Mapping[str, Any], *, name_of: NameOf | No
                         field_id=term.field_name)
         if term.type == NSM_MATRIX:
             change.rows = _nsm_rows(term, a, b, lang)
-        elif term.type == ROWS:
+        elif term.has_rows:
             change.rows = _table_rows(term, a, b, lang)
         changes.append(change)
     old_docs, new_docs = old.get("documents") or {}, new.get("documents") or {}

@@ -29,10 +29,12 @@ KINDS = {
     "dpa": Msg("Databehandleravtale", "Data processing agreement"),
     "tax_certificate": Msg("Skatteattest (skatt og merverdiavgift)", "Tax and VAT certificate"),
     "signed_contract": Msg("Signert avtale", "Signed contract"),
+    "certificate": Msg("Sertifikat", "Certificate"),  # a row of the certifications term
 }
 SERVICE_KINDS = ("terms", "dpa")
 # Documents that anyone may read once the service version that refers to them is published.
 PUBLIC_KINDS = frozenset(SERVICE_KINDS)
+CERTIFICATE_KIND = "certificate"
 
 
 class DocumentError(ValueError):
@@ -134,12 +136,15 @@ def read_bytes(upload_dir: str | os.PathLike, doc: Document) -> bytes:
 
 
 def is_public(session: Session, doc: Document) -> bool:
-    """A terms/DPA document is public while the live version of a published service refers to it."""
-    if doc.kind not in PUBLIC_KINDS or doc.service_id is None:
+    """A terms/DPA document or certificate is public while the live version of a published service refers to it."""
+    if doc.kind not in PUBLIC_KINDS and doc.kind != CERTIFICATE_KIND or doc.service_id is None:
         return False
     service = session.get(Service, doc.service_id)
     if service is None or service.status != "published":
         return False
+    if doc.kind == CERTIFICATE_KIND:
+        rows = (service.terms or {}).get("certifications") or []
+        return any(isinstance(r, dict) and r.get("document") == doc.id for r in rows)
     return (service.documents or {}).get(doc.kind) == doc.id
 
 

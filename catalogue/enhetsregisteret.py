@@ -70,6 +70,7 @@ class Entity:
     city: str
     country: str
     is_public_body: bool
+    employees: Optional[int] = None  # antallAnsatte, when the register states it
 
 
 def lookup(orgnr: str, base_url: str = "", *, http: Optional[requests.Session] = None,
@@ -104,6 +105,7 @@ def entity_from_json(orgnr: str, data: dict[str, Any]) -> Entity:
         city=str(address.get("poststed") or ""),
         country=str(address.get("landkode") or "NO"),
         is_public_body=org_form in PUBLIC_ORG_FORMS or sector in PUBLIC_SECTOR_CODES,
+        employees=data["antallAnsatte"] if isinstance(data.get("antallAnsatte"), int) else None,
     )
 
 
@@ -155,6 +157,7 @@ def _demo_suppliers() -> dict[str, dict[str, Any]]:
             "organisasjonsform": {"kode": s.get("org_form", "AS"), "beskrivelse": ""},
             "forretningsadresse": {"adresse": [s.get("address", "")], "postnummer": s.get("postal_code", ""),
                                    "poststed": s.get("city", ""), "land": "Norge", "landkode": "NO"},
+            "antallAnsatte": s.get("employees"),
         }
         for s in SUPPLIERS
     }

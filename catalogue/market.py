@@ -26,7 +26,7 @@ from sqlalchemy import bindparam, distinct, func, text
 from sqlmodel import Session, select
 
 from catalogue import nsm
-from catalogue.models import DPS, AuditEvent, Category, DPSCategory, Qualification
+from catalogue.models import DPS, AuditEvent, Category, DPSCategory, Qualification, Service, ServiceStatus, Supplier
 from catalogue.terms import TERMS
 from catalogue.text import Msg
 
@@ -352,6 +352,32 @@ def dps_figure(session: Session) -> Figure:
                   (Msg("Kvalifiserte leverandører", "Qualified suppliers"),), rows, suppliers, show_share=False)
 
 
+def size_figure(session: Session) -> Figure:
+    """Suppliers with published services by size (from the register's number of employees), and their services."""
+    from catalogue.company import SIZE_LABELS, CompanySize, company_size
+
+    suppliers: Counter = Counter()
+    services: Counter = Counter()
+    for employees, count in session.exec(
+            select(Supplier.employees, func.count(Service.id)).join(Service, Service.supplier_id == Supplier.id)
+            .where(Service.status == ServiceStatus.PUBLISHED).group_by(Supplier.id, Supplier.employees)).all():
+        size = company_size(employees)
+        suppliers[size] += 1
+        services[size] += count
+    order = list(CompanySize) + ([None] if suppliers[None] else [])
+    rows = tuple(Row(str(size) if size else "ukjent", SIZE_LABELS[size] if size else Msg("Ukjent størrelse",
+                                                                                          "Size unknown"),
+                     (suppliers[size], services[size])) for size in order)
+    return Figure("storrelse", BARS, Msg("Leverandører etter størrelse", "Suppliers by size"),
+                  Msg("Leverandører med publiserte tjenester etter antall ansatte i Enhetsregisteret (liten under 50, "
+                      "mellomstor under 250, stor fra 250), og hvor mange tjenester de har publisert.",
+                      "Suppliers with published services by their number of employees in the Central Coordinating "
+                      "Register (small below 50, medium below 250, large from 250), and how many services they "
+                      "have published."),
+                  (Msg("Leverandører", "Suppliers"), Msg("Publiserte tjenester", "Published services")), rows,
+                  sum(suppliers.values()))
+
+
 def history_figure(session: Session, total: int) -> Figure:
     """Per month (Norwegian time): services entering the catalogue, new versions, removals, and the total after.
 
@@ -420,6 +446,7 @@ def figures(session: Session, tally: Tally) -> Overview:
             scc_figure(tally),
             nsm_figure(tally),
             dps_figure(session),
+            size_figure(session),
             history_figure(session, tally.services),
         ) + _competitions_figure(session) + contract_figures(session),
         computed_at=datetime.now(timezone.utc),

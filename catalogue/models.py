@@ -6,6 +6,7 @@ Times are timezone-aware UTC datetimes (``utcnow()``): SQLModel stores them with
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from enum import StrEnum
 from typing import Any, Optional
 
 from sqlalchemy import JSON, CheckConstraint, BigInteger, Column, Index, Integer, Text, UniqueConstraint
@@ -14,6 +15,21 @@ from sqlmodel import Field, SQLModel
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+class QualificationStatus(StrEnum):
+    PENDING = "pending"
+    QUALIFIED = "qualified"
+    REJECTED = "rejected"
+    SUSPENDED = "suspended"  # on hold: the register reports bankruptcy etc., or a declaration was not updated
+    REVOKED = "revoked"      # ended by the contract manager after a suspension
+
+
+class ServiceStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    PUBLISHED = "published"
+    REMOVED = "removed"
 
 
 def _json(nullable: bool = False) -> Any:
@@ -41,6 +57,13 @@ class Supplier(SQLModel, table=True):
     country: str = Field(default="NO", max_length=2)
     website: str = Field(default="", max_length=200)
     description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # Number of employees as Enhetsregisteret states it (antallAnsatte); gives the company's size.
+    employees: Optional[int] = None
+    # Kept by the company's members (catalogue.company).
+    contact_name: str = Field(default="", max_length=120)
+    contact_email: str = Field(default="", max_length=200)
+    contact_phone: str = Field(default="", max_length=30)
+    updated_at: Optional[datetime] = None
     # Demo entries modelled on large international providers are labelled as such.
     is_demo: bool = Field(default=False)
     created_at: datetime = Field(default_factory=utcnow)

@@ -16,25 +16,14 @@ from auth.login import ensure_membership
 from catalogue.audit import Actor, record
 from catalogue.enhetsregisteret import Entity, RegistryUnavailable
 from catalogue.models import Membership, Supplier
-from catalogue.qualification import FieldTerm
+from catalogue import company
+from catalogue.company import DESCRIPTION, WEBSITE
 from catalogue.suppliers import InvalidOrgnr, by_orgnr, clean_orgnr, create_supplier
-from catalogue.terms import LONGTEXT, TEXT
 from catalogue.text import Msg
 
 ORGNR_FIELD = "company-orgnr"
 
 Lookup = Callable[[str], Optional[Entity]]
-
-
-class CompanyField(FieldTerm):
-    prefix = "company"
-
-
-WEBSITE = CompanyField("website", "firma", TEXT, "Nettsted", "Website", "For eksempel https://www.firma.no.",
-                       "For example https://www.company.no.", max_length=200, required=False)
-DESCRIPTION = CompanyField("description", "firma", LONGTEXT, "Om selskapet", "About the company",
-                           "Kort presentasjon som vises på leverandørsiden.", "A short presentation for the supplier page.",
-                           max_length=2000, required=False)
 
 
 @dataclass
@@ -93,19 +82,8 @@ def already_registered(existing: Supplier) -> Msg:
 
 
 def clean_details(raw: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, Msg]]:
-    """The optional details the person adds (website, presentation)."""
-    clean, errors = {}, {}
-    for f in (WEBSITE, DESCRIPTION):
-        value, error = f.clean(raw.get(f.key))
-        if error:
-            errors[f.field_name] = error
-        else:
-            clean[f.key] = value or ""
-    site = clean.get("website", "")
-    if site and (not site.lower().startswith(("https://", "http://")) or " " in site):
-        errors[WEBSITE.field_name] = Msg("Nettstedet må begynne med https:// (eller http://).",
-                                         "The website must start with https:// (or http://).")
-    return clean, errors
+    """The optional details the person adds when registering (website, presentation)."""
+    return company.clean_details(raw, (WEBSITE, DESCRIPTION))
 
 
 def register(session: Session, actor: Actor, user_id: int, entity: Entity, details: Mapping[str, str]) -> Supplier:
@@ -118,7 +96,8 @@ def register(session: Session, actor: Actor, user_id: int, entity: Entity, detai
     supplier = create_supplier(session, actor, orgnr=entity.orgnr, name=entity.name[:200],
                                org_form=entity.org_form[:20], address=entity.address[:200],
                                postal_code=entity.postal_code[:10], city=entity.city[:100], country=country,
-                               website=details.get("website", ""), description=details.get("description", ""))
+                               website=details.get("website", ""), description=details.get("description", ""),
+                               employees=entity.employees)
     ensure_membership(session, user_id, supplier.id, actor)
     return supplier
 

@@ -11,3 +11,6 @@ import catalogue.notifications.models  # noqa: F401
 import catalogue.shortlists  # noqa: F401
 import catalogue.competitions.models  # noqa: F401
 import catalogue.contracts.models  # noqa: F401
+import catalogue.registerwatch.models  # noqa: F401
+import catalogue.certificates  # noqa: F401
+import catalogue.suspension  # noqa: F401

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Iterable, Iterator, Mapping, Protocol
 
-from catalogue import nsm
+from catalogue import nsm, validity
 from catalogue.text import Msg, reject_markup
 
 
@@ -55,6 +56,11 @@ class FormData(Protocol):
 TEXT, LONGTEXT, CHOICE, MULTICHOICE, BOOLEAN, INTEGER, DECIMAL, NSM_MATRIX, ROWS = (
     "text", "longtext", "choice", "multichoice", "boolean", "integer", "decimal", "nsm_matrix", "rows",
 )
+# Dated evidence: rows of certificates (standard, issuer, scope, issued, expires, PDF) whose facet
+# values and requirement answers are the standards that count on the day (catalogue.validity);
+# DATE and DOCUMENT are the types of their columns.
+CERTIFICATES, DATE, DOCUMENT = "certificates", "date", "document"
+ROW_TYPES = (ROWS, CERTIFICATES)
 
 # How a buyer's requirement is tested against a value (comparison page).
 REQ_ONE_OF = "one_of"        # choice: the value is one of the wanted ones
@@ -142,6 +148,10 @@ class Term:
         return f"terms-{self.key}"
 
     @property
+    def has_rows(self) -> bool:
+        return self.type in ROW_TYPES
+
+    @property
     def options(self) -> tuple[Choice, ...]:
         if self.type == BOOLEAN:
             return YES_NO
@@ -169,7 +179,7 @@ class Term:
                 }
                 for p in nsm.PRINCIPLES
             }
-        if self.type == ROWS:
+        if self.has_rows:
             rows = []
             count = _row_count(form, name)
             for i in range(count):
@@ -231,14 +241,27 @@ class Term:
             return _clean_nsm(self, raw)
         if t == ROWS:
             return _clean_rows(self, raw)
+        if t == CERTIFICATES:
+            return _clean_certificates(self, raw)
+        if t == DATE:
+            return _clean_date(self, raw)
+        if t == DOCUMENT:
+            return _clean_document(self, raw)
         raise ValueError(f"unknown term type {t!r}")  # pragma: no cover - registry bug
 
     # -- presentation -----------------------------------------------------
-    def display(self, value: Any, lang: str = "nb") -> str:
+    def display(self, value: Any, lang: str = "nb", today: date | None = None) -> str:
         """A one-line, human text for *value* (service page, comparison, exports)."""
         if value is None or value == "" or value == []:
             return "Ikke oppgitt" if lang != "en" else "Not stated"
         t = self.type
+        if t == CERTIFICATES:
+            return "; ".join(certificate_text(self, row, lang, today) for row in value)
+        if t == DATE:
+            day = validity.parse_day(value)
+            return day.strftime("%d.%m.%Y") if day else str(value)
+        if t == DOCUMENT:
+            return "PDF"
         if t == CHOICE:
             return self.choice_label(value, lang)
         if t == MULTICHOICE:
@@ -261,10 +284,12 @@ class Term:
             )
         return str(value)
 
-    def facet_values(self, value: Any) -> list[str]:
-        """The values a service contributes to this term's search facet."""
+    def facet_values(self, value: Any, today: date | None = None) -> list[str]:
+        """The values a service contributes to this term's search facet (certificates: those valid *today*)."""
         if value is None or value == "":
             return []
+        if self.type == CERTIFICATES:
+            return validity.valid_standards(value, today)
         if self.type == CHOICE:
             return [value]
         if self.type == MULTICHOICE:
@@ -275,12 +300,14 @@ class Term:
             return nsm_covered(value)
         return []
 
-    def meets(self, value: Any, wanted: Iterable[str]) -> bool | None:
+    def meets(self, value: Any, wanted: Iterable[str], today: date | None = None) -> bool | None:
         """Does *value* meet a buyer's requirement *wanted*? ``None`` when nothing is required."""
         wanted = [w for w in wanted if w not in (None, "")]
         if not wanted or not self.requirement:
             return None
         mode = self.requirement
+        if self.type == CERTIFICATES:  # only the certificates that count today meet a requirement
+            value = validity.valid_standards(value, today)
         if value is None:
             return False
         if mode == REQ_ONE_OF:
@@ -435,6 +462,54 @@ def _clean_rows(term: Term, raw: Any) -> tuple[Any, Msg | None]:
     return clean_rows, None
 
 
+def _clean_date(term: Term, raw: Any) -> tuple[Any, Msg | None]:
+    text = _as_text(raw)
+    if not text:
+        return (None, _missing(term)) if term.required else (None, None)
+    day = validity.parse_day(text)
+    if day is None:
+        return None, Msg(f"«{term.nb}» må være en gyldig dato (dd.mm.åååå).", f"“{term.en}” must be a valid date.")
+    return day.isoformat(), None
+
+
+def _clean_document(term: Term, raw: Any) -> tuple[Any, Msg | None]:
+    """The id of an uploaded document (the upload itself is checked and stored by the caller)."""
+    text = _as_text(raw)
+    if not text:
+        return (None, _missing(term)) if term.required else (None, None)
+    if not text.isdigit() or len(text) > 9:
+        return None, Msg(f"Ukjent dokument i «{term.nb}».", f"Unknown document in “{term.en}”.")
+    return int(text), None
+
+
+def _clean_certificates(term: Term, raw: Any) -> tuple[Any, Msg | None]:
+    rows, error = _clean_rows(term, raw)
+    if error or not rows:
+        return rows, error
+    for number, row in enumerate(rows, start=1):
+        if row["expires"] <= row["issued"]:
+            return None, Msg(f"Rad {number} i «{term.nb}»: utløpsdatoen må være etter utstedelsesdatoen.",
+                             f"Row {number} in “{term.en}”: the expiry date must be after the issue date.")
+    return rows, None
+
+
+def certificate_text(term: Term, row: Mapping[str, Any], lang: str = "nb", today: date | None = None) -> str:
+    """``ISO/IEC 27001 (Utsteder, gyldig til 31.12.2027)`` – or marked expired from its expiry day."""
+    standard = term.choice_label(row.get("standard"), lang)
+    expires = validity.parse_day(row.get("expires"))
+    when = expires.strftime("%d.%m.%Y") if expires else "?"
+    issuer = row.get("issuer") or ""
+    if validity.is_expired(row, today):
+        status = f"expired {when}" if lang == "en" else f"utløpt {when}"
+    elif not validity.counts_on(row, today):
+        issued = validity.parse_day(row.get("issued"))
+        start = issued.strftime("%d.%m.%Y") if issued else "?"
+        status = f"valid from {start}" if lang == "en" else f"gyldig fra {start}"
+    else:
+        status = f"valid until {when}" if lang == "en" else f"gyldig til {when}"
+    return f"{standard} ({', '.join(x for x in (issuer, status) if x)})"
+
+
 def nsm_covered(value: Any) -> list[str]:
     """Principle codes the supplier handles alone or shared."""
     if not isinstance(value, Mapping):
@@ -575,6 +650,13 @@ VENUE_ORDER = worse_order(("oslo-tingrett", "vestland-tingrett", "trondelag-ting
                            "voldgift-oslo"), ("stockholm", "kobenhavn", "helsinki"),
                           ("dublin", "luxembourg", "amsterdam"), "london", "usa")
 
+CERTIFICATE_STANDARDS = _c(
+    ("iso27001", "ISO/IEC 27001", "ISO/IEC 27001"), ("iso27017", "ISO/IEC 27017", "ISO/IEC 27017"),
+    ("iso27018", "ISO/IEC 27018", "ISO/IEC 27018"), ("iso27701", "ISO/IEC 27701", "ISO/IEC 27701"),
+    ("soc2", "SOC 2 Type II", "SOC 2 Type II"), ("c5", "BSI C5", "BSI C5"),
+    ("csa-star", "CSA STAR", "CSA STAR"), ("iso9001", "ISO 9001", "ISO 9001"),
+)
+
 TERMS = TermsRegistry(
     groups=(
         Group("vilkar", "Vilkår", "Terms",
@@ -648,15 +730,22 @@ TERMS = TermsRegistry(
              "Om kunden kan velge bort de kontraktsfestede sikkerhetskravene.",
              "Whether the customer can opt out of the contractual security requirements.",
              short_nb="Kan avbestilles", short_en="Opt-out possible", worse=YES_IS_BETTER),
-        Term("certifications", "referansearkitektur", MULTICHOICE, "Sertifiseringer og attestasjoner",
-             "Certifications and attestations", "Gyldige sertifiseringer for tjenesten.", "Valid certifications for the service.",
-             choices=_c(
-                 ("iso27001", "ISO/IEC 27001", "ISO/IEC 27001"), ("iso27017", "ISO/IEC 27017", "ISO/IEC 27017"),
-                 ("iso27018", "ISO/IEC 27018", "ISO/IEC 27018"), ("iso27701", "ISO/IEC 27701", "ISO/IEC 27701"),
-                 ("soc2", "SOC 2 Type II", "SOC 2 Type II"), ("c5", "BSI C5", "BSI C5"),
-                 ("csa-star", "CSA STAR", "CSA STAR"), ("iso9001", "ISO 9001", "ISO 9001"),
-                 ("ingen", "Ingen", "None"),
-             ), filterable=True, requirement=REQ_CONTAINS, exclusive="ingen", worse=Worse(WORSE_REMOVED, harmless=("ingen",))),
+        Term("certifications", "referansearkitektur", CERTIFICATES, "Sertifiseringer og attestasjoner",
+             "Certifications and attestations",
+             "Én rad per sertifikat: standard, utsteder, omfang, utstedt, utløper og sertifikatet som PDF. "
+             "Et sertifikat teller fra utstedelsesdagen til dagen før det utløper.",
+             "One row per certificate: standard, issuer, scope, issued, expires and the certificate as a PDF. "
+             "A certificate counts from its issue date until the day before it expires.",
+             choices=CERTIFICATE_STANDARDS, columns=(
+                 Term("standard", "referansearkitektur", CHOICE, "Standard", "Standard", choices=CERTIFICATE_STANDARDS),
+                 Term("issuer", "referansearkitektur", TEXT, "Utsteder", "Issuer", max_length=120),
+                 Term("scope", "referansearkitektur", TEXT, "Omfang", "Scope", max_length=200, required=False),
+                 Term("issued", "referansearkitektur", DATE, "Utstedt", "Issued"),
+                 Term("expires", "referansearkitektur", DATE, "Utløper", "Expires"),
+                 Term("document", "referansearkitektur", DOCUMENT, "Sertifikat (PDF)", "Certificate (PDF)",
+                      required=False),
+             ), max_rows=20, required=False, filterable=True, requirement=REQ_CONTAINS,
+             worse=Worse(WORSE_REMOVED)),
         Term("code_of_conduct", "referansearkitektur", MULTICHOICE, "Atferdsnormer (code of conduct)",
              "Codes of conduct", "Bransjenormer tjenesten følger.", "Industry codes the service adheres to.",
              choices=_c(

@@ -73,3 +73,6 @@ def init_app(app: Flask) -> None:
     from marketplace.backup import backup_cli
 
     app.cli.add_command(backup_cli)  # flask backup create|restore
+    from marketplace.registercli import register_cli
+
+    app.cli.add_command(register_cli)  # flask register follow|catchup|status

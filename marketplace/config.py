@@ -68,6 +68,9 @@ def load_config(environ: os._Environ | dict | None = None, instance_path: str | 
         # hashed on load, never kept in clear.
         "CONTRACT_MANAGER_PIDS": [p.strip() for p in env.get("CONTRACT_MANAGER_PIDS", "").split(",") if p.strip()],
         "BRREG_BASE_URL": env.get("BRREG_BASE_URL", ""),
+        # Offline (no BRREG_BASE_URL): the register follower reads these recorded update pages.
+        "BRREG_UPDATES_FIXTURE": env.get("BRREG_UPDATES_FIXTURE") or str(PROJECT_ROOT / "seed" / "data"
+                                                                         / "brreg_oppdateringer.json"),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_MB", "10")) * 1024 * 1024 + 64 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -76,6 +76,9 @@ def init_app(app: Flask) -> None:
         return {"viewer": current_viewer()}
 
     app.jinja_env.globals.update(TERMS=TERMS, NSM=nsm, current_lang=current_lang, has_endpoint=has_endpoint)
+    from catalogue.validity import counts_on
+
+    app.jinja_env.globals.update(certificate_counts=counts_on)  # dated evidence: does it count today?
     from catalogue.suppliers import format_orgnr
 
     app.jinja_env.filters.update(date=format_date, datetime=format_datetime, isodatetime=iso_datetime,

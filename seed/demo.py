@@ -33,7 +33,8 @@ from seed.data.suppliers import SUPPLIERS
 from seed.taxonomy import load_taxonomy
 
 ACTOR = Actor.system("demo-seed")
-SUPPLIER_FIELDS = ("org_form", "address", "postal_code", "city", "website", "description", "is_demo")
+SUPPLIER_FIELDS = ("org_form", "address", "postal_code", "city", "website", "description", "is_demo", "employees",
+                   "contact_email")
 
 
 def load_demo(session: Session) -> dict[str, int]:

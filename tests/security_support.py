@@ -295,5 +295,15 @@ def make_objects(world: World) -> dict[str, Any]:
                                  status=NotificationStatus.FAILED.value, attempts=8, last_error="550 no such user"))
         session.commit()
         objects["address_a"] = address.id
+    # A register alert (issue 15): Enhetsregisteret reported supplier B bankrupt.
+    from catalogue.models import utcnow
+    from catalogue.registerwatch.models import RegisterAlert, RegisterFlag
+
+    with Session(world.engine, expire_on_commit=False) as session:
+        alert = RegisterAlert(supplier_id=objects["supplier_b"], flag=RegisterFlag.BANKRUPT, update_id=1,
+                              registered_at=utcnow())
+        session.add(alert)
+        session.commit()
+        objects["register_alert"] = alert.id
     return objects
 

@@ -135,6 +135,7 @@ ROUTES: dict[str, list[Case]] = {
     # --- supplier area ------------------------------------------------------------------------
     "supplier.dashboard": [only("supplier")],
     "supplier.register": [only("supplier", allowed=HANDLED)],
+    "company.details": [only("supplier", allowed=HANDLED)],
     "supplier.join": [only("supplier", allowed=HANDLED)],
     "supplier.new_service": [only("supplier", allowed=HANDLED)],
     "supplier.service": [own_supplier(args={"service_id": "@draft_a"}),
@@ -158,6 +159,8 @@ ROUTES: dict[str, list[Case]] = {
     "manager.review": [manager_only(HANDLED, args={"service_id": "@submitted_a"})],
     "manager.versions": [manager_only(args={"service_id": "@published_a"})],
     "manager.log": [manager_only()],
+    "register.alerts": [manager_only()],
+    "register.alert": [manager_only(HANDLED, args={"alert_id": "@register_alert"})],
     "guidance.manage": [manager_only()],
     "guidance.create": [manager_only(HANDLED)],
     "guidance.edit": [manager_only(HANDLED, args={"slug": "@article_slug"})],

@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 
 from catalogue import listings, nsm
 from catalogue.models import Service
-from catalogue.terms import BOOLEAN, MULTICHOICE, NSM_MATRIX, ROWS, TERMS
+from catalogue.terms import BOOLEAN, MULTICHOICE, NSM_MATRIX, TERMS
 
 
 def term_pairs(terms: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -30,11 +30,12 @@ def term_pairs(terms: Mapping[str, Any]) -> list[tuple[str, str]]:
                 entry = (value or {}).get(p.code) or {}
                 pairs.append((f"{name}-{p.code}-responsibility", entry.get("responsibility", "")))
                 pairs.append((f"{name}-{p.code}-how", entry.get("how", "")))
-        elif term.type == ROWS:
+        elif term.has_rows:
             rows = value or []
             pairs.append((f"{name}-count", str(len(rows))))
             for i, row in enumerate(rows):
-                pairs += [(f"{name}-{i}-{col.key}", row.get(col.key, "")) for col in term.columns]
+                pairs += [(f"{name}-{i}-{col.key}", "" if row.get(col.key) is None else str(row[col.key]))
+                          for col in term.columns]
         else:
             pairs.append((name, "" if value is None else str(value)))
     return pairs

@@ -9,7 +9,7 @@ from datetime import timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func
+from sqlalchemy import distinct, func
 from sqlmodel import Session, select
 
 from catalogue import charts, market, nsm
@@ -231,11 +231,19 @@ def test_figures_match_the_database(shared_app):
     with Session(shared_app.extensions["db_engine"]) as session:
         data = _check_against_rows(session)
     keys = [f.key for f in data.figures]
-    assert keys == ["kategorier", "lovvalg", "datalokasjon", "kun-eos", "scc-moduler", "nsm", "dps", "utvikling"]
+    assert keys == ["kategorier", "lovvalg", "datalokasjon", "kun-eos", "scc-moduler", "nsm", "dps", "storrelse",
+                    "utvikling"]
     # The demo catalogue has variety, so the figures are not trivially equal.
     law = {row.key: row.values[0] for row in data.figure("lovvalg").rows}
     assert law["norge"] > 0 and (law["irland"] + law["luxembourg"]) > 0
     assert any(row.values[0] for row in data.figure("dps").rows)
+    # Size comes from the register's number of employees: every size class is there in the demo.
+    size = {row.key: row.values for row in data.figure("storrelse").rows}
+    assert set(size) == {"small", "medium", "large"} and all(v[0] and v[1] for v in size.values())
+    with Session(shared_app.extensions["db_engine"]) as session:
+        published = session.exec(select(func.count(distinct(Service.supplier_id))).where(
+            Service.status == "published")).one()
+    assert sum(v[0] for v in size.values()) == published == data.figure("storrelse").total
 
 
 # ---------------------------------------------------------------------------

@@ -110,7 +110,7 @@ def test_a_second_registration_names_the_existing_one_and_offers_to_join(app, su
 def test_registration_details_are_checked(app, supplier):
     before = state(app)
     response = supplier.post("/leverandor/registrer", data={
-        "company-orgnr": "999906087", "action": "confirm", "company-website": "www.havbris.example",
+        "company-orgnr": "999906087", "action": "confirm", "company-website": "ftp://havbris.example",
         "company-description": "<script>alert(1)</script>"})
     html = response.get_data(as_text=True)
     assert response.status_code == 422

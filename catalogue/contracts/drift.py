@@ -21,7 +21,7 @@ from catalogue.contracts.lifecycle import PUBLISHED
 from catalogue.contracts.models import Contract, ContractStatus
 from catalogue.diff import Change, diff
 from catalogue.models import ArchivedService, Service
-from catalogue.terms import (MULTICHOICE, NSM_MATRIX, ROWS, TERMS, WORSE_ADDED, WORSE_LOWER, WORSE_ORDER,
+from catalogue.terms import (CERTIFICATES, MULTICHOICE, NSM_MATRIX, ROWS, TERMS, WORSE_ADDED, WORSE_LOWER, WORSE_ORDER,
                              WORSE_REMOVED, Term)
 
 IN_FORCE = (ContractStatus.SIGNED, ContractStatus.ACTIVE)
@@ -35,7 +35,7 @@ def _as_set(term: Term, value: Any) -> set:
     if term.type == ROWS:
         return {tuple(str(row.get(c.key) or "").strip().lower() for c in term.columns[:2])
                 for row in value if isinstance(row, Mapping)}
-    if term.type in (MULTICHOICE, NSM_MATRIX):
+    if term.type in (MULTICHOICE, NSM_MATRIX, CERTIFICATES):  # certificates: the standards that count today
         return set(term.facet_values(value))
     return {value}
 

@@ -101,3 +101,12 @@ register(Kind("turnover.reminder", N_("Rapporter omsetningen for %(quarter)s i %
               mandatory=True))
 register(Kind("turnover.missing", N_("Leverandører som ikke har rapportert omsetning for %(quarter)s"),
               N_("Avtaleforvalterne"), default=Delivery.DAILY))
+
+# --- keeping supplier information true (issue 15) ---------------------------------------------
+
+register(Kind("register.flagged", N_("Enhetsregisteret: %(supplier)s er %(flag)s"), N_("Avtaleforvalterne"),
+              mandatory=True))
+register(Kind("certificate.expiring", N_("Sertifikatet %(standard)s for %(service)s utløper %(expires)s"),
+              N_("Leverandøren")))
+register(Kind("certificate.expired", N_("Sertifikatet %(standard)s for %(service)s er utløpt"), N_("Leverandøren"),
+              mandatory=True))

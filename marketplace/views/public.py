@@ -5,7 +5,9 @@ from flask import Blueprint, abort, render_template, request
 
 from auth.guards import current_viewer, public
 from catalogue import browse
+from catalogue.company import SIZE_LABELS, company_size
 from catalogue.models import Category
+from catalogue.registerwatch.apply import open_alerts as register_alerts
 from catalogue.terms import TERMS
 from marketplace.db import get_session
 
@@ -62,13 +64,14 @@ def service(service_id: int):
     if found is None:
         abort(404)
     svc, supplier, cat, parent = found
+    alerts = register_alerts(get_session(), supplier.id)
     if svc.status == "removed":
         return render_template("gone.html", service=svc, supplier=supplier), 410
     if svc.status != "published":
         abort(404)
     groups = TERMS.grouped(include_buyer_only=current_viewer().sees_buyer_only)
     return render_template("service.html", service=svc, supplier=supplier, category=cat, parent=parent,
-                           groups=groups, terms=svc.terms or {})
+                           groups=groups, terms=svc.terms or {}, alerts=alerts)
 
 
 @bp.get("/leverandorer")
@@ -86,4 +89,6 @@ def supplier(slug: str):
     sup = browse.supplier_by_slug(session, slug)
     if sup is None:
         abort(404)
-    return render_template("supplier.html", supplier=sup, rows=browse.published_of_supplier(session, sup.id))
+    size = company_size(sup.employees)
+    return render_template("supplier.html", supplier=sup, rows=browse.published_of_supplier(session, sup.id),
+                           alerts=register_alerts(session, sup.id), size=SIZE_LABELS[size] if size else None)

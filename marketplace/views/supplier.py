@@ -22,7 +22,7 @@ from catalogue.documents import MAX_BYTES, SERVICE_KINDS, StorageFailed
 from catalogue.models import ArchivedService, Category, Document, Service, Supplier
 from catalogue.moderation import last_rejection
 from catalogue.suppliers import by_orgnr
-from catalogue.terms import ROWS, TERMS
+from catalogue.terms import TERMS
 from catalogue.text import Msg
 from marketplace.db import get_session
 from marketplace.extensions import limiter
@@ -143,7 +143,7 @@ def storage_failed(service: Service | None, raw: Mapping[str, Any], failed: Stor
 def with_extra_row(raw: dict[str, Any], action: str) -> dict[str, Any]:
     """No-JS "Legg til rad": the same form back with one more empty row in that row field."""
     term = TERMS.get(action.partition(":")[2])
-    if term is not None and term.type == ROWS:
+    if term is not None and term.has_rows:
         rows = list(raw["terms"].get(term.key) or [])
         raw["terms"][term.key] = (rows or [{}]) + [{}]
     return raw
@@ -392,7 +392,7 @@ def validate_field(key: str):
 def add_row(term_key: str):
     """htmx: one more empty row for a row field (sub-processors)."""
     term = TERMS.get(term_key)
-    if term is None or term.type != ROWS:
+    if term is None or not term.has_rows:
         abort(404)
     index = min(request.args.get(f"{term.field_name}-count", 0, type=int), term.max_rows * 4)
     if not is_htmx():

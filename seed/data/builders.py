@@ -329,11 +329,25 @@ def _export_formats(rng: random.Random, top_slug: str) -> list[str]:
     return in_registry_order("data_export_formats", [first, *rng.sample(others, k=rng.randint(1, len(others)))])
 
 
-def _service_certifications(rng: random.Random, profile: SupplierProfile) -> list[str]:
-    certs = list(profile.certifications)
+# Fictional certification bodies for the demo's certificates.
+CERTIFICATION_BODIES = ("Nordisk Sertifisering AS", "Fjordrevisjon Sertifisering AS", "Europeisk Revisjonsbyrå",
+                        "Sikkerhetsattest Norden AS")
+
+
+def _service_certifications(rng: random.Random, profile: SupplierProfile) -> list[dict[str, Any]]:
+    """Certificate rows: ISO certificates run three years, SOC 2 and C5 reports one, CSA STAR two."""
+    certs = [c for c in profile.certifications if c != "ingen"]
     if len(certs) > 2 and rng.random() < 0.15:
         certs.pop(rng.randrange(1, len(certs)))  # not every service is in scope of every certificate
-    return in_registry_order("certifications", certs)
+    body = rng.choice(CERTIFICATION_BODIES)
+    rows = []
+    for standard in in_registry_order("certifications", certs):
+        years = {"soc2": 1, "c5": 1, "csa-star": 2}.get(standard, 3)
+        issued = date(2026 - years + 1, rng.randint(1, 11), rng.randint(1, 28))
+        expires = issued.replace(year=issued.year + years) - timedelta(days=1)
+        rows.append({"standard": standard, "issuer": body, "scope": "Drift og utvikling av tjenesten",
+                     "issued": issued.isoformat(), "expires": expires.isoformat(), "document": None})
+    return rows
 
 
 def _pentest(rng: random.Random) -> str:

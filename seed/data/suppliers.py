@@ -137,4 +137,19 @@ SUPPLIERS: list[dict] = [
           base_locations=("eos", "usa", "india", "annet-tredjeland")),
 ]
 
+# Employees as Enhetsregisteret states them (antallAnsatte): they give each company's size (small under
+# 50, medium under 250, large from 250). The demo entries are Norwegian branches of large providers.
+EMPLOYEES = {
+    "fjordsky": 85, "nordlys": 34, "vardedrift": 140, "trollnett": 27, "kommunesky": 62, "omsorgsdata": 210,
+    "lonnskraft": 48, "hovedbok": 95, "laeringsfjord": 22, "vaktbikkje": 56, "nokkelvakt": 31, "skjold": 18,
+    "dataflyt": 12, "finnfram": 9, "tankekraft": 15, "innsiktsverket": 41, "lagerhus": 74, "arkivhvelvet": 19,
+    "kodeverket": 38, "polarkube": 11, "midnattsol": 7, "kystdata": 44, "sorlandsnett": 29, "fjellbase": 16,
+    "samhandlingsverket": 8, "skyrad": 6, "innlandsdrift": 120, "bolgen": 310, "elvekraft": 23, "tindra": 14,
+    "omsorgsplan": 26, "skjemaverket": 17, "skysamvirke": 5, "vestavind": 21, "nordkapp": 13,
+    "skargardsmoln": 260, "datahavn": 180, "revontuli": 90,
+}
+for _supplier in SUPPLIERS:
+    _supplier["employees"] = EMPLOYEES.get(_supplier["key"], 1200 if _supplier["is_demo"] else 10)
+    _supplier["contact_email"] = f"post@{_supplier['domain']}"
+
 BY_KEY: dict[str, dict] = {s["key"]: s for s in SUPPLIERS}
