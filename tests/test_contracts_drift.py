@@ -9,8 +9,8 @@ from catalogue.contracts import drift
 from catalogue.contracts import lifecycle as lc
 from catalogue.notifications.models import NotificationEvent
 from catalogue.services import publish
-from catalogue.terms import (BOOLEAN, CHOICE, DECIMAL, INTEGER, MULTICHOICE, NSM_MATRIX, ROWS, TERMS, WORSE_ADDED,
-                             WORSE_LOWER, WORSE_ORDER, WORSE_REMOVED)
+from catalogue.terms import (BOOLEAN, CERTIFICATES, CHOICE, DECIMAL, INTEGER, MULTICHOICE, NSM_MATRIX, ROWS, TERMS,
+                             WORSE_ADDED, WORSE_LOWER, WORSE_ORDER, WORSE_REMOVED)
 from tests.contract_support import buyer_viewer, frozen_list, make_contract, make_user, published
 from tests.pdf import make_pdf
 
@@ -28,7 +28,11 @@ def _pair(term):
         high = term.max_value if term.max_value is not None else 100
         low = term.min_value if term.min_value is not None else 0
         return (float(high) if term.type == DECIMAL else int(high)), (float(low) if term.type == DECIMAL else int(low))
-    if term.type == ROWS:
+    if term.type == CERTIFICATES:  # rows of dated certificates: the standards that count today
+        one, two = ({"standard": standard, "issuer": "Sertifisør AS", "issued": "2020-01-01", "expires": "2099-01-01"}
+                    for standard in ("iso27001", "soc2"))
+        small, large = [one], [one, two]
+    elif term.type == ROWS:
         one = {c.key: f"{c.key}-a" for c in term.columns}
         two = {c.key: f"{c.key}-b" for c in term.columns}
         small, large = [one], [one, two]

@@ -25,7 +25,7 @@ from catalogue.compare import describe_requirement
 from catalogue.contracts.models import Contract
 from catalogue.documents import KINDS, SERVICE_KINDS
 from catalogue.models import ArchivedService, Document, Supplier
-from catalogue.terms import NSM_MATRIX, ROWS, TERMS, Group, Term
+from catalogue.terms import NSM_MATRIX, TERMS, Group, Term
 from catalogue.text import Msg
 
 OPTOUT_GROUP = "referansearkitektur"
@@ -109,7 +109,7 @@ def _details(term: Term, value: Any, lang: str) -> list[tuple[str, str]]:
             how = entry.get("how") or ""
             out.append((f"{p.code} {p.en if lang == 'en' else p.nb}", f"{who}: {how}".rstrip(": ")))
         return out
-    if term.type == ROWS and isinstance(value, list):
+    if term.has_rows and isinstance(value, list):
         return [(str(i), ", ".join(col.display(row.get(col.key), lang) for col in term.columns))
                 for i, row in enumerate(value, start=1)]
     return []
