@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-05 16:22:21.925618
+Create Date: 2026-12-05 16:26:34.840689
 """
 from typing import Sequence, Union
 
@@ -63,6 +63,11 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('slug')
     )
+    op.create_table('evidence_day',
+    sa.Column('job', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.PrimaryKeyConstraint('job')
+    )
     op.create_table('market_fact',
     sa.Column('service_id', sa.Integer(), nullable=False),
     sa.Column('facts', sa.JSON(), nullable=False),
@@ -102,6 +107,13 @@ def upgrade() -> None:
     with op.batch_alter_table('notification_preference', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_notification_preference_owner'), ['owner'], unique=False)
 
+    op.create_table('register_position',
+    sa.Column('feed', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('last_update_id', sa.BigInteger(), nullable=False),
+    sa.Column('last_published_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('feed')
+    )
     op.create_table('search_change',
     sa.Column('seq', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
     sa.Column('entity', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
@@ -124,6 +136,11 @@ def upgrade() -> None:
     sa.Column('country', sqlmodel.sql.sqltypes.AutoString(length=2), nullable=False),
     sa.Column('website', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('employees', sa.Integer(), nullable=True),
+    sa.Column('contact_name', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+    sa.Column('contact_email', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('contact_phone', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('is_demo', sa.Boolean(), nullable=False),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.CheckConstraint('length(orgnr) = 9', name='ck_supplier_orgnr_length'),
@@ -338,6 +355,42 @@ def upgrade() -> None:
     with op.batch_alter_table('qualification_application', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_qualification_application_dps_id'), ['dps_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_qualification_application_supplier_id'), ['supplier_id'], unique=False)
+
+    op.create_table('register_alert',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('supplier_id', sa.Integer(), nullable=False),
+    sa.Column('flag', sa.String(length=20), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('update_id', sa.BigInteger(), nullable=False),
+    sa.Column('registered_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('decided_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('decided_by', sa.Integer(), nullable=True),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.CheckConstraint("flag IN ('konkurs', 'avvikling', 'tvangsavvikling', 'slettet')", name='ck_register_alert_flag'),
+    sa.CheckConstraint("status IN ('open', 'reinstated', 'excluded')", name='ck_register_alert_status'),
+    sa.ForeignKeyConstraint(['decided_by'], ['user_account.id'], ),
+    sa.ForeignKeyConstraint(['supplier_id'], ['supplier.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('register_alert', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_register_alert_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_register_alert_supplier_id'), ['supplier_id'], unique=False)
+
+    op.create_table('register_update',
+    sa.Column('update_id', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('orgnr', sqlmodel.sql.sqltypes.AutoString(length=9), nullable=False),
+    sa.Column('supplier_id', sa.Integer(), nullable=False),
+    sa.Column('change_type', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('published_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('applied_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('changes', sa.JSON(), nullable=True),
+    sa.ForeignKeyConstraint(['supplier_id'], ['supplier.id'], ),
+    sa.PrimaryKeyConstraint('update_id')
+    )
+    with op.batch_alter_table('register_update', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_register_update_orgnr'), ['orgnr'], unique=False)
+        batch_op.create_index(batch_op.f('ix_register_update_supplier_id'), ['supplier_id'], unique=False)
 
     op.create_table('service',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -704,6 +757,26 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_contract_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_contract_supplier_id'), ['supplier_id'], unique=False)
 
+    op.create_table('qualification_event',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('qualification_id', sa.Integer(), nullable=False),
+    sa.Column('dps_id', sa.Integer(), nullable=False),
+    sa.Column('supplier_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.Column('at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.CheckConstraint("status IN ('pending', 'qualified', 'rejected', 'suspended', 'revoked')", name='ck_qualification_event_status'),
+    sa.ForeignKeyConstraint(['dps_id'], ['dps.id'], ),
+    sa.ForeignKeyConstraint(['qualification_id'], ['qualification.id'], ),
+    sa.ForeignKeyConstraint(['supplier_id'], ['supplier.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('qualification_event', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_qualification_event_at'), ['at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_qualification_event_dps_id'), ['dps_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_qualification_event_qualification_id'), ['qualification_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_qualification_event_supplier_id'), ['supplier_id'], unique=False)
+
     op.create_table('shortlist_item',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('shortlist_id', sa.Integer(), nullable=False),
@@ -774,6 +847,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_shortlist_item_shortlist_id'))
 
     op.drop_table('shortlist_item')
+    with op.batch_alter_table('qualification_event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_qualification_event_supplier_id'))
+        batch_op.drop_index(batch_op.f('ix_qualification_event_qualification_id'))
+        batch_op.drop_index(batch_op.f('ix_qualification_event_dps_id'))
+        batch_op.drop_index(batch_op.f('ix_qualification_event_at'))
+
+    op.drop_table('qualification_event')
     with op.batch_alter_table('contract', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_contract_supplier_id'))
         batch_op.drop_index(batch_op.f('ix_contract_status'))
@@ -862,6 +942,16 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_service_category_id'))
 
     op.drop_table('service')
+    with op.batch_alter_table('register_update', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_register_update_supplier_id'))
+        batch_op.drop_index(batch_op.f('ix_register_update_orgnr'))
+
+    op.drop_table('register_update')
+    with op.batch_alter_table('register_alert', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_register_alert_supplier_id'))
+        batch_op.drop_index(batch_op.f('ix_register_alert_status'))
+
+    op.drop_table('register_alert')
     with op.batch_alter_table('qualification_application', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_qualification_application_supplier_id'))
         batch_op.drop_index(batch_op.f('ix_qualification_application_dps_id'))
@@ -922,6 +1012,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_search_change_entity_id'))
 
     op.drop_table('search_change')
+    op.drop_table('register_position')
     with op.batch_alter_table('notification_preference', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_notification_preference_owner'))
 
@@ -932,6 +1023,7 @@ def downgrade() -> None:
     op.drop_table('notification_event')
     op.drop_table('market_snapshot')
     op.drop_table('market_fact')
+    op.drop_table('evidence_day')
     op.drop_table('dps')
     with op.batch_alter_table('category', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_category_slug'))
