@@ -70,6 +70,7 @@ $(VENV)/.bench-installed: $(VENV)/.installed pyproject.toml
 
 bench: install vendor $(VENV)/.bench-installed bench-deps
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.notify  # notifications: dispatch throughput, commit → arrival (own section)
 
 # Debian's wrk (load), nginx (the production proxy of the fault benchmark, run on its own port
 # from a config in a temporary directory) and redis-server (a Redis of its own to stop).

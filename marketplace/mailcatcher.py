@@ -8,6 +8,7 @@ It never relays anything anywhere.
 """
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 import time
@@ -19,6 +20,9 @@ from pathlib import Path
 from typing import Optional
 
 from aiosmtpd.controller import Controller
+
+# aiosmtpd logs every SMTP command at INFO; one line per mail is not worth that much logging.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
 def free_port() -> int:
