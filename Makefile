@@ -69,6 +69,7 @@ $(VENV)/.bench-installed: $(VENV)/.installed pyproject.toml
 	touch $@
 
 bench: install vendor $(VENV)/.bench-installed bench-deps
+	$(BIN)/python -m bench.relevance
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.notify  # notifications: dispatch throughput, commit → arrival (own section)
 

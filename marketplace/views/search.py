@@ -52,7 +52,12 @@ def _warm_up_at_start(state) -> None:
     def warm() -> None:
         try:
             with app.app_context():
-                warm_up(search_index())
+                warmed = warm_up(search_index())
+            if warmed:
+                # The page and its fragment once, so the templates are compiled before a visitor comes.
+                client = app.test_client()
+                for headers in ({}, {"HX-Request": "true"}):
+                    client.get("/tjenester?q=tjeneste", headers=headers, environ_base={"REMOTE_ADDR": "warm-up"})
         except Exception:  # pragma: no cover - a missing or broken index is reported by the page
             app.logger.exception("search warm-up failed")
 

@@ -1,0 +1,238 @@
+"""``python -m bench.search17``: the search figures issue 17 names, over an existing corpus.
+
+Against a catalogue already loaded and indexed (``BENCH17_DATABASE_URL``, ``BENCH17_INDEX_DIR``;
+``make bench``'s corpus or one built with ``flask seed synthetic`` and ``flask index rebuild``),
+in one run on this machine:
+
+- the full search page over HTTP (gunicorn, 2 threaded workers, keep-alive) for the workload's
+  ordinary requests, beside SQLite FTS5 and PostgreSQL full-text search over the same texts and
+  words (p50/p95/p99 and the ratios);
+- misspelt (zero-hit, with a suggestion) and unknown-word requests against the ordinary p95;
+  twelve random words; throughput with 10 % such requests against the clean mix (wrk);
+- the first search in each fresh worker; the market overview's first view in a new process;
+- the index's segment count after 1 000 single publications, each followed by the indexer.
+
+Writes ``bench/search17.json`` (or ``BENCH17_OUT``) and prints it.
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import string
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+from bench import fts5, load, workload
+from bench.corpus import published_texts
+from bench.procs import BIN, Processes, free_port, wait_http
+from bench.stats import Stopwatch, summary
+from catalogue.db import make_engine
+from catalogue.search.query import PER_PAGE, SearchRequest
+from catalogue.search.reader import SearchIndex
+from marketplace.config import PROJECT_ROOT
+
+SECRET = "bench-only-secret-not-for-production-0123456789"
+PG_FTS_SQL = """
+    SELECT id, ts_headline('norwegian', summary, q) FROM bench_fts, websearch_to_tsquery('norwegian', %(q)s) q
+    WHERE tsv @@ q ORDER BY ts_rank(tsv, q) DESC LIMIT %(n)s OFFSET %(o)s"""
+PG_COUNT_SQL = "SELECT count(*) FROM bench_fts, websearch_to_tsquery('norwegian', %(q)s) q WHERE tsv @@ q"
+
+
+def _rng_word(rng: random.Random) -> str:
+    return "".join(rng.choice(string.ascii_lowercase) for _ in range(rng.randint(7, 10)))
+
+
+def _typo(rng: random.Random, word: str) -> str:
+    i = rng.randrange(1, len(word) - 2)
+    return word[:i] + word[i + 1] + word[i] + word[i + 2:]  # two letters swapped
+
+
+def _pg_fts(database_url: str, texts) -> float:
+    import psycopg
+
+    started = time.perf_counter()
+    with psycopg.connect(database_url.replace("postgresql+psycopg", "postgresql"), autocommit=True) as conn:
+        conn.execute("DROP TABLE IF EXISTS bench_fts")
+        conn.execute("CREATE TABLE bench_fts (id integer PRIMARY KEY, name text, summary text, tsv tsvector)")
+        with conn.cursor() as cur:
+            cur.executemany("INSERT INTO bench_fts (id, name, summary, tsv) VALUES (%s, %s, %s, "
+                            "setweight(to_tsvector('norwegian', %s), 'A') || setweight(to_tsvector('norwegian', %s), 'B')"
+                            " || setweight(to_tsvector('norwegian', %s || ' ' || %s), 'D'))",
+                            [(t.id, t.name, t.summary, t.name, t.summary, t.features, t.description) for t in texts])
+        conn.execute("CREATE INDEX bench_fts_tsv ON bench_fts USING gin (tsv)")
+        conn.execute("ANALYZE bench_fts")
+    return time.perf_counter() - started
+
+
+def _pg_timings(database_url: str, reqs) -> list[float]:
+    import psycopg
+
+    out = []
+    with psycopg.connect(database_url.replace("postgresql+psycopg", "postgresql")) as conn:
+        for warm in reqs[:20]:
+            conn.execute(PG_COUNT_SQL, {"q": warm.q}).fetchone()
+        for req in reqs:
+            with Stopwatch() as sw:
+                conn.execute(PG_FTS_SQL, {"q": req.q, "n": PER_PAGE, "o": (req.page - 1) * PER_PAGE}).fetchall()
+                conn.execute(PG_COUNT_SQL, {"q": req.q}).fetchone()
+            out.append(sw.ms)
+    return out
+
+
+def _http(session: requests.Session, base: str, paths, headers: dict | None = None) -> list[float]:
+    out = []
+    for path in paths:
+        with Stopwatch() as sw:
+            answer = session.get(base + path, headers=headers, timeout=60)
+        if answer.status_code != 200:
+            raise RuntimeError(f"{path}: {answer.status_code}")
+        out.append(sw.ms)
+    return out
+
+
+def _start_web(procs: Processes, env: dict, port: int):
+    argv = [str(BIN / "gunicorn"), "-w", "2", "-k", "gthread", "--threads", "2", "--keep-alive", "5",
+            "-b", f"127.0.0.1:{port}", "--timeout", "120", "marketplace:create_app()"]
+    web = procs.start(f"gunicorn-{port}", argv, env)
+    wait_http(f"http://127.0.0.1:{port}/", web, timeout=180)
+    return web
+
+
+def _market_first_view(env: dict) -> float:
+    # (A corpus migrated before newer tables existed – the snapshot's – gets them here.)
+    code = ("import time, os; from sqlmodel import Session, SQLModel; from catalogue.db import make_engine; "
+            "import catalogue.schema; from catalogue import market; e = make_engine(os.environ['DATABASE_URL']); "
+            "SQLModel.metadata.create_all(e); "
+            "s = Session(e); t = time.perf_counter(); market.overview(s); print(time.perf_counter() - t)")
+    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=PROJECT_ROOT, capture_output=True,
+                          text=True, timeout=600)
+    if done.returncode:
+        raise RuntimeError(done.stderr[-2000:])
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def _segments_after_publications(engine, index_dir: Path, count: int) -> dict:
+    from sqlmodel import select
+
+    from catalogue.audit import Actor
+    from catalogue.db import session_scope
+    from catalogue.models import Service
+    from catalogue.search.indexer import Indexer
+    from catalogue.search.store import IndexLocation
+    from catalogue.services import publish
+
+    location = IndexLocation(index_dir)
+    indexer = Indexer(engine, location, batch_size=1)
+    indexer.catch_up()
+    before = _segment_count(location)
+    most = before
+    started = time.perf_counter()
+    with session_scope(engine) as session:
+        ids = list(session.exec(select(Service.id).where(Service.status == "published").order_by(Service.id)
+                                .limit(count)).all())
+    for sid in ids:
+        with session_scope(engine) as session:
+            service = session.get(Service, sid)
+            service.summary = (service.summary or "") + " "
+            publish(session, service, Actor.system("bench"))
+        indexer.catch_up()
+        most = max(most, _segment_count(location))
+    return {"publications": len(ids), "segments_before": before, "segments_after": _segment_count(location),
+            "segments_max": most, "seconds": round(time.perf_counter() - started, 1)}
+
+
+def _segment_count(location) -> int:
+    ix = location.open()
+    try:
+        return len(ix._segments())
+    finally:
+        ix.close()
+
+
+def main() -> int:
+    database_url = os.environ["BENCH17_DATABASE_URL"]
+    pg_url = os.environ.get("BENCH17_PG_URL") or database_url  # where the PostgreSQL FTS yardstick lives
+    index_dir = Path(os.environ["BENCH17_INDEX_DIR"])
+    work = Path(os.environ.get("BENCH17_WORKDIR") or tempfile.mkdtemp(prefix="search17-"))
+    work.mkdir(parents=True, exist_ok=True)
+    out_path = Path(os.environ.get("BENCH17_OUT") or PROJECT_ROOT / "bench" / "search17.json")
+    publications = int(os.environ.get("BENCH17_PUBLICATIONS", "1000"))
+    load_seconds = int(os.environ.get("BENCH17_LOAD_SECONDS", "30"))
+    rng = random.Random(17)
+    engine = make_engine(database_url)
+    results: dict = {"started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                     "load_average_start": os.getloadavg()}
+
+    texts = list(published_texts(engine))
+    results["services"] = len(texts)
+    index = SearchIndex(index_dir)
+    reqs = workload.build(index, texts, 200, 2026)
+    words = [w for t in rng.sample(texts, min(200, len(texts))) for w in workload.candidate_words(t)[:1]]
+    typos = [SearchRequest(q=_typo(rng, w)) for w in words if len(w) >= 6][:100]
+    unknown = [SearchRequest(q=_rng_word(rng)) for _ in range(100)]
+    twelve = [SearchRequest(q=" ".join(_rng_word(rng) for _ in range(12))) for _ in range(50)]
+
+    fts_path = work / "fts5.sqlite"
+    fts5.build(fts_path, texts)
+    results["fts5_ms"] = summary(fts5.timings(fts_path, reqs, reqs[:20]).ms)
+    results["pg_fts_build_s"] = round(_pg_fts(pg_url, texts), 1)
+    results["pg_fts_ms"] = summary(_pg_timings(pg_url, reqs))
+
+    env = dict(os.environ, DATABASE_URL=database_url, INDEX_DIR=str(index_dir), SECRET_KEY=SECRET,
+               MARKETPLACE_INSTANCE=str(work / "instance"), RATELIMIT_ENABLED="0", PYTHONUNBUFFERED="1",
+               MARKETPLACE_ENV="development", SEARCH_WARM_UP="1")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with Processes(work / "logs") as procs:
+        _start_web(procs, env, port)
+        time.sleep(15)  # the workers' background warm-up
+        firsts = []
+        for _ in range(4):  # fresh connections: the first searches each worker serves
+            with requests.Session() as fresh:
+                firsts += _http(fresh, base, [workload.path(SearchRequest(q=words[len(firsts)]))])
+        results["first_search_ms"] = [round(x, 1) for x in firsts]
+        with requests.Session() as http:
+            _http(http, base, [workload.path(r) for r in reqs[:30]])  # warm the connection and the caches
+            page = _http(http, base, [workload.path(r) for r in reqs])
+            results["page_ms"] = summary(page)
+            results["page_again_ms"] = summary(_http(http, base, [workload.path(r) for r in reqs]))
+            results["fragment_ms"] = summary(_http(http, base, [workload.path(r) for r in reqs], {"HX-Request": "true"}))
+            results["typo_ms"] = summary(_http(http, base, [workload.path(r) for r in typos]))
+            results["unknown_ms"] = summary(_http(http, base, [workload.path(r) for r in unknown]))
+            results["twelve_random_ms"] = summary(_http(http, base, [workload.path(r) for r in twelve]))
+            full = http.get(base + workload.path(reqs[0]))
+            frag = http.get(base + workload.path(reqs[0]), headers={"HX-Request": "true"})
+            results["bytes"] = {"page": len(full.content), "fragment": len(frag.content)}
+        clean = [workload.path(r) for r in reqs]
+        mixed = list(clean)
+        for i in range(0, len(mixed), 10):  # every tenth request pathological (unknown words, typos)
+            mixed[i] = workload.path(unknown[i // 10] if (i // 10) % 2 else typos[i // 10])
+        results["load_clean"] = load.run(base, clean, work, seconds=load_seconds, connections=16)
+        results["load_mixed"] = load.run(base, mixed, work, seconds=load_seconds, connections=16)
+    results["market_prime_s"] = round(_market_first_view(env), 3)        # creates the snapshot if missing
+    results["market_first_view_s"] = round(_market_first_view(env), 3)   # a new process, snapshot stored
+    results["segments"] = _segments_after_publications(engine, index_dir, publications)
+    results["load_average_end"] = os.getloadavg()
+    p50 = results["page_ms"]["p50"]
+    results["ratios"] = {
+        "page_p50_over_fts5_p50": round(p50 / results["fts5_ms"]["p50"], 2),
+        "page_p50_over_pg_fts_p50": round(p50 / results["pg_fts_ms"]["p50"], 2),
+        "typo_p95_over_ordinary_p95": round(results["typo_ms"]["p95"] / results["page_ms"]["p95"], 2),
+        "unknown_p95_over_ordinary_p95": round(results["unknown_ms"]["p95"] / results["page_ms"]["p95"], 2),
+        "mixed_over_clean_throughput": round(results["load_mixed"]["throughput_rps"]
+                                             / results["load_clean"]["throughput_rps"], 2),
+    }
+    out_path.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps(results, indent=1))
+    engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
