@@ -5,13 +5,9 @@ from dataclasses import dataclass
 from typing import Optional
 
 from catalogue.audit import Actor
+from catalogue.models import Role
 
-ANONYMOUS = "anonymous"
-BUYER = "buyer"            # acts for a public body
-SUPPLIER = "supplier"      # acts for a company (organisation number in the login's reportees)
-MANAGER = "manager"        # contract manager (avtaleforvalter) at the marketplace
-# Logged in, but acting for no organisation that gives a role (no reportees): may browse only.
-NO_ROLE = "none"
+ANONYMOUS, BUYER, SUPPLIER, MANAGER, NO_ROLE = Role.ANONYMOUS, Role.BUYER, Role.SUPPLIER, Role.MANAGER, Role.NO_ROLE
 
 # Every role a logged-in person can have (for views open to anyone who is logged in).
 AUTHENTICATED_ROLES = (BUYER, SUPPLIER, MANAGER, NO_ROLE)

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from bench.config import BENCH_SECRET, BenchConfig
 from bench.procs import FLASK, Processes
-from catalogue.models import Service
+from catalogue.models import Service, ServiceStatus
 
 
 def app_env(cfg: BenchConfig, *, index_dir, instance, port: int | None = None) -> dict[str, str]:
@@ -87,7 +87,7 @@ def published_texts(engine: Engine, batch: int = 2000) -> Iterator[Text]:
         while True:
             rows = session.exec(
                 select(Service.id, Service.name, Service.summary, Service.description, Service.features)
-                .where(Service.status == "published", Service.id > last).order_by(Service.id).limit(batch)).all()
+                .where(Service.status == ServiceStatus.PUBLISHED, Service.id > last).order_by(Service.id).limit(batch)).all()
             if not rows:
                 return
             for sid, name, summary, description, features in rows:
@@ -98,4 +98,4 @@ def published_texts(engine: Engine, batch: int = 2000) -> Iterator[Text]:
 
 def published_ids(engine: Engine) -> list[int]:
     with Session(engine) as session:
-        return list(session.exec(select(Service.id).where(Service.status == "published").order_by(Service.id)))
+        return list(session.exec(select(Service.id).where(Service.status == ServiceStatus.PUBLISHED).order_by(Service.id)))

@@ -24,8 +24,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from catalogue.audit import Actor
-from catalogue.models import Service
-from catalogue.services import publish, remove
+from catalogue.listing import Listing
+from catalogue.models import Service, ServiceStatus
 
 ACTOR = Actor.system("ytelsestest")
 POLL_S = 0.025
@@ -52,7 +52,7 @@ class Changes:
     def __post_init__(self) -> None:
         with Session(self.engine) as session:
             # A published service as the template: real terms, a real category and supplier.
-            template = session.exec(select(Service).where(Service.status == "published")
+            template = session.exec(select(Service).where(Service.status == ServiceStatus.PUBLISHED)
                                     .order_by(Service.id)).first()
             if template is None:
                 raise RuntimeError("no published service to copy: was the corpus generated?")
@@ -68,11 +68,12 @@ class Changes:
     def publish_new(self, word: str) -> int:
         """A new service named after *word*, published; returns its id once committed."""
         with Session(self.engine) as session:
-            service = Service(status="draft", name=f"Ytelsestest {word}",
+            # Written straight into review, as if the supplier had sent it: the domain publishes it.
+            service = Service(status=ServiceStatus.SUBMITTED, name=f"Ytelsestest {word}",
                               summary=f"Testtjeneste {word} fra ytelsestesten.", **self.template)
             session.add(service)
             session.flush()
-            publish(session, service, ACTOR, detail="ytelsestest")
+            Listing(session, service, None).publish(ACTOR, detail="ytelsestest")
             session.commit()
             return service.id
 
@@ -81,12 +82,13 @@ class Changes:
         with Session(self.engine) as session:
             service = session.get(Service, service_id)
             service.summary = f"{service.summary[:400]} (versjon fra ytelsestest {n})"
-            publish(session, service, ACTOR, detail="ytelsestest")
+            Listing(session, service).publish(ACTOR, detail="ytelsestest")
             session.commit()
 
     def remove(self, service_id: int) -> None:
         with Session(self.engine) as session:
-            remove(session, session.get(Service, service_id), ACTOR, reason="Fjernet av ytelsestesten.")
+            service = session.get(Service, service_id)
+            Listing(session, service).remove(ACTOR, expected_lock=service.lock_version, reason="Fjernet av ytelsestesten.")
             session.commit()
 
 

@@ -32,7 +32,7 @@ from typing import Callable, Iterable
 from sqlmodel import Session, select
 
 from bench.judged_queries import GROUPS, QUERIES, Judged
-from catalogue.models import Category, Service
+from catalogue.models import Category, Service, ServiceStatus
 from catalogue.terms import TERMS, REQ_WITHIN
 from marketplace.config import PROJECT_ROOT
 
@@ -56,7 +56,7 @@ class JudgedService:
 def judged_services(session: Session) -> list[JudgedService]:
     """Every published service with its sub-category slug and its terms."""
     slugs = {c.id: c.slug for c in session.exec(select(Category)).all()}
-    rows = session.exec(select(Service).where(Service.status == "published").order_by(Service.id)).all()
+    rows = session.exec(select(Service).where(Service.status == ServiceStatus.PUBLISHED).order_by(Service.id)).all()
     return [JudgedService(s.id, s.name, slugs.get(s.category_id, ""), dict(s.terms or {})) for s in rows]
 
 

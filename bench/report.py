@@ -289,7 +289,7 @@ def _method(d: dict, run: dict) -> list[str]:
         "addresses; errors are answers outside 2xx plus socket errors (connect, read, write, timeout), and a server "
         "that no longer answers afterwards.",
         "7. **Publish → searchable.** The harness publishes a new service (unique word in its name) through "
-        "`catalogue.services.publish` on its own connection and commits; it then asks host A's search page for the "
+        "`catalogue.listing.Listing.publish` on its own connection and commits; it then asks host A's search page for the "
         "word every 25 ms until the service's link is in the hits. Clock: commit returned → answer read.",
         "8. **Compare and export.** A buyer logs in through the real OpenID Connect flow against the built-in "
         "identity provider over HTTP; 10 frozen shortlists of 30 services each are made through "

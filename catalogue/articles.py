@@ -10,18 +10,27 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, Iterable, Mapping, Optional
 
-from sqlalchemy import JSON, Column, Text, UniqueConstraint, update
+from sqlalchemy import JSON, Column, String, Text, UniqueConstraint, update
 from sqlmodel import Field, Session, SQLModel, select
 
 from catalogue import markdown
 from catalogue.audit import Actor, log_search_change, record
+from catalogue.lifecycle import status_check
 from catalogue.models import Category, utcnow
 from catalogue.terms import TERMS
 from catalogue.text import Msg, reject_markup, slugify
 
-STATUSES = ("draft", "published", "unpublished")
+
+
+class ArticleStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    UNPUBLISHED = "unpublished"
+
+
 LANGUAGES = ("nb", "en")
 # Slugs that name pages of their own under /veiledning or /forvaltning/veiledning.
 RESERVED_SLUGS = {"ny", "ordliste"}
@@ -35,10 +44,11 @@ class Article(SQLModel, table=True):
     """A guidance article: its slug, status and which version is the public one."""
 
     __tablename__ = "article"
+    __table_args__ = (status_check("article", ArticleStatus),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
     slug: str = Field(max_length=80, unique=True, index=True)
-    status: str = Field(default="draft", max_length=20, index=True)
+    status: ArticleStatus = Field(default=ArticleStatus.DRAFT, sa_type=String(20), nullable=False, index=True)
     current_version: int = Field(default=1)  # the newest version (what the editor shows)
     published_version: Optional[int] = None  # the version the public sees, when published
     created_at: datetime = Field(default_factory=utcnow)
@@ -49,7 +59,15 @@ class Article(SQLModel, table=True):
 
     @property
     def has_unpublished_changes(self) -> bool:
-        return self.status == "published" and self.published_version != self.current_version
+        return self.is_published and self.published_version != self.current_version
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == ArticleStatus.PUBLISHED
+
+    @property
+    def is_unpublished(self) -> bool:
+        return self.status == ArticleStatus.UNPUBLISHED
 
 
 class ArticleVersion(SQLModel, table=True):
@@ -206,7 +224,7 @@ def _version_from(article_id: int, number: int, content: Mapping[str, Any], acto
 
 def create(session: Session, actor: Actor, clean: Mapping[str, Any]) -> Article:
     """A new draft article from validated content (``validate(..., creating=True)``)."""
-    article = Article(slug=clean["slug"], status="draft", current_version=1)
+    article = Article(slug=clean["slug"], status=ArticleStatus.DRAFT, current_version=1)
     session.add(article)
     session.flush()
     session.add(_version_from(article.id, 1, clean, actor))
@@ -253,33 +271,33 @@ def _conflict_msg() -> Msg:
 
 def publish(session: Session, actor: Actor, article: Article) -> None:
     """Make the newest version the public one."""
-    if article.status == "published" and article.published_version == article.current_version:
+    if article.is_published and article.published_version == article.current_version:
         raise ArticleError(Msg("Den nyeste versjonen er allerede publisert.", "The newest version is already published."))
     before = {"status": article.status, "published_version": article.published_version}
     now = utcnow()
-    article.status = "published"
+    article.status = ArticleStatus.PUBLISHED
     article.published_version = article.current_version
     article.published_at = now
     article.first_published_at = article.first_published_at or now
     article.updated_at = now
     session.add(article)
     record(session, actor, "article.published", "article", article.id, before=before,
-           after={"status": "published", "published_version": article.published_version})
+           after={"status": ArticleStatus.PUBLISHED.value, "published_version": article.published_version})
     log_search_change(session, article.id, entity="article")
 
 
 def unpublish(session: Session, actor: Actor, article: Article) -> None:
     """Take a published article off the public site (its versions are kept)."""
-    if article.status != "published":
+    if not article.is_published:
         raise ArticleError(Msg("Bare publiserte artikler kan avpubliseres.", "Only published articles can be unpublished."))
     before = {"status": article.status, "published_version": article.published_version}
     now = utcnow()
-    article.status = "unpublished"
+    article.status = ArticleStatus.UNPUBLISHED
     article.unpublished_at = now
     article.updated_at = now
     session.add(article)
     record(session, actor, "article.unpublished", "article", article.id, before=before,
-           after={"status": "unpublished", "published_version": article.published_version})
+           after={"status": ArticleStatus.UNPUBLISHED.value, "published_version": article.published_version})
     log_search_change(session, article.id, entity="article")
 
 
@@ -304,7 +322,7 @@ def current(session: Session, article: Article) -> ArticleVersion | None:
 
 def public_version(session: Session, article: Article) -> ArticleVersion | None:
     """The version the public sees, or ``None`` when the article is not published."""
-    if article.status != "published":
+    if not article.is_published:
         return None
     return version(session, article.id, article.published_version)
 
@@ -320,7 +338,7 @@ def published(session: Session) -> list[tuple[Article, ArticleVersion]]:
         select(Article, ArticleVersion)
         .join(ArticleVersion, (ArticleVersion.article_id == Article.id)
               & (ArticleVersion.number == Article.published_version))
-        .where(Article.status == "published")
+        .where(Article.status == ArticleStatus.PUBLISHED)
         .order_by(Article.first_published_at, Article.id)
     ).all())
 

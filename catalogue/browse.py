@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from catalogue.models import Category, Service, Supplier
+from catalogue.models import Category, Service, ServiceStatus, Supplier
 
 
 @dataclass
@@ -19,7 +19,7 @@ class CategoryNode:
 def published_counts(session: Session) -> dict[int, int]:
     """Published services per (sub-)category id."""
     rows = session.exec(
-        select(Service.category_id, func.count()).where(Service.status == "published").group_by(Service.category_id)
+        select(Service.category_id, func.count()).where(Service.status == ServiceStatus.PUBLISHED).group_by(Service.category_id)
     ).all()
     return {cat_id: n for cat_id, n in rows}
 
@@ -54,7 +54,7 @@ def subcategory_ids(session: Session, category: Category) -> list[int]:
 def published_in(session: Session, category_ids: list[int], *, offset: int = 0, limit: int = 50):
     """Published services in the given categories, by name, with their suppliers."""
     base = select(Service, Supplier).join(Supplier, Supplier.id == Service.supplier_id).where(
-        Service.status == "published", Service.category_id.in_(category_ids))
+        Service.status == ServiceStatus.PUBLISHED, Service.category_id.in_(category_ids))
     total = session.exec(select(func.count()).select_from(base.subquery())).one()
     rows = session.exec(base.order_by(Service.name, Service.id).offset(offset).limit(limit)).all()
     return total, rows
@@ -78,14 +78,14 @@ def supplier_by_slug(session: Session, slug: str) -> Supplier | None:
 def published_of_supplier(session: Session, supplier_id: int):
     return session.exec(
         select(Service, Category).join(Category, Category.id == Service.category_id)
-        .where(Service.supplier_id == supplier_id, Service.status == "published").order_by(Service.name)
+        .where(Service.supplier_id == supplier_id, Service.status == ServiceStatus.PUBLISHED).order_by(Service.name)
     ).all()
 
 
 def suppliers_with_counts(session: Session):
     rows = session.exec(
         select(Supplier, func.count(Service.id))
-        .join(Service, (Service.supplier_id == Supplier.id) & (Service.status == "published"), isouter=True)
+        .join(Service, (Service.supplier_id == Supplier.id) & (Service.status == ServiceStatus.PUBLISHED), isouter=True)
         .group_by(Supplier.id).order_by(Supplier.name)
     ).all()
     return rows

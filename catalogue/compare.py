@@ -19,7 +19,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from sqlmodel import Session, select
 
 from catalogue import nsm
-from catalogue.models import Category, Service, Supplier
+from catalogue.models import Category, Service, ServiceStatus, Supplier
 from catalogue.terms import (BOOLEAN, CHOICE, DECIMAL, MULTICHOICE, NSM_MATRIX, REQ_AT_LEAST, REQ_AT_MOST,
                              REQ_IS, REQ_WITHIN, TERMS, Group, Term, nsm_covered)
 from catalogue.text import Msg
@@ -87,7 +87,7 @@ def live_entries(session: Session, ids: Sequence[int]) -> tuple[list[Entry], lis
         select(Service, Supplier, Category)
         .join(Supplier, Supplier.id == Service.supplier_id)
         .join(Category, Category.id == Service.category_id)
-        .where(Service.id.in_(list(ids)), Service.status == "published")
+        .where(Service.id.in_(list(ids)), Service.status == ServiceStatus.PUBLISHED)
     ).all()
     by_id = {svc.id: Entry(service_id=svc.id, version=svc.version, name=svc.name, summary=svc.summary,
                            supplier_name=sup.name, supplier_orgnr=sup.orgnr, supplier_slug=sup.slug,

@@ -17,7 +17,7 @@ from typing import Optional
 from sqlmodel import Session
 
 from catalogue.audit import Actor, record
-from catalogue.models import Document, Service
+from catalogue.models import Document, Service, ServiceStatus
 from catalogue.text import Msg
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -140,7 +140,7 @@ def is_public(session: Session, doc: Document) -> bool:
     if doc.kind not in PUBLIC_KINDS and doc.kind != CERTIFICATE_KIND or doc.service_id is None:
         return False
     service = session.get(Service, doc.service_id)
-    if service is None or service.status != "published":
+    if service is None or service.status != ServiceStatus.PUBLISHED:
         return False
     if doc.kind == CERTIFICATE_KIND:
         rows = (service.terms or {}).get("certifications") or []

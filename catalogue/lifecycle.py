@@ -50,8 +50,21 @@ class IllegalTransition(DomainError):
     http_status = 409
 
 
+class Incomplete(DomainError):
+    """Input that is not (or no longer) complete: one message per field, keyed by field id."""
+
+    def __init__(self, errors: Mapping[str, Any], message: str = N_("Rett feilene i skjemaet.")):
+        super().__init__(message)
+        self.errors = dict(errors)
+
+
+# Every (table, column, enum) given a CHECK constraint: the tests read it (no status column without one).
+STATUS_COLUMNS: list[tuple[str, str, type[StrEnum]]] = []
+
+
 def status_check(table: str, enum: type[StrEnum], column: str = "status") -> CheckConstraint:
     """A CHECK constraint that allows exactly the values of *enum* in *column*."""
+    STATUS_COLUMNS.append((table, column, enum))
     allowed = ", ".join(f"'{member.value}'" for member in enum)
     return CheckConstraint(f"{column} IN ({allowed})", name=f"ck_{table}_{column}")
 
@@ -62,40 +75,61 @@ S = TypeVar("S", bound=StrEnum)
 class LifeCycle(Generic[S]):
     """Base of the life-cycle objects. Subclasses declare ``TRANSITIONS`` and ``AUDIT_TYPE``.
 
-    ``TRANSITIONS = {"submit": (frozenset({Status.DRAFT}), Status.SUBMITTED), ...}``
+    ``TRANSITIONS = {"submit": (frozenset({Status.DRAFT}), Status.SUBMITTED), ...}``, or, when the
+    state a transition ends in depends on where it starts, ``{"withdraw": {Status.A: Status.B, ...}}``.
     """
 
-    TRANSITIONS: ClassVar[Mapping[str, tuple[frozenset, StrEnum]]] = {}
+    TRANSITIONS: ClassVar[Mapping[str, Any]] = {}
     AUDIT_TYPE: ClassVar[str] = ""
     STATUS_FIELD: ClassVar[str] = "status"
 
     def __init__(self, obj: Any):
         self.obj = obj
 
+    def __getattr__(self, name: str) -> Any:
+        # Templates read the row's fields through the object (``application.due_date``).
+        if name == "obj":
+            raise AttributeError(name)
+        return getattr(self.obj, name)
+
     @property
     def status(self) -> S:
         return getattr(self.obj, self.STATUS_FIELD)
 
+    @classmethod
+    def moves(cls, transition: str) -> dict[StrEnum, StrEnum]:
+        """``{state it may start from: state it ends in}`` of *transition*."""
+        rule = cls.TRANSITIONS[transition]
+        if isinstance(rule, Mapping):
+            return dict(rule)
+        sources, target = rule
+        return {source: target for source in sources}
+
     def can(self, transition: str) -> bool:
-        sources, _target = self.TRANSITIONS[transition]
-        return self.status in sources
+        return self.status in self.moves(transition)
+
+    def check(self, transition: str, refusal: str = "", field: str = "") -> S:
+        """The state *transition* ends in; ``IllegalTransition`` (with *refusal*) when it is not allowed now."""
+        if not self.can(transition):
+            if refusal:
+                raise IllegalTransition(refusal, field)
+            raise IllegalTransition(N_("Dette kan ikke gjøres nå (status: %(status)s)."), field, status=str(self.status))
+        return self.moves(transition)[self.status]
 
     def _move(self, session: Any, actor: Any, transition: str, *, detail: str = "",
               supplier_id: Optional[int] = None, service_id: Optional[int] = None,
-              after: Any = None) -> S:
-        """Check and perform *transition*, with its audit event in the caller's transaction."""
+              before: Any = None, after: Any = None, action: str = "") -> S:
+        """Check and perform *transition*, with its audit event in the caller's transaction.
+
+        *action* names the audit event (default ``"<AUDIT_TYPE>.<transition>"``).
+        """
         from catalogue import audit  # audit imports the models; keep this module import-light
 
-        if transition not in self.TRANSITIONS:
-            raise KeyError(transition)
-        if not self.can(transition):
-            raise IllegalTransition(N_("Dette kan ikke gjøres nå (status: %(status)s)."),
-                                    status=str(self.status))
-        before = self.status
-        target = self.TRANSITIONS[transition][1]
+        target = self.check(transition)
+        source = self.status
         setattr(self.obj, self.STATUS_FIELD, target)
         session.add(self.obj)
-        audit.record(session, actor, f"{self.AUDIT_TYPE}.{transition}", self.AUDIT_TYPE,
+        audit.record(session, actor, action or f"{self.AUDIT_TYPE}.{transition}", self.AUDIT_TYPE,
                      getattr(self.obj, "id", None), supplier_id=supplier_id, service_id=service_id,
-                     before={"status": str(before)}, after=after or {"status": str(target)}, detail=detail)
+                     before=before or {"status": str(source)}, after=after or {"status": str(target)}, detail=detail)
         return target

@@ -1,13 +1,7 @@
-"""Service listings written by suppliers: drafts, submission, versions of live services, removal.
+"""The content of a service listing: its form fields, validation and merging of partial saves.
 
 A listing's content is the dict of ``catalogue.services.content_of`` plus its documents.
-Before first publication the draft lives in the ``Service`` row itself; once a service is
-live, edits go to a ``ServiceRevision`` and the live version stays as it is until the
-contract manager approves the revision (``catalogue.moderation``).
-
-Every save carries the ``lock_version`` the editor started from and is written with
-``UPDATE … WHERE lock_version = :old``: when two people save the same service, the second
-is told of the conflict and nothing of theirs is written.
+What may happen to a listing, and the writing, is its life cycle: ``catalogue.listing``.
 """
 from __future__ import annotations
 
@@ -15,16 +9,12 @@ from dataclasses import replace
 from datetime import date
 from typing import Any, Iterable, Mapping, Optional
 
-from sqlalchemy import update
 from sqlmodel import Session, select
 
-from catalogue.audit import Actor, record
-from catalogue.documents import KINDS, SERVICE_KINDS, check_pdf, store
-from catalogue.models import DPS, Category, Service, ServiceRevision, utcnow
-from catalogue.notifications import hooks
+from catalogue.documents import KINDS, SERVICE_KINDS, check_pdf
+from catalogue.models import DPS, Category, Service
 from catalogue.qualification import FieldTerm, dps_covers, is_open, is_qualified
 from catalogue.services import content_of
-from catalogue.services import remove as remove_service
 from catalogue.terms import LONGTEXT, TERMS, TEXT
 from catalogue.text import Msg
 
@@ -58,16 +48,6 @@ SUBMIT_FIELD = "send-til-godkjenning"  # the submit button; errors about the sub
 
 def document_field(kind: str) -> str:
     return f"service-doc-{kind}"
-
-
-class Conflict(Exception):
-    """Somebody else saved first: nothing was written."""
-
-
-class NotEditable(Exception):
-    def __init__(self, message: Msg):
-        super().__init__(message.nb)
-        self.message = message
 
 
 # ---------------------------------------------------------------------------
@@ -248,37 +228,6 @@ def check_uploads(uploads: Mapping[str, tuple[str, bytes]]) -> dict[str, Msg]:
 # reading
 
 
-def open_revision(session: Session, service_id: int) -> ServiceRevision | None:
-    """The edit of a live service that is being written or awaits review, if any."""
-    return session.exec(select(ServiceRevision).where(
-        ServiceRevision.service_id == service_id, ServiceRevision.status.in_(["draft", "submitted"]))
-        .order_by(ServiceRevision.id.desc())).first()
-
-
-def last_rejected_revision(session: Session, service: Service) -> ServiceRevision | None:
-    return session.exec(select(ServiceRevision).where(
-        ServiceRevision.service_id == service.id, ServiceRevision.status == "rejected",
-        ServiceRevision.base_version == service.version).order_by(ServiceRevision.id.desc())).first()
-
-
-def editable_content(session: Session, service: Service) -> dict[str, Any]:
-    """What the edit form starts from: the draft, the open revision, a rejected edit to fix, or the live version."""
-    if service.status == "published":
-        revision = open_revision(session, service.id) or last_rejected_revision(session, service)
-        if revision is not None:
-            return {**empty_content(), **revision.content}
-    return listing_content(service)
-
-
-def services_of(session: Session, supplier_id: int) -> list[tuple[Service, Optional[ServiceRevision]]]:
-    services = session.exec(select(Service).where(Service.supplier_id == supplier_id)
-                            .order_by(Service.status, Service.name)).all()
-    revisions = {r.service_id: r for r in session.exec(
-        select(ServiceRevision).join(Service, Service.id == ServiceRevision.service_id)
-        .where(Service.supplier_id == supplier_id, ServiceRevision.status.in_(["draft", "submitted"]))).all()}
-    return [(s, revisions.get(s.id)) for s in services]
-
-
 def service_for_supplier(session: Session, service_id: int, supplier_id: Optional[int]) -> Service | None:
     """The service when it belongs to *supplier_id*; another supplier's service is 'not found'."""
     service = session.get(Service, service_id)
@@ -295,209 +244,6 @@ def subcategory_options(session: Session) -> list[tuple[Category, list[Category]
 
 def dps_options(session: Session) -> list[DPS]:
     return list(session.exec(select(DPS).order_by(DPS.name)).all())
-
-
-# ---------------------------------------------------------------------------
-# writing
-
-
-def _lock(value: Any) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise Conflict() from None
-    if not -2**31 < number < 2**31:  # no row holds it; comparing it in SQL would overflow
-        raise Conflict()
-    return number
-
-
-def bump_lock(session: Session, service: Service, expected_lock: Any, **values: Any) -> None:
-    """``UPDATE service SET … , lock_version = old + 1 WHERE id = … AND lock_version = old``.
-
-    Raises ``Conflict`` when the row has moved on since *expected_lock* was read.
-    """
-    old = _lock(expected_lock)
-    result = session.exec(update(Service).where(Service.id == service.id, Service.lock_version == old)
-                          .values(lock_version=old + 1, **values).execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        raise Conflict()
-    session.refresh(service)
-
-
-def _store_uploads(session: Session, actor: Actor, service: Service, uploads: Mapping[str, tuple[str, bytes]],
-                   upload_dir: str) -> dict[str, int]:
-    stored = {}
-    for kind, (name, data) in uploads.items():
-        if kind in SERVICE_KINDS and data:
-            stored[kind] = store(session, actor, upload_dir, supplier_id=service.supplier_id, kind=kind,
-                                 filename=name, data=data, service_id=service.id).id
-    return stored
-
-
-def changed_keys(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
-    """Top-level content keys (and ``terms.<key>``, ``documents.<kind>``) whose value differs."""
-    keys = []
-    for key in sorted(set(old) | set(new)):
-        if key in ("terms", "documents"):
-            a, b = old.get(key) or {}, new.get(key) or {}
-            keys += [f"{key}.{k}" for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
-        elif old.get(key) != new.get(key):
-            keys.append(key)
-    return keys
-
-
-def _summary(content: Mapping[str, Any], keys: Iterable[str]) -> dict[str, Any]:
-    """The values of *keys* in *content*, for an audit event's before/after."""
-    out: dict[str, Any] = {}
-    for key in keys:
-        group, _, sub = key.partition(".")
-        if sub:
-            out.setdefault(group, {})[sub] = (content.get(group) or {}).get(sub)
-        else:
-            out[key] = content.get(key)
-    return out
-
-
-def create(session: Session, actor: Actor, supplier_id: int, content: Mapping[str, Any], *,
-           uploads: Mapping[str, tuple[str, bytes]] | None = None, upload_dir: str = "") -> Service:
-    """A new draft listing of *supplier_id*."""
-    content = merge(empty_content(), content)
-    service = Service(supplier_id=supplier_id, category_id=content["category_id"], dps_id=content["dps_id"],
-                      status="draft", version=0, lock_version=1, name=content["name"], summary=content["summary"],
-                      description=content["description"], features=content["features"], terms=content["terms"],
-                      documents={})
-    session.add(service)
-    session.flush()
-    if uploads:
-        service.documents = _store_uploads(session, actor, service, uploads, upload_dir)
-        session.add(service)
-    record(session, actor, "service.created", "service", service.id, supplier_id=supplier_id, service_id=service.id,
-           after={"status": "draft", **listing_content(service)})
-    return service
-
-
-def save(session: Session, actor: Actor, service: Service, partial: Mapping[str, Any], *, expected_lock: Any,
-         uploads: Mapping[str, tuple[str, bytes]] | None = None, upload_dir: str = "") -> ServiceRevision | None:
-    """Save an edit: into the draft itself, or – for a live service – into its revision.
-
-    Returns the revision when the service is live. Raises ``Conflict`` (someone saved
-    since *expected_lock*) or ``NotEditable`` (submitted or removed); nothing is written then.
-    """
-    if service.status in ("submitted", "removed"):
-        raise NotEditable(_not_editable(service.status))
-    revision = open_revision(session, service.id) if service.status == "published" else None
-    if revision is not None and revision.status == "submitted":
-        raise NotEditable(_not_editable("submitted"))
-    before = editable_content(session, service)
-    after = merge(before, partial)
-    if service.status == "draft":
-        bump_lock(session, service, expected_lock, updated_at=utcnow(),
-                  **{k: after[k] for k in ("name", "summary", "description", "features", "category_id", "dps_id",
-                                           "terms")})
-        if uploads:
-            service.documents = {**(service.documents or {}), **_store_uploads(session, actor, service, uploads,
-                                                                               upload_dir)}
-            session.add(service)
-        after = listing_content(service)
-        keys = changed_keys(before, after)
-        record(session, actor, "service.saved", "service", service.id, supplier_id=service.supplier_id,
-               service_id=service.id, before=_summary(before, keys), after=_summary(after, keys))
-        return None
-    # A live service: the edit becomes (or updates) its next version, reviewed before it goes live.
-    bump_lock(session, service, expected_lock)
-    if uploads:
-        after["documents"] = {**after["documents"], **_store_uploads(session, actor, service, uploads, upload_dir)}
-    now = utcnow()
-    if revision is None:
-        revision = ServiceRevision(service_id=service.id, base_version=service.version, status="draft",
-                                   content=after, created_by=actor.user_id, lock_version=1)
-    else:
-        revision.content = after
-        revision.lock_version += 1
-        revision.updated_at = now
-    session.add(revision)
-    session.flush()
-    live = listing_content(service)
-    keys = changed_keys(live, after)
-    record(session, actor, "service.revision_saved", "service_revision", revision.id, supplier_id=service.supplier_id,
-           service_id=service.id, before=_summary(live, keys), after=_summary(after, keys),
-           detail=f"Endring av versjon {service.version}")
-    return revision
-
-
-def _no_changes() -> Msg:
-    return Msg("Det er ingen endringer fra den publiserte versjonen å sende til godkjenning.",
-               "There are no changes from the published version to submit.")
-
-
-def _not_editable(status: str) -> Msg:
-    if status == "submitted":
-        return Msg("Tjenesten er sendt til godkjenning og kan ikke endres nå. Trekk den tilbake for å endre den.",
-                   "The service awaits approval and cannot be changed now. Withdraw it to change it.")
-    return Msg("Tjenesten er fjernet og kan ikke endres.", "The service is removed and cannot be changed.")
-
-
-def submit(session: Session, actor: Actor, service: Service, *, expected_lock: Any = None,
-           today: date | None = None) -> dict[str, Msg]:
-    """Send the draft (or the open revision) for approval. Returns errors, writing nothing, when incomplete."""
-    revision = open_revision(session, service.id) if service.status == "published" else None
-    if service.status == "published" and (revision is None or revision.status != "draft"):
-        return {SUBMIT_FIELD: _no_changes()}
-    if service.status not in ("draft", "published"):
-        return {SUBMIT_FIELD: _not_editable(service.status)}
-    content = revision.content if revision is not None else listing_content(service)
-    if revision is not None and not changed_keys(listing_content(service), content):
-        return {SUBMIT_FIELD: _no_changes()}
-    errors = complete_errors(session, service.supplier_id, content, today)
-    if errors:
-        return errors
-    if expected_lock is not None:
-        bump_lock(session, service, expected_lock)
-    now = utcnow()
-    if revision is not None:
-        revision.status, revision.submitted_at, revision.updated_at = "submitted", now, now
-        session.add(revision)
-        record(session, actor, "service.revision_submitted", "service_revision", revision.id,
-               supplier_id=service.supplier_id, service_id=service.id, before={"status": "draft"},
-               after={"status": "submitted", "base_version": revision.base_version})
-    else:
-        service.status, service.submitted_at, service.updated_at = "submitted", now, now
-        session.add(service)
-        record(session, actor, "service.submitted", "service", service.id, supplier_id=service.supplier_id,
-               service_id=service.id, before={"status": "draft"}, after={"status": "submitted"})
-    hooks.listing_submitted(session, service, revision)
-    return {}
-
-
-def withdraw(session: Session, actor: Actor, service: Service, *, expected_lock: Any) -> bool:
-    """Take a submission back to draft so it can be changed. False when nothing was submitted."""
-    revision = open_revision(session, service.id) if service.status == "published" else None
-    if service.status == "submitted":
-        bump_lock(session, service, expected_lock, status="draft", updated_at=utcnow())
-        record(session, actor, "service.withdrawn", "service", service.id, supplier_id=service.supplier_id,
-               service_id=service.id, before={"status": "submitted"}, after={"status": "draft"})
-        return True
-    if revision is not None and revision.status == "submitted":
-        bump_lock(session, service, expected_lock)
-        revision.status, revision.updated_at = "draft", utcnow()
-        session.add(revision)
-        record(session, actor, "service.revision_withdrawn", "service_revision", revision.id,
-               supplier_id=service.supplier_id, service_id=service.id, before={"status": "submitted"},
-               after={"status": "draft"})
-        return True
-    return False
-
-
-def remove(session: Session, actor: Actor, service: Service, *, expected_lock: Any, reason: str = "") -> None:
-    """Remove the listing: its page answers 410 Gone from now on; open edits are closed."""
-    if service.status == "removed":
-        raise NotEditable(_not_editable("removed"))
-    bump_lock(session, service, expected_lock)
-    revision = open_revision(session, service.id)
-    if revision is not None:
-        revision.status, revision.reason, revision.decided_at = "rejected", "Tjenesten ble fjernet.", utcnow()
-        session.add(revision)
-    remove_service(session, service, actor, reason=reason)
 
 
 REMOVAL_REASON = ListingField("removal_reason", BASE_SECTION, LONGTEXT, "Begrunnelse", "Reason",

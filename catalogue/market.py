@@ -26,12 +26,13 @@ from sqlalchemy import bindparam, distinct, func, text
 from sqlmodel import Session, select
 
 from catalogue import nsm
-from catalogue.models import DPS, AuditEvent, Category, DPSCategory, Qualification, Service, ServiceStatus, Supplier
+from catalogue.models import (DPS, AuditEvent, Category, DPSCategory, Qualification, QualificationStatus, Service,
+                              ServiceStatus, Supplier)
 from catalogue.terms import TERMS
 from catalogue.text import Msg
 
 OSLO = ZoneInfo("Europe/Oslo")
-PUBLISHED = "published"
+PUBLISHED = ServiceStatus.PUBLISHED
 NOT_STATED = Msg("Ikke oppgitt", "Not stated")
 MONTHS = (("jan.", "Jan"), ("feb.", "Feb"), ("mars", "Mar"), ("apr.", "Apr"), ("mai", "May"), ("juni", "Jun"),
           ("juli", "Jul"), ("aug.", "Aug"), ("sep.", "Sep"), ("okt.", "Oct"), ("nov.", "Nov"), ("des.", "Dec"))
@@ -327,7 +328,7 @@ def dps_figure(session: Session) -> Figure:
     qualified = dict(
         ((dps_id, cat_id), n) for dps_id, cat_id, n in session.exec(
             select(Qualification.dps_id, Qualification.category_id, func.count(distinct(Qualification.supplier_id)))
-            .where(Qualification.status == "qualified")
+            .where(Qualification.status == QualificationStatus.QUALIFIED)
             .group_by(Qualification.dps_id, Qualification.category_id)).all()
     )
     pairs = session.exec(
@@ -342,7 +343,7 @@ def dps_figure(session: Session) -> Figure:
         for d, c in pairs
     )
     suppliers = session.exec(select(func.count(distinct(Qualification.supplier_id)))
-                             .where(Qualification.status == "qualified")).one()
+                             .where(Qualification.status == QualificationStatus.QUALIFIED)).one()
     return Figure("dps", BARS, Msg("Kvalifiserte leverandører per kategori i DPS",
                                    "Qualified suppliers per category in the DPS"),
                   Msg("Antall leverandører som er kvalifisert i hver kategori av den dynamiske innkjøpsordningen. "

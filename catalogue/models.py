@@ -9,12 +9,34 @@ from datetime import date, datetime, timezone
 from enum import StrEnum
 from typing import Any, Optional
 
-from sqlalchemy import JSON, CheckConstraint, BigInteger, Column, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Column, Index, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from catalogue.lifecycle import status_check
 
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+# ---------------------------------------------------------------------------
+# statuses: the stored values, one enum per status column (the only place they are spelled)
+
+
+class Role(StrEnum):
+    """What a logged-in person acts as (``login_session.role``)."""
+
+    ANONYMOUS = "anonymous"
+    BUYER = "buyer"          # acts for a public body
+    SUPPLIER = "supplier"    # acts for a company (organisation number in the login's reportees)
+    MANAGER = "manager"      # contract manager (avtaleforvalter) at the marketplace
+    NO_ROLE = "none"         # logged in, acting for no organisation that gives a role: may browse only
+
+
+class ApplicationStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    DECIDED = "decided"
 
 
 class QualificationStatus(StrEnum):
@@ -30,6 +52,18 @@ class ServiceStatus(StrEnum):
     SUBMITTED = "submitted"
     PUBLISHED = "published"
     REMOVED = "removed"
+
+
+class RevisionStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+def _status(default: StrEnum, **kwargs: Any) -> Any:
+    """A status column: stored as its plain string value (CHECK constraint in ``__table_args__``)."""
+    return Field(default=default, sa_type=String(20), nullable=False, **kwargs)
 
 
 def _json(nullable: bool = False) -> Any:
@@ -97,6 +131,7 @@ class LoginSession(SQLModel, table=True):
     """A server-side login, findable by the provider's ``sid`` for front-channel logout."""
 
     __tablename__ = "login_session"
+    __table_args__ = (status_check("login_session", Role, "role"),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
     session_key: str = Field(max_length=64, unique=True, index=True)
@@ -105,7 +140,7 @@ class LoginSession(SQLModel, table=True):
     sid: str = Field(default="", max_length=200, index=True)
     id_token: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     acting_for: str = Field(default="", max_length=20)  # "0192:<orgnr>" or ""
-    role: str = Field(default="anonymous", max_length=30)
+    role: Role = Field(default=Role.ANONYMOUS, sa_type=String(30), nullable=False)
     reportees: Any = _json()
     created_at: datetime = Field(default_factory=utcnow)
     last_seen_at: Optional[datetime] = None  # for the 30-minute idle limit
@@ -165,11 +200,12 @@ class QualificationApplication(SQLModel, table=True):
     """A supplier's application to be qualified in a DPS, with its self-declarations."""
 
     __tablename__ = "qualification_application"
+    __table_args__ = (status_check("qualification_application", ApplicationStatus),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
     dps_id: int = Field(foreign_key="dps.id", index=True)
     supplier_id: int = Field(foreign_key="supplier.id", index=True)
-    status: str = Field(default="draft", max_length=20)  # draft / submitted / decided
+    status: ApplicationStatus = _status(ApplicationStatus.DRAFT)
     declarations: Any = _json()
     created_by: Optional[int] = Field(default=None, foreign_key="user_account.id")
     created_at: datetime = Field(default_factory=utcnow)
@@ -183,24 +219,26 @@ class Qualification(SQLModel, table=True):
     """The outcome for one category of an application: pending, qualified or rejected."""
 
     __tablename__ = "qualification"
-    __table_args__ = (UniqueConstraint("application_id", "category_id", name="uq_qualification_app_category"),)
+    __table_args__ = (UniqueConstraint("application_id", "category_id", name="uq_qualification_app_category"),
+                      status_check("qualification", QualificationStatus))
 
     id: Optional[int] = Field(default=None, primary_key=True)
     application_id: int = Field(foreign_key="qualification_application.id", index=True)
     dps_id: int = Field(foreign_key="dps.id", index=True)
     supplier_id: int = Field(foreign_key="supplier.id", index=True)
     category_id: int = Field(foreign_key="category.id", index=True)
-    status: str = Field(default="pending", max_length=20)  # pending / qualified / rejected
+    status: QualificationStatus = _status(QualificationStatus.PENDING)
     reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     decided_at: Optional[datetime] = None
     decided_by: Optional[int] = Field(default=None, foreign_key="user_account.id")
 
+    @property
+    def is_pending(self) -> bool:
+        return self.status == QualificationStatus.PENDING
+
 
 # ---------------------------------------------------------------------------
 # services
-
-
-SERVICE_STATUSES = ("draft", "submitted", "published", "removed")
 
 
 class Service(SQLModel, table=True):
@@ -212,13 +250,14 @@ class Service(SQLModel, table=True):
     """
 
     __tablename__ = "service"
-    __table_args__ = (Index("ix_service_status_category", "status", "category_id"),)
+    __table_args__ = (Index("ix_service_status_category", "status", "category_id"),
+                      status_check("service", ServiceStatus))
 
     id: Optional[int] = Field(default=None, primary_key=True)
     supplier_id: int = Field(foreign_key="supplier.id", index=True)
     category_id: int = Field(foreign_key="category.id", index=True)
     dps_id: Optional[int] = Field(default=None, foreign_key="dps.id")
-    status: str = Field(default="draft", max_length=20, index=True)
+    status: ServiceStatus = _status(ServiceStatus.DRAFT, index=True)
     version: int = Field(default=0)
     lock_version: int = Field(default=1)
     name: str = Field(max_length=200)
@@ -234,17 +273,20 @@ class Service(SQLModel, table=True):
     published_at: Optional[datetime] = None
     removed_at: Optional[datetime] = None
     removal_reason: str = Field(default="", max_length=500)
+    # Why the contract manager sent the latest submission of a new service back (cleared when it is sent again).
+    rejection_reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
 
 
 class ServiceRevision(SQLModel, table=True):
     """A proposed new version of a published service, reviewed before it replaces the live one."""
 
     __tablename__ = "service_revision"
+    __table_args__ = (status_check("service_revision", RevisionStatus),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
     service_id: int = Field(foreign_key="service.id", index=True)
     base_version: int
-    status: str = Field(default="draft", max_length=20)  # draft / submitted / approved / rejected
+    status: RevisionStatus = _status(RevisionStatus.DRAFT)
     content: Any = _json()
     lock_version: int = Field(default=1)
     reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))

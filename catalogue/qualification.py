@@ -17,8 +17,9 @@ from sqlmodel import Session, select
 
 from catalogue.audit import Actor, log_search_change, record
 from catalogue.documents import DocumentError, check_pdf, store
-from catalogue.models import (DPS, Category, DPSCategory, Document, Qualification, QualificationApplication, Service,
-                              Supplier, utcnow)
+from catalogue.lifecycle import N_, DomainError, Incomplete, LifeCycle
+from catalogue.models import (DPS, ApplicationStatus, Category, DPSCategory, Document, Qualification,
+                              QualificationApplication, QualificationStatus, Service, ServiceStatus, Supplier, utcnow)
 from catalogue.notifications import hooks
 from catalogue.terms import BOOLEAN, LONGTEXT, TEXT, Term
 from catalogue.text import Msg, slugify
@@ -92,13 +93,6 @@ DPS_DESCRIPTION = DPSField("description", "dps", LONGTEXT, "Beskrivelse", "Descr
                            "Scope, who may use the system and how competitions are run.",
                            max_length=3000, required=False)
 DPS_FROM, DPS_TO, DPS_CATEGORIES = "dps-valid_from", "dps-valid_to", "dps-categories"
-
-
-class QualificationError(ValueError):
-    def __init__(self, message: Msg, field: str = PERIOD_FIELD):
-        super().__init__(message.nb)
-        self.message = message
-        self.field = field
 
 
 # ---------------------------------------------------------------------------
@@ -226,7 +220,7 @@ def is_qualified(session: Session, supplier_id: int, dps_id: int, category_id: i
     ids = _with_parent(session, category_id)
     return bool(ids) and session.exec(select(Qualification.id).where(
         Qualification.supplier_id == supplier_id, Qualification.dps_id == dps_id,
-        Qualification.category_id.in_(ids), Qualification.status == "qualified")).first() is not None
+        Qualification.category_id.in_(ids), Qualification.status == QualificationStatus.QUALIFIED)).first() is not None
 
 
 def qualified_supplier_ids(session: Session, dps_id: int, category_id: int) -> list[int]:
@@ -236,14 +230,15 @@ def qualified_supplier_ids(session: Session, dps_id: int, category_id: int) -> l
         return []
     return sorted(set(session.exec(select(Qualification.supplier_id).where(
         Qualification.dps_id == dps_id, Qualification.category_id.in_(ids),
-        Qualification.status == "qualified")).all()))
+        Qualification.status == QualificationStatus.QUALIFIED)).all()))
 
 
 def qualified_by_category(session: Session, dps: DPS) -> list[tuple[Category, list[Supplier]]]:
     """For the public DPS page: each category of the DPS with its qualified suppliers, by name."""
     rows = session.exec(
         select(Qualification.category_id, Supplier).join(Supplier, Supplier.id == Qualification.supplier_id)
-        .where(Qualification.dps_id == dps.id, Qualification.status == "qualified").order_by(Supplier.name)
+        .where(Qualification.dps_id == dps.id, Qualification.status == QualificationStatus.QUALIFIED)
+        .order_by(Supplier.name)
     ).all()
     by_cat: dict[int, list[Supplier]] = {}
     for cat_id, supplier in rows:
@@ -262,12 +257,16 @@ class CategoryState:
     """Where a supplier stands in one category of a DPS."""
 
     category: Category
-    status: str = ""          # "" (never applied) / pending / qualified / rejected
+    status: Optional[QualificationStatus] = None    # None: never applied
     reason: str = ""
 
     @property
     def can_apply(self) -> bool:
-        return self.status in ("", "rejected")
+        return self.status in (None, QualificationStatus.REJECTED)
+
+    @property
+    def was_rejected(self) -> bool:
+        return self.status == QualificationStatus.REJECTED
 
 
 def category_states(session: Session, dps_id: int, supplier_id: int) -> list[CategoryState]:
@@ -280,7 +279,7 @@ def category_states(session: Session, dps_id: int, supplier_id: int) -> list[Cat
     states = []
     for cat in dps_categories(session, dps_id):
         q = latest.get(cat.id)
-        states.append(CategoryState(cat, q.status if q else "", q.reason if q else ""))
+        states.append(CategoryState(cat, q.status if q else None, q.reason if q else ""))
     return states
 
 
@@ -288,7 +287,8 @@ def open_application(session: Session, dps_id: int, supplier_id: int) -> Qualifi
     """The supplier's draft or submitted (undecided) application to the DPS, if any."""
     return session.exec(select(QualificationApplication).where(
         QualificationApplication.dps_id == dps_id, QualificationApplication.supplier_id == supplier_id,
-        QualificationApplication.status.in_(["draft", "submitted"])).order_by(QualificationApplication.id.desc())
+        QualificationApplication.status.in_([ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED]))
+        .order_by(QualificationApplication.id.desc())
     ).first()
 
 
@@ -370,71 +370,157 @@ def check_upload(data: bytes | None) -> Msg | None:
     return check_pdf(data) if data else None
 
 
-def save_application(session: Session, actor: Actor, dps: DPS, supplier_id: int, clean: ApplicationInput, *,
-                     application: QualificationApplication | None, upload: tuple[str, bytes] | None,
-                     upload_dir: str, today: date | None = None) -> QualificationApplication:
-    """Create or update the supplier's draft (refused outside the DPS period)."""
-    problem = period_error(dps, today)
-    if problem:
-        raise QualificationError(problem)
-    if application is not None and application.status != "draft":
-        raise QualificationError(Msg("Søknaden er sendt og kan ikke endres.", "The application is submitted and cannot be changed."))
-    creating = application is None
-    if creating:
-        application = QualificationApplication(dps_id=dps.id, supplier_id=supplier_id, created_by=actor.user_id,
-                                               declarations={})
+class Outcome(LifeCycle[QualificationStatus]):
+    """The outcome in one category of an application: pending until the contract manager decides."""
+
+    AUDIT_TYPE = "qualification"
+    TRANSITIONS = {
+        "qualify": ({QualificationStatus.PENDING}, QualificationStatus.QUALIFIED),
+        "reject": ({QualificationStatus.PENDING}, QualificationStatus.REJECTED),
+    }
+
+
+class Application(LifeCycle[ApplicationStatus]):
+    """A supplier's application for qualification in a DPS: a draft, then submitted, then decided."""
+
+    AUDIT_TYPE = "application"
+    TRANSITIONS = {
+        "save": ({ApplicationStatus.DRAFT}, ApplicationStatus.DRAFT),
+        "apply": ({ApplicationStatus.DRAFT}, ApplicationStatus.SUBMITTED),
+        # Decided when no category is pending any more; until then it stays submitted.
+        "decide": ({ApplicationStatus.SUBMITTED}, ApplicationStatus.DECIDED),
+    }
+
+    @property
+    def application(self) -> QualificationApplication:
+        return self.obj
+
+    @property
+    def can_edit(self) -> bool:
+        return self.can("save")
+
+    @property
+    def can_submit(self) -> bool:
+        return self.can("apply")
+
+    @property
+    def can_decide(self) -> bool:
+        return self.can("decide")
+
+    @property
+    def awaits_decision(self) -> bool:
+        return self.status == ApplicationStatus.SUBMITTED
+
+    @classmethod
+    def save(cls, session: Session, actor: Actor, dps: DPS, supplier_id: int, clean: ApplicationInput, *,
+             application: QualificationApplication | None, upload: tuple[str, bytes] | None,
+             upload_dir: str, today: date | None = None) -> "Application":
+        """Create or update the supplier's draft (refused outside the DPS period)."""
+        problem = period_error(dps, today)
+        if problem:
+            raise DomainError(problem, PERIOD_FIELD)
+        if application is not None:
+            cls(application).check("save", N_("Søknaden er sendt og kan ikke endres."), PERIOD_FIELD)
+        creating = application is None
+        if creating:
+            application = QualificationApplication(dps_id=dps.id, supplier_id=supplier_id, created_by=actor.user_id,
+                                                   declarations={})
+            session.add(application)
+            session.flush()
+        before = dict(application.declarations or {})
+        declarations = {"categories": clean.categories, "answers": clean.answers,
+                        "tax_certificate": before.get("tax_certificate")}
+        if upload:
+            try:
+                doc = store(session, actor, upload_dir, supplier_id=supplier_id, kind="tax_certificate",
+                            filename=upload[0], data=upload[1], application_id=application.id)
+            except DocumentError as err:
+                raise DomainError(err.message, TAX_CERTIFICATE_FIELD) from None
+            declarations["tax_certificate"] = doc.id
+        application.declarations = declarations
+        application.updated_at = utcnow()
         session.add(application)
-        session.flush()
-    before = dict(application.declarations or {})
-    declarations = {"categories": clean.categories, "answers": clean.answers,
-                    "tax_certificate": before.get("tax_certificate")}
-    if upload:
-        try:
-            doc = store(session, actor, upload_dir, supplier_id=supplier_id, kind="tax_certificate",
-                        filename=upload[0], data=upload[1], application_id=application.id)
-        except DocumentError as err:
-            raise QualificationError(err.message, TAX_CERTIFICATE_FIELD) from None
-        declarations["tax_certificate"] = doc.id
-    application.declarations = declarations
-    application.updated_at = utcnow()
-    session.add(application)
-    record(session, actor, "application.created" if creating else "application.saved", "application",
-           application.id, supplier_id=supplier_id, before=None if creating else before, after=declarations)
-    return application
+        record(session, actor, "application.created" if creating else "application.saved", "application",
+               application.id, supplier_id=supplier_id, before=None if creating else before, after=declarations)
+        return cls(application)
 
+    def apply(self, session: Session, actor: Actor, now: datetime | None = None) -> None:
+        """Send a complete draft for evaluation; the due date is 10 Norwegian working days later."""
+        application = self.application
+        dps = session.get(DPS, application.dps_id)
+        now = now or utcnow()
+        today = oslo_today(now)
+        problem = period_error(dps, today)
+        if problem:
+            raise DomainError(problem, PERIOD_FIELD)
+        self.check("apply", N_("Søknaden er allerede sendt."), PERIOD_FIELD)
+        decl = application.declarations or {}
+        _, errors = validate_application(session, dps, application.supplier_id,
+                                         {"categories": decl.get("categories"), "answers": decl.get("answers")},
+                                         complete=True,
+                                         has_tax_certificate=tax_certificate(session, application) is not None,
+                                         today=today)
+        if errors:
+            raise Incomplete(errors)
+        application.submitted_at = now
+        application.updated_at = now
+        application.due_date = add_working_days(today, EVALUATION_WORKING_DAYS)
+        for cat_id in decl["categories"]:
+            session.add(Qualification(application_id=application.id, dps_id=application.dps_id,
+                                      supplier_id=application.supplier_id, category_id=cat_id,
+                                      status=QualificationStatus.PENDING))
+        self._move(session, actor, "apply", action="application.submitted", supplier_id=application.supplier_id,
+                   after={"status": str(ApplicationStatus.SUBMITTED), "due_date": application.due_date.isoformat(),
+                          "categories": list(decl["categories"])})
+        hooks.application_submitted(session, application)
 
-def submit_application(session: Session, actor: Actor, application: QualificationApplication,
-                       now: datetime | None = None) -> None:
-    """Send a complete draft for evaluation; the due date is 10 Norwegian working days later."""
-    dps = session.get(DPS, application.dps_id)
-    now = now or utcnow()
-    today = oslo_today(now)
-    problem = period_error(dps, today)
-    if problem:
-        raise QualificationError(problem)
-    if application.status != "draft":
-        raise QualificationError(Msg("Søknaden er allerede sendt.", "The application is already submitted."))
-    decl = application.declarations or {}
-    _, errors = validate_application(session, dps, application.supplier_id,
-                                     {"categories": decl.get("categories"), "answers": decl.get("answers")},
-                                     complete=True, has_tax_certificate=tax_certificate(session, application) is not None,
-                                     today=today)
-    if errors:
-        field_id, message = next(iter(errors.items()))
-        raise QualificationError(message, field_id)
-    application.status = "submitted"
-    application.submitted_at = now
-    application.updated_at = now
-    application.due_date = add_working_days(today, EVALUATION_WORKING_DAYS)
-    session.add(application)
-    for cat_id in decl["categories"]:
-        session.add(Qualification(application_id=application.id, dps_id=application.dps_id,
-                                  supplier_id=application.supplier_id, category_id=cat_id, status="pending"))
-    record(session, actor, "application.submitted", "application", application.id,
-           supplier_id=application.supplier_id, before={"status": "draft"},
-           after={"status": "submitted", "due_date": application.due_date.isoformat(),
-                  "categories": list(decl["categories"])})
-    hooks.application_submitted(session, application)
+    def decide(self, session: Session, actor: Actor, decisions: Mapping[int, tuple[str, str]]) -> None:
+        """Decide the pending categories given; raises ``Incomplete`` (and writes nothing) when any is bad.
+
+        A rejection needs a reason. When no category is pending any more the application is decided.
+        """
+        application = self.application
+        self.check("decide", N_("Søknaden er ikke til behandling."), "decisions")
+        errors: dict[str, Msg] = {}
+        pending = {q.category_id: q for q, _ in qualifications_of(session, application.id)
+                   if q.status == QualificationStatus.PENDING}
+        chosen: dict[int, tuple[str, str]] = {}
+        for cat_id, (status, raw_reason) in decisions.items():
+            if cat_id not in pending or not status:
+                continue
+            if status not in DECISIONS:
+                errors[f"decision-{cat_id}"] = Msg("Velg godkjent eller avslått.", "Choose approved or rejected.")
+                continue
+            reason, error = DECISION_REASON.clean(raw_reason)
+            if error:
+                errors[f"reason-{cat_id}"] = error
+            elif status == QualificationStatus.REJECTED and not reason:
+                errors[f"reason-{cat_id}"] = Msg("Skriv en begrunnelse for avslaget.", "Give a reason for the rejection.")
+            else:
+                chosen[cat_id] = (status, reason or "")
+        if not chosen and not errors:
+            first = next(iter(pending), None)
+            errors[f"decision-{first}" if first else "decisions"] = Msg(
+                "Velg utfallet for minst én kategori.", "Choose the outcome for at least one category.")
+        if errors:
+            raise Incomplete(errors)
+        now = utcnow()
+        for cat_id, (status, reason) in chosen.items():
+            q = pending[cat_id]
+            q.reason, q.decided_at, q.decided_by = reason, now, actor.user_id
+            transition = "qualify" if status == QualificationStatus.QUALIFIED else "reject"
+            Outcome(q)._move(session, actor, transition, action=f"qualification.{status}", supplier_id=application.supplier_id,
+                             detail=reason, before={"status": str(QualificationStatus.PENDING), "category_id": cat_id},
+                             after={"status": str(status), "category_id": cat_id, "application_id": application.id})
+            if status == QualificationStatus.QUALIFIED:
+                # The search index shows "qualified in the DPS" per service: re-read the affected ones.
+                for service_id in _published_in(session, application.supplier_id, cat_id):
+                    log_search_change(session, service_id)
+        if all(q.status != QualificationStatus.PENDING for q in pending.values()):
+            application.decided_at = now
+            application.updated_at = now
+            self._move(session, actor, "decide", action="application.decided", supplier_id=application.supplier_id)
+            hooks.application_decided(session, application)
 
 
 def qualifications_of(session: Session, application_id: int) -> list[tuple[Qualification, Category]]:
@@ -456,18 +542,18 @@ def queue(session: Session, today: date | None = None) -> list[QueueRow]:
     """Submitted applications awaiting a decision, the earliest due date first."""
     today = today or oslo_today()
     pending = dict(session.exec(select(Qualification.application_id, func.count())
-                                .where(Qualification.status == "pending").group_by(Qualification.application_id)).all())
+                                .where(Qualification.status == QualificationStatus.PENDING).group_by(Qualification.application_id)).all())
     rows = session.exec(
         select(QualificationApplication, Supplier, DPS)
         .join(Supplier, Supplier.id == QualificationApplication.supplier_id)
         .join(DPS, DPS.id == QualificationApplication.dps_id)
-        .where(QualificationApplication.status == "submitted")
+        .where(QualificationApplication.status == ApplicationStatus.SUBMITTED)
         .order_by(QualificationApplication.due_date, QualificationApplication.id)).all()
     return [QueueRow(app, sup, dps, pending.get(app.id, 0), bool(app.due_date and app.due_date < today))
             for app, sup, dps in rows]
 
 
-DECISIONS = ("qualified", "rejected")
+DECISIONS = (QualificationStatus.QUALIFIED, QualificationStatus.REJECTED)
 DECISION_REASON = DeclarationField("reason", "vedtak", LONGTEXT, "Begrunnelse", "Reason", max_length=2000,
                                    required=False)
 
@@ -480,63 +566,10 @@ def read_decisions(form, application_id: int, session: Session) -> dict[int, tup
     return out
 
 
-def decide(session: Session, actor: Actor, application: QualificationApplication,
-           decisions: Mapping[int, tuple[str, str]]) -> dict[str, Msg]:
-    """Decide the pending categories given; returns errors (and writes nothing) when any is bad.
-
-    A rejection needs a reason. When no category is pending any more the application is decided.
-    """
-    if application.status != "submitted":
-        return {"decisions": Msg("Søknaden er ikke til behandling.", "The application is not awaiting a decision.")}
-    errors: dict[str, Msg] = {}
-    pending = {q.category_id: q for q, _ in qualifications_of(session, application.id) if q.status == "pending"}
-    chosen: dict[int, tuple[str, str]] = {}
-    for cat_id, (status, raw_reason) in decisions.items():
-        if cat_id not in pending or not status:
-            continue
-        if status not in DECISIONS:
-            errors[f"decision-{cat_id}"] = Msg("Velg godkjent eller avslått.", "Choose approved or rejected.")
-            continue
-        reason, error = DECISION_REASON.clean(raw_reason)
-        if error:
-            errors[f"reason-{cat_id}"] = error
-        elif status == "rejected" and not reason:
-            errors[f"reason-{cat_id}"] = Msg("Skriv en begrunnelse for avslaget.", "Give a reason for the rejection.")
-        else:
-            chosen[cat_id] = (status, reason or "")
-    if not chosen and not errors:
-        first = next(iter(pending), None)
-        errors[f"decision-{first}" if first else "decisions"] = Msg(
-            "Velg utfallet for minst én kategori.", "Choose the outcome for at least one category.")
-    if errors:
-        return errors
-    now = utcnow()
-    for cat_id, (status, reason) in chosen.items():
-        q = pending[cat_id]
-        q.status, q.reason, q.decided_at, q.decided_by = status, reason, now, actor.user_id
-        session.add(q)
-        record(session, actor, f"qualification.{status}", "qualification", q.id, supplier_id=application.supplier_id,
-               before={"status": "pending", "category_id": cat_id},
-               after={"status": status, "category_id": cat_id, "application_id": application.id}, detail=reason)
-        if status == "qualified":
-            # The search index shows "qualified in the DPS" per service: re-read the affected ones.
-            for service_id in _published_in(session, application.supplier_id, cat_id):
-                log_search_change(session, service_id)
-    if all(q.status != "pending" for q in pending.values()):
-        application.status = "decided"
-        application.decided_at = now
-        application.updated_at = now
-        session.add(application)
-        record(session, actor, "application.decided", "application", application.id,
-               supplier_id=application.supplier_id, before={"status": "submitted"}, after={"status": "decided"})
-        hooks.application_decided(session, application)
-    return {}
-
-
 def _published_in(session: Session, supplier_id: int, category_id: int) -> list[int]:
     sub_ids = [category_id] + list(session.exec(select(Category.id).where(Category.parent_id == category_id)).all())
     return list(session.exec(select(Service.id).where(Service.supplier_id == supplier_id,
-                                                      Service.status == "published",
+                                                      Service.status == ServiceStatus.PUBLISHED,
                                                       Service.category_id.in_(sub_ids))).all())
 
 

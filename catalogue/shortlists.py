@@ -15,17 +15,19 @@ Who may see a shortlist (decided here, enforced by ``can_read`` / ``can_change``
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from enum import StrEnum
 from typing import Any, Optional, Sequence
 
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint, func, or_, update
+from sqlalchemy import JSON, Column, Index, String, UniqueConstraint, func, or_, update
 from sqlmodel import Field, Session, SQLModel, select
 
 from auth.roles import Viewer
 from catalogue.audit import Actor, record
 from catalogue.compare import Entry
-from catalogue.models import DPS, ArchivedService, Category, Service, Supplier, User, utcnow
+from catalogue.lifecycle import status_check
+from catalogue.models import DPS, ArchivedService, Category, Service, ServiceStatus, Supplier, User, utcnow
 from catalogue.terms import TERMS
 from catalogue.text import Msg, reject_markup
 
@@ -36,7 +38,12 @@ MAX_VALUE_LENGTH = 200   # ... each at most this long
 # Parameters that describe the page rather than the search are not saved.
 NOT_SAVED = {"side", "per_page", "lang"}
 
-SAVED, FROZEN = "saved", "frozen"
+
+
+class ShortlistStatus(StrEnum):
+    SAVED = "saved"
+    FROZEN = "frozen"
+
 OSLO = ZoneInfo("Europe/Oslo")
 
 
@@ -44,21 +51,21 @@ class Shortlist(SQLModel, table=True):
     """A saved search of one buyer, acting for one organisation; frozen or not."""
 
     __tablename__ = "shortlist"
-    __table_args__ = (Index("ix_shortlist_orgnr_status", "orgnr", "status"),)
+    __table_args__ = (Index("ix_shortlist_orgnr_status", "orgnr", "status"), status_check("shortlist", ShortlistStatus))
 
     id: Optional[int] = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user_account.id", index=True)
     orgnr: str = Field(default="", max_length=9)   # the organisation acted for when saved
     name: str = Field(max_length=NAME_MAX)
     query: Any = Field(default=None, sa_column=Column(JSON, nullable=False))  # [[param, value], ...]
-    status: str = Field(default=SAVED, max_length=10)
+    status: ShortlistStatus = Field(default=ShortlistStatus.SAVED, sa_type=String(10), nullable=False)
     created_at: datetime = Field(default_factory=utcnow)
     frozen_at: Optional[datetime] = None
     frozen_total: Optional[int] = None
 
     @property
     def is_frozen(self) -> bool:
-        return self.status == FROZEN
+        return self.status == ShortlistStatus.FROZEN
 
     @property
     def pairs(self) -> list[tuple[str, str]]:
@@ -203,15 +210,15 @@ def freeze(session: Session, shortlist: Shortlist, actor: Actor, service_ids: Se
     rows = session.exec(
         select(Service.id, Service.version, ArchivedService.id)
         .join(ArchivedService, (ArchivedService.service_id == Service.id) & (ArchivedService.version == Service.version))
-        .where(Service.id.in_(ids), Service.status == "published")
+        .where(Service.id.in_(ids), Service.status == ServiceStatus.PUBLISHED)
     ).all() if ids else []
     snapshot_of = {sid: (version, archived_id) for sid, version, archived_id in rows}
     kept = [sid for sid in ids if sid in snapshot_of]
     now = utcnow()
     # Guarded update: if two requests freeze the same list at once, only one wins.
     done = session.execute(
-        update(Shortlist).where(Shortlist.id == shortlist.id, Shortlist.status == SAVED)
-        .values(status=FROZEN, frozen_at=now, frozen_total=len(kept))
+        update(Shortlist).where(Shortlist.id == shortlist.id, Shortlist.status == ShortlistStatus.SAVED)
+        .values(status=ShortlistStatus.FROZEN, frozen_at=now, frozen_total=len(kept))
     )
     if done.rowcount != 1:
         return Msg("Listen er allerede frosset.", "The list is already frozen.")
@@ -220,7 +227,7 @@ def freeze(session: Session, shortlist: Shortlist, actor: Actor, service_ids: Se
         session.add(ShortlistItem(shortlist_id=shortlist.id, position=position, service_id=sid,
                                   version=version, archived_id=archived_id))
     record(session, actor, "shortlist.frozen", "shortlist", shortlist.id,
-           before={"status": SAVED}, after={"status": FROZEN, "services": [[sid, snapshot_of[sid][0]] for sid in kept]},
+           before={"status": ShortlistStatus.SAVED}, after={"status": ShortlistStatus.FROZEN, "services": [[sid, snapshot_of[sid][0]] for sid in kept]},
            detail=f"{len(kept)} tjenester")
     session.flush()
     session.refresh(shortlist)

@@ -14,6 +14,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from catalogue.lifecycle import DomainError
+
 # Status code -> (title, explanation) in bokmål, translated lazily at render time.
 MESSAGES = {
     400: (_l("Ugyldig forespørsel"), _l("Forespørselen kunne ikke behandles. Kontroller det du sendte inn og prøv igjen.")),
@@ -21,6 +23,7 @@ MESSAGES = {
     404: (_l("Fant ikke siden"), _l("Siden finnes ikke. Den kan være flyttet, eller adressen kan være skrevet feil.")),
     405: (_l("Metoden er ikke tillatt"), _l("Denne adressen kan ikke brukes slik.")),
     409: (_l("Konflikt"), _l("Noen andre har endret dette i mellomtiden. Ingenting av det du sendte er lagret.")),
+    422: (_l("Kan ikke behandles"), _l("Det du sendte inn kan ikke brukes. Ingenting er lagret.")),
     413: (_l("Filen er for stor"), _l("Filen er større enn det som er tillatt (10 MB).")),
     429: (_l("For mange forespørsler"), _l("Du har sendt for mange forespørsler på kort tid. Vent litt og prøv igjen.")),
     500: (_l("Noe gikk galt"), _l("Det oppstod en feil hos oss. Ingenting ble lagret. Prøv igjen om litt.")),
@@ -60,6 +63,18 @@ def init_app(app: Flask) -> None:
         return render_template("error.html", code=400, title=_l("Skjemaet er utløpt"),
                                message=_l("Sikkerhetsnøkkelen i skjemaet mangler eller er utløpt. "
                                           "Last siden på nytt og send skjemaet igjen.")), 400
+
+    @app.errorhandler(DomainError)
+    def _domain(error: DomainError):
+        # A refusal from a life cycle that no view turned into a form message: nothing is
+        # written (the request's session is rolled back) and the person gets the one message.
+        from marketplace.db import get_session
+        from marketplace.web import domain_message
+
+        get_session().rollback()
+        code = error.http_status
+        return render_template("error.html", code=code, title=MESSAGES.get(code, MESSAGES[409])[0],
+                               message=domain_message(error)), code
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):

@@ -6,8 +6,10 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, request, session
 from flask_babel import Babel
+from flask_babel import lazy_gettext as _l
 
 from catalogue import nsm
+from catalogue.models import ApplicationStatus, QualificationStatus, RevisionStatus, ServiceStatus
 from catalogue.terms import TERMS
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -16,6 +18,24 @@ MONTHS_NB = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "augus
              "september", "oktober", "november", "desember")
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
              "September", "October", "November", "December")
+
+
+# The label of each stored status (the same value means the same word in every life cycle).
+STATUS_LABELS = {
+    ServiceStatus.DRAFT: _l("Utkast"),
+    ServiceStatus.SUBMITTED: _l("Sendt til godkjenning"),
+    ServiceStatus.PUBLISHED: _l("Publisert"),
+    ServiceStatus.REMOVED: _l("Fjernet"),
+    RevisionStatus.APPROVED: _l("Godkjent"),
+    RevisionStatus.REJECTED: _l("Avvist"),
+    QualificationStatus.PENDING: _l("Til behandling"),
+    QualificationStatus.QUALIFIED: _l("Kvalifisert"),
+    ApplicationStatus.DECIDED: _l("Avgjort"),
+}
+
+
+def status_label(status) -> str:
+    return str(STATUS_LABELS.get(status, status or ""))
 
 
 def current_lang() -> str:
@@ -75,7 +95,8 @@ def init_app(app: Flask) -> None:
     def _viewer():
         return {"viewer": current_viewer()}
 
-    app.jinja_env.globals.update(TERMS=TERMS, NSM=nsm, current_lang=current_lang, has_endpoint=has_endpoint)
+    app.jinja_env.globals.update(TERMS=TERMS, NSM=nsm, current_lang=current_lang, has_endpoint=has_endpoint,
+                                 status_label=status_label, QualificationStatus=QualificationStatus)
     from catalogue.validity import counts_on
 
     app.jinja_env.globals.update(certificate_counts=counts_on)  # dated evidence: does it count today?

@@ -20,11 +20,12 @@ from typing import Any
 from sqlmodel import Session, select
 
 from catalogue.audit import Actor, record
+from catalogue.listing import Listing
 from catalogue.models import (
-    DPS, Category, DPSCategory, Qualification, QualificationApplication, Service, Supplier, utcnow,
+    DPS, ApplicationStatus, Category, DPSCategory, Qualification, QualificationApplication, QualificationStatus, Service,
+    ServiceStatus, Supplier, utcnow,
 )
 from catalogue.qualification import DECLARATIONS, EVALUATION_WORKING_DAYS
-from catalogue.services import publish, remove
 from catalogue.suppliers import by_orgnr, create_supplier, format_orgnr
 from catalogue.workdays import add_working_days
 from seed.data import builders, dps as dps_data
@@ -126,7 +127,7 @@ def _create_application(session: Session, dps: DPS, supplier: Supplier, spec: di
     decided_at = builders.at(add_working_days(submitted_on, 6), 14, 30) if decided else None
     category_ids = [categories[slug].id for slug in spec["categories"]]
     application = QualificationApplication(
-        dps_id=dps.id, supplier_id=supplier.id, status="decided" if decided else "submitted",
+        dps_id=dps.id, supplier_id=supplier.id, status=ApplicationStatus.DECIDED if decided else ApplicationStatus.SUBMITTED,
         declarations=declarations(supplier, spec["signer"], submitted_on, category_ids),
         created_at=submitted_at - timedelta(days=1), updated_at=decided_at or submitted_at,
         submitted_at=submitted_at, due_date=add_working_days(submitted_on, EVALUATION_WORKING_DAYS),
@@ -134,10 +135,11 @@ def _create_application(session: Session, dps: DPS, supplier: Supplier, spec: di
     session.add(application)
     session.flush()
     record(session, ACTOR, "application.submitted", "application", application.id, supplier_id=supplier.id,
-           after={"status": "submitted", "due_date": application.due_date.isoformat(), "categories": category_ids})
+           after={"status": str(ApplicationStatus.SUBMITTED), "due_date": application.due_date.isoformat(), "categories": category_ids})
     rejected = spec.get("rejected", {})
     for slug, category_id in zip(spec["categories"], category_ids):
-        status = "pending" if not decided else ("rejected" if slug in rejected else "qualified")
+        status = (QualificationStatus.PENDING if not decided else
+                  QualificationStatus.REJECTED if slug in rejected else QualificationStatus.QUALIFIED)
         qualification = Qualification(application_id=application.id, dps_id=dps.id, supplier_id=supplier.id,
                                       category_id=category_id, status=status, reason=rejected.get(slug, ""),
                                       decided_at=decided_at)
@@ -145,11 +147,11 @@ def _create_application(session: Session, dps: DPS, supplier: Supplier, spec: di
         if decided:
             session.flush()
             record(session, ACTOR, f"qualification.{status}", "qualification", qualification.id,
-                   supplier_id=supplier.id, after={"status": status, "category_id": category_id,
+                   supplier_id=supplier.id, after={"status": str(status), "category_id": category_id,
                                                    "application_id": application.id}, detail=qualification.reason)
     if decided:
         record(session, ACTOR, "application.decided", "application", application.id, supplier_id=supplier.id,
-               before={"status": "submitted"}, after={"status": "decided"})
+               before={"status": str(ApplicationStatus.SUBMITTED)}, after={"status": str(ApplicationStatus.DECIDED)})
     return len(category_ids)
 
 
@@ -193,14 +195,14 @@ def declarations(supplier: Supplier, signer: str, signed_on: date, category_ids:
 
 def _load_services(session: Session, suppliers: dict[str, Supplier], categories: dict[str, Category],
                    dps: DPS) -> dict[str, int]:
-    counts = {"services": 0, "published": 0, "unpublished": 0, "removed": 0}
+    counts = {"services": 0, ServiceStatus.PUBLISHED: 0, "not_published": 0, ServiceStatus.REMOVED: 0}
     profiles = {data["key"]: _profile(data) for data in SUPPLIERS}
     brands = {data["key"]: data["brand"] for data in SUPPLIERS}
     by_id = {c.id: c for c in categories.values()}
     existing = {tuple(row) for row in session.exec(select(Service.supplier_id, Service.name))}
     qualified = {tuple(row) for row in session.exec(select(Qualification.supplier_id, Qualification.category_id)
                                                      .where(Qualification.dps_id == dps.id,
-                                                            Qualification.status == "qualified"))}
+                                                            Qualification.status == QualificationStatus.QUALIFIED))}
     for slug, block in SUBCATEGORIES.items():
         category = categories[slug]
         for index, (key, name, summary, detail) in enumerate(block["services"]):
@@ -227,24 +229,25 @@ def _features(rng: random.Random, pool: tuple[str, ...], terms: dict[str, Any]) 
     return rng.sample(pool, k=rng.randint(2, 5)) + [builders.terms_feature(terms)]
 
 
-def _store(session: Session, service: Service, rng: random.Random) -> str:
+def _store(session: Session, service: Service, rng: random.Random) -> str | ServiceStatus:
     """Save *service* in its demo life-cycle state; returns that state's counter name."""
     created, submitted, published = builders.publication_dates(rng)
     status = UNPUBLISHED.get(service.name)
-    service.status = status or "submitted"
+    service.status = status or ServiceStatus.SUBMITTED
     service.created_at = service.updated_at = created
-    service.submitted_at = None if status == "draft" else submitted
+    service.submitted_at = None if status == ServiceStatus.DRAFT else submitted
     session.add(service)
     session.flush()
     if status is not None:
         record(session, ACTOR, "service.created", "service", service.id, supplier_id=service.supplier_id,
-               service_id=service.id, after={"status": status})
-        return "unpublished"
-    snapshot = publish(session, service, ACTOR, detail="Demodata")
+               service_id=service.id, after={"status": str(status)})
+        return "not_published"
+    listing = Listing(session, service, None)
+    snapshot = listing.publish(ACTOR, detail="Demodata")
     service.published_at = service.updated_at = snapshot.published_at = snapshot.archived_at = published
     if service.name not in REMOVED:
-        return "published"
+        return ServiceStatus.PUBLISHED
     reason, after_days = REMOVED[service.name]
-    remove(session, service, ACTOR, reason=reason)
+    listing.remove(ACTOR, expected_lock=service.lock_version, reason=reason)
     service.removed_at = service.updated_at = min(published + timedelta(days=after_days), builders.latest())
-    return "removed"
+    return ServiceStatus.REMOVED

@@ -30,7 +30,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from catalogue.audit import Actor, record
-from catalogue.models import ArchivedService, Category, SearchChange, Service, Supplier, utcnow
+from catalogue.models import ArchivedService, Category, SearchChange, Service, ServiceStatus, Supplier, utcnow
 from catalogue.services import CONTENT_FIELDS
 from catalogue.text import slugify
 from seed.data import builders, vocabulary as vocab
@@ -241,7 +241,8 @@ def _make_service(rng: random.Random, words: Words, supplier: SyntheticSupplier,
         sentences.insert(rng.randint(0, len(sentences)), rng.choice(block["sentences"]))
     description = " ".join(sentences + builders.terms_sentences(rng, supplier.brand, terms))
     created, submitted, published = builders.publication_dates(rng)
-    return dict(supplier_id=supplier_id, category_id=category["id"], dps_id=None, status="published", version=1,
+    return dict(supplier_id=supplier_id, category_id=category["id"], dps_id=None, status=ServiceStatus.PUBLISHED,
+                version=1,
                 lock_version=1, name=name, summary=rng.choice(vocab.SUMMARY_TEMPLATES).format(**slots)[:500],
                 description=description, features=_features(rng, words, block, terms), terms=terms,
                 created_at=created, updated_at=published, submitted_at=submitted, published_at=published,

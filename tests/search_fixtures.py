@@ -19,10 +19,10 @@ from sqlmodel import Session, select
 
 from catalogue.audit import Actor
 from catalogue.db import make_engine, session_scope
-from catalogue.models import Category, Service, Supplier
+from catalogue.models import Category, Service, ServiceStatus, Supplier
 from catalogue.search.indexer import Indexer, rebuild
 from catalogue.search.store import IndexLocation
-from catalogue.services import publish, remove
+from catalogue.listing import Listing
 
 __all__ = ["search_template", "shared_search_app", "shared_search_client", "search_app", "search_client",
            "install_index", "catch_up", "publish_service", "release_connections"]
@@ -99,16 +99,16 @@ def publish_service(engine, name: str, summary: str = "", *, category: str = "dr
         supplier = session.exec(select(Supplier).where(Supplier.orgnr == orgnr)).one()
         cat = session.exec(select(Category).where(Category.slug == category)).one()
         service = Service(supplier_id=supplier.id, category_id=cat.id, name=name, summary=summary,
-                          description=summary, features=[], terms=terms or {})
+                          description=summary, features=[], terms=terms or {}, status=ServiceStatus.SUBMITTED)
         session.add(service)
         session.flush()
-        publish(session, service, ACTOR)
+        Listing(session, service).publish(ACTOR)
         return service.id
 
 
 def _workload_step(session: Session, rng: random.Random, label: str, n: int) -> None:
-    published = session.exec(select(Service.id).where(Service.status == "published")).all()
-    removed = session.exec(select(Service.id).where(Service.status == "removed")).all()
+    published = session.exec(select(Service.id).where(Service.status == ServiceStatus.PUBLISHED)).all()
+    removed = session.exec(select(Service.id).where(Service.status == ServiceStatus.REMOVED)).all()
     roll = rng.random()
     if roll < 0.35 or not published:
         template = session.get(Service, rng.choice(published)) if published else None
@@ -116,18 +116,22 @@ def _workload_step(session: Session, rng: random.Random, label: str, n: int) -> 
                           category_id=template.category_id if template else 1,
                           name=f"Lasttest {label} nr {n}", summary=f"Tjeneste {n} fra skriver {label}",
                           description="", features=["samtidig publisering"],
-                          terms=dict(template.terms or {}) if template else {})
+                          terms=dict(template.terms or {}) if template else {}, status=ServiceStatus.SUBMITTED)
         session.add(service)
         session.flush()
-        publish(session, service, ACTOR)
+        Listing(session, service).publish(ACTOR)
     elif roll < 0.7:
         service = session.get(Service, rng.choice(published))
         service.name = f"{service.name.split(' · ')[0]} · endret av {label} nr {n}"
-        publish(session, service, ACTOR)
+        Listing(session, service).publish(ACTOR)
     elif roll < 0.9 or not removed:
-        remove(session, session.get(Service, rng.choice(published)), ACTOR, reason="lasttest")
+        service = session.get(Service, rng.choice(published))
+        Listing(session, service).remove(ACTOR, expected_lock=service.lock_version, reason="lasttest")
     else:
-        publish(session, session.get(Service, rng.choice(removed)), ACTOR)
+        # A removed service put back by the operator (not a step of the product): it goes through review again.
+        service = session.get(Service, rng.choice(removed))
+        service.status = ServiceStatus.SUBMITTED
+        Listing(session, service).publish(ACTOR)
 
 
 def workload(url: str, label: str, steps: int, seed: int, rollback_share: float = 0.1) -> None:

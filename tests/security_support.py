@@ -18,6 +18,7 @@ from sqlalchemy import inspect, select, text
 from sqlmodel import Session
 
 import catalogue.schema  # noqa: F401  (every table)
+from catalogue.listing import Listing
 from catalogue.audit import Actor
 from catalogue.models import (
     DPS, Category, Document, QualificationApplication, Qualification, Service, Supplier, utcnow,
@@ -166,9 +167,9 @@ def _copy_as(session: Session, actor: Actor, source: Service, status: str, name:
 
     content = listings.listing_content(source)
     content["name"] = name
-    service = listings.create(session, actor, source.supplier_id, content)
+    service = Listing.create(session, actor, source.supplier_id, content).service
     if status == "submitted":
-        listings.submit(session, actor, service, expected_lock=service.lock_version)
+        Listing(session, service).submit(actor, expected_lock=service.lock_version)
     return service
 
 

@@ -8,7 +8,7 @@ from catalogue.audit import Actor
 from catalogue.contracts import drift
 from catalogue.contracts import lifecycle as lc
 from catalogue.notifications.models import NotificationEvent
-from catalogue.services import publish
+from catalogue.listing import Listing
 from catalogue.terms import (BOOLEAN, CERTIFICATES, CHOICE, DECIMAL, INTEGER, MULTICHOICE, NSM_MATRIX, ROWS, TERMS,
                              WORSE_ADDED, WORSE_LOWER, WORSE_ORDER, WORSE_REMOVED)
 from tests.contract_support import buyer_viewer, frozen_list, make_contract, make_user, published
@@ -119,7 +119,7 @@ def test_publication_notifies_owners_once_with_flags(db, app):
     db.commit()
     draft = make_contract(db, viewer, shortlist, service, tittel="Bare et utkast")
     service.terms = {**service.terms, "governing_law": "irland"}
-    publish(db, service, Actor(name="Leverandør"))
+    Listing(db, service).publish(Actor(name="Leverandør"))
     hooks.terms_published(db, service)       # what moderation does after publishing
     db.commit()
     events = db.exec(select(NotificationEvent).where(NotificationEvent.kind == drift.DRIFT_KIND)).all()
@@ -150,7 +150,7 @@ def test_no_notification_when_terms_are_unchanged(db, app):
                                    filename="a.pdf", data=make_pdf("x"))
     db.commit()
     service.summary = service.summary + " Ny tekst."
-    publish(db, service, Actor(name="Leverandør"))
+    Listing(db, service).publish(Actor(name="Leverandør"))
     db.commit()
     assert db.exec(select(NotificationEvent).where(NotificationEvent.kind == drift.DRIFT_KIND)).all() == []
 
@@ -167,7 +167,7 @@ def test_the_drift_mail_carries_the_diff_and_the_flags(db, app):
                                    filename="a.pdf", data=make_pdf("x"))
     frozen_list(db, buyer_viewer(make_user(db, "Ola"), orgnr="922152799"), [service], "Annen etats liste")
     service.terms = {**service.terms, "governing_law": "irland"}
-    publish(db, service, Actor(name="Leverandør"))
+    Listing(db, service).publish(Actor(name="Leverandør"))
     from catalogue.notifications import hooks
 
     hooks.terms_published(db, service)

@@ -9,6 +9,8 @@ from sqlmodel import Session, func, select
 from catalogue import diff as diffs
 from catalogue import listings, moderation
 from catalogue.audit import Actor
+from catalogue.lifecycle import Incomplete
+from catalogue.listing import Conflict, Listing
 from catalogue.models import (DPS, ArchivedService, AuditEvent, Category, Qualification, SearchChange, Service,
                               ServiceRevision, Supplier)
 from catalogue.terms import TERMS
@@ -39,7 +41,7 @@ def test_a_draft_needs_only_a_name_and_a_sub_category(db, fjordsky):
     content, errors = listings.validate(db, fjordsky.id, {"name": "Skisse", "category_id": str(sub.id)},
                                         complete=False)
     assert errors == {}
-    service = listings.create(db, SUPPLIER, fjordsky.id, content)
+    service = Listing.create(db, SUPPLIER, fjordsky.id, content).service
     db.commit()
     assert service.status == "draft" and service.version == 0 and service.lock_version == 1
     _, errors = listings.validate(db, fjordsky.id, {"name": "", "category_id": ""}, complete=False)
@@ -51,10 +53,12 @@ def test_a_draft_needs_only_a_name_and_a_sub_category(db, fjordsky):
 
 def test_submitting_an_incomplete_draft_names_every_missing_term_and_writes_nothing(db, fjordsky):
     sub = db.exec(select(Category).where(Category.parent_id.is_not(None))).first()
-    service = listings.create(db, SUPPLIER, fjordsky.id, {"name": "Halvferdig", "category_id": sub.id})
+    service = Listing.create(db, SUPPLIER, fjordsky.id, {"name": "Halvferdig", "category_id": sub.id}).service
     db.commit()
     before = counts(db)
-    errors = listings.submit(db, SUPPLIER, service)
+    with pytest.raises(Incomplete) as err:
+        Listing(db, service).submit(SUPPLIER)
+    errors = err.value.errors
     db.rollback()
     required = {t.field_name for t in TERMS if t.required}
     assert required <= set(errors)
@@ -112,10 +116,10 @@ def test_a_service_under_the_dps_needs_a_qualification_in_its_category(db):
 
 def _published_service(db, supplier):
     content = demo_content(db, supplier_id=supplier.id)
-    service = listings.create(db, SUPPLIER, supplier.id, content)
-    assert listings.submit(db, SUPPLIER, service) == {}
+    service = Listing.create(db, SUPPLIER, supplier.id, content).service
+    Listing(db, service).submit(SUPPLIER)
     db.commit()
-    assert moderation.approve(db, MANAGER, service, expected_lock=service.lock_version) == 1
+    assert Listing(db, service).approve(MANAGER, expected_lock=service.lock_version) == 1
     db.commit()
     return service, content
 
@@ -137,7 +141,7 @@ def test_the_life_of_a_listing(db, fjordsky):
     partial, errors = listings.validate(db, fjordsky.id, edited, complete=True)
     assert errors == {}
     live_lock = service.lock_version
-    revision = listings.save(db, SUPPLIER, service, partial, expected_lock=live_lock)
+    revision = Listing(db, service).save(SUPPLIER, partial, expected_lock=live_lock)
     db.commit()
     assert revision.status == "draft" and revision.base_version == 1
     db.refresh(service)
@@ -150,11 +154,11 @@ def test_the_life_of_a_listing(db, fjordsky):
     assert [r.kind for r in changes["terms.subprocessors"].rows] == ["added"]
     assert "Nordisk Drift AS" in changes["terms.subprocessors"].rows[0].new
 
-    assert listings.submit(db, SUPPLIER, service) == {}
+    Listing(db, service).submit(SUPPLIER)
     db.commit()
     queue = moderation.queue(db)
     assert any(item.kind == "edit" and item.service.id == service.id for item in queue)
-    assert moderation.approve(db, MANAGER, service, expected_lock=service.lock_version) == 2
+    assert Listing(db, service).approve(MANAGER, expected_lock=service.lock_version) == 2
     db.commit()
     db.refresh(service)
     assert service.name == edited["name"] and service.version == 2
@@ -164,21 +168,21 @@ def test_the_life_of_a_listing(db, fjordsky):
     assert versions == [1, 2]
 
     # Removal: gone, with the open edit closed.
-    listings.remove(db, SUPPLIER, service, expected_lock=service.lock_version, reason="Avviklet")
+    Listing(db, service).remove(SUPPLIER, expected_lock=service.lock_version, reason="Avviklet")
     db.commit()
     assert db.get(Service, service.id).status == "removed"
 
 
 def test_a_stale_lock_is_a_conflict_and_nothing_is_overwritten(db, fjordsky):
     sub = db.exec(select(Category).where(Category.parent_id.is_not(None))).first()
-    service = listings.create(db, SUPPLIER, fjordsky.id, {"name": "Delt utkast", "category_id": sub.id})
+    service = Listing.create(db, SUPPLIER, fjordsky.id, {"name": "Delt utkast", "category_id": sub.id}).service
     db.commit()
     lock = service.lock_version
-    listings.save(db, SUPPLIER, service, {"name": "Første lagring"}, expected_lock=lock)
+    Listing(db, service).save(SUPPLIER, {"name": "Første lagring"}, expected_lock=lock)
     db.commit()
     before = counts(db)
-    with pytest.raises(listings.Conflict):
-        listings.save(db, SUPPLIER, service, {"name": "Andre lagring"}, expected_lock=lock)
+    with pytest.raises(Conflict):
+        Listing(db, service).save(SUPPLIER, {"name": "Andre lagring"}, expected_lock=lock)
     db.rollback()
     assert db.get(Service, service.id).name == "Første lagring"
     assert counts(db) == before
@@ -186,24 +190,24 @@ def test_a_stale_lock_is_a_conflict_and_nothing_is_overwritten(db, fjordsky):
 
 def test_rejection_sends_the_service_back_with_the_reason(db, fjordsky):
     content = demo_content(db, supplier_id=fjordsky.id)
-    service = listings.create(db, SUPPLIER, fjordsky.id, content)
-    listings.submit(db, SUPPLIER, service)
+    service = Listing.create(db, SUPPLIER, fjordsky.id, content).service
+    Listing(db, service).submit(SUPPLIER)
     db.commit()
-    moderation.reject(db, MANAGER, service, expected_lock=service.lock_version, reason="Beskrivelsen er for tynn.")
+    Listing(db, service).reject(MANAGER, expected_lock=service.lock_version, reason="Beskrivelsen er for tynn.")
     db.commit()
     db.refresh(service)
     assert service.status == "draft"
-    assert moderation.last_rejection(db, service) == "Beskrivelsen er for tynn."
+    assert Listing(db, service).rejection_reason == "Beskrivelsen er for tynn."
 
 
 def test_approval_refuses_what_is_no_longer_complete(db, fjordsky):
     sub = db.exec(select(Category).where(Category.parent_id.is_not(None))).first()
-    service = listings.create(db, SUPPLIER, fjordsky.id, {"name": "Ufullstendig", "category_id": sub.id})
+    service = Listing.create(db, SUPPLIER, fjordsky.id, {"name": "Ufullstendig", "category_id": sub.id}).service
     service.status = "submitted"  # as if submitted by an older version of the form
     db.add(service)
     db.commit()
-    with pytest.raises(moderation.ModerationError) as err:
-        moderation.approve(db, MANAGER, service, expected_lock=service.lock_version)
+    with pytest.raises(Incomplete) as err:
+        Listing(db, service).approve(MANAGER, expected_lock=service.lock_version)
     assert TERMS["governing_law"].field_name in err.value.errors
     db.rollback()
     assert db.get(Service, service.id).status == "submitted"
@@ -211,12 +215,12 @@ def test_approval_refuses_what_is_no_longer_complete(db, fjordsky):
 
 def test_saving_one_section_keeps_the_others(db, fjordsky):
     content = demo_content(db, supplier_id=fjordsky.id)
-    service = listings.create(db, SUPPLIER, fjordsky.id, content)
+    service = Listing.create(db, SUPPLIER, fjordsky.id, content).service
     db.commit()
     terms = dict(content["terms"], other_terms="Nye andre vilkår.")
     partial, errors = listings.validate(db, fjordsky.id, {"terms": terms}, complete=False, only=["andre"])
     assert errors == {} and set(partial) == {"terms"}
-    listings.save(db, SUPPLIER, service, partial, expected_lock=service.lock_version)
+    Listing(db, service).save(SUPPLIER, partial, expected_lock=service.lock_version)
     db.commit()
     db.refresh(service)
     assert service.terms["other_terms"] == "Nye andre vilkår."

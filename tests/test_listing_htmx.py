@@ -11,6 +11,7 @@ import pytest
 from sqlmodel import Session, func, select
 
 from catalogue import listings
+from catalogue.listing import Listing
 from catalogue.audit import Actor
 from catalogue.models import AuditEvent, Service, Supplier
 from tests.login import login
@@ -32,7 +33,7 @@ def draft(app):
     with Session(app.extensions["db_engine"], expire_on_commit=False) as s:
         fjordsky = s.exec(select(Supplier).where(Supplier.orgnr == "964330123")).one()
         content = demo_content(s, supplier_id=fjordsky.id)
-        service = listings.create(s, Actor(name="Test"), fjordsky.id, content)
+        service = Listing.create(s, Actor(name="Test"), fjordsky.id, content).service
         s.commit()
         return service
 

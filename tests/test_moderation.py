@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, func, select
 
-from catalogue import listings
+from catalogue.listing import Listing
 from catalogue.audit import Actor
 from catalogue.models import DPS, AuditEvent, Category, DPSCategory, QualificationApplication, Service, Supplier
 from catalogue.workdays import oslo_today
@@ -35,8 +35,8 @@ def submitted_service(app, **changes) -> Service:
     with Session(app.extensions["db_engine"], expire_on_commit=False) as s:
         fjordsky = s.exec(select(Supplier).where(Supplier.orgnr == "964330123")).one()
         content = dict(demo_content(s, supplier_id=fjordsky.id), **changes)
-        service = listings.create(s, SUPPLIER, fjordsky.id, content)
-        assert listings.submit(s, SUPPLIER, service) == {}
+        service = Listing.create(s, SUPPLIER, fjordsky.id, content).service
+        Listing(s, service).submit(SUPPLIER)
         s.commit()
         return service
 
@@ -90,9 +90,9 @@ def test_the_review_of_an_edit_shows_the_diff(app, manager):
         service = s.exec(select(Service).where(Service.supplier_id == fjordsky.id, Service.status == "published")
                          .order_by(Service.id)).first()
         terms = dict(service.terms, support_hours="24x7" if service.terms["support_hours"] != "24x7" else "kontortid")
-        listings.save(s, SUPPLIER, service, {"terms": terms, "summary": "Ny kortbeskrivelse."},
+        Listing(s, service).save(SUPPLIER, {"terms": terms, "summary": "Ny kortbeskrivelse."},
                       expected_lock=service.lock_version)
-        listings.submit(s, SUPPLIER, service)
+        Listing(s, service).submit(SUPPLIER)
         s.commit()
     html = manager.get("/forvaltning/tjenester").get_data(as_text=True)
     assert f"Endring av versjon {service.version}" in html

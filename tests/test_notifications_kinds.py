@@ -8,10 +8,10 @@ from datetime import datetime, timedelta, timezone
 
 from sqlmodel import Session, select
 
-from catalogue import listings, moderation
 from catalogue import qualification as q
 from catalogue import shortlists as sl
 from catalogue.audit import Actor
+from catalogue.listing import Listing
 from catalogue.models import Category, Membership, Service, Supplier, utcnow
 from catalogue.notifications.models import NotificationStatus
 from catalogue.workdays import oslo_today
@@ -60,18 +60,18 @@ def test_application_received_and_decided(mail_app, smtp, tmp_path):
                                                str(cats["lagring"].id)], "answers": ANSWERS}, complete=True,
                                                has_tax_certificate=True)
         actor = Actor(name="Hanne", acting_for="0192:999906087", role="supplier")
-        application = q.save_application(db, actor, dps, supplier.id, clean, application=None,
-                                         upload=("skatteattest.pdf", make_pdf("Skatteattest")), upload_dir=str(tmp_path))
+        application = q.Application.save(db, actor, dps, supplier.id, clean, application=None,
+                                           upload=("skatteattest.pdf", make_pdf("Skatteattest")), upload_dir=str(tmp_path))
         db.commit()
-        q.submit_application(db, actor, application)
+        application.apply(db, actor)
         db.commit()
         drain(mail_app)
         assert subjects(smtp) == {"hanne@havbris.no": ["Your application for qualification in Skytjenester 2026 has been received"]}
         assert f"/leverandor/soknader/{application.id}" in text_to(smtp, "hanne@havbris.no")
         (queued,) = rows(mail_app, "manager.queue")
         assert queued.status == NotificationStatus.HELD and queued.email == "forvaltning@dfo.example"
-        assert q.decide(db, MANAGER, application, {cats["beregning"].id: ("qualified", ""),
-                                                   cats["lagring"].id: ("rejected", "Mangler kapasitetsplan.")}) == {}
+        application.decide(db, MANAGER, {cats["beregning"].id: ("qualified", ""),
+                                         cats["lagring"].id: ("rejected", "Mangler kapasitetsplan.")})
         db.commit()
     drain(mail_app)
     text = text_to(smtp, "hanne@havbris.no")
@@ -87,14 +87,14 @@ def test_listing_rejected_with_reason_then_approved(mail_app, smtp):
     service = submitted_service(mail_app, name="Skylager Nord")
     with Session(engine(mail_app), expire_on_commit=False) as db:
         service = db.get(Service, service.id)
-        moderation.reject(db, MANAGER, service, expected_lock=service.lock_version, reason="Exit-plan mangler.")
+        Listing(db, service).reject(MANAGER, expected_lock=service.lock_version, reason="Exit-plan mangler.")
         db.commit()
         drain(mail_app)
         assert subjects(smtp)["ola@fjordsky.no"] == ["Tjenesten Skylager Nord er avvist"]
         assert "Exit-plan mangler." in text_to(smtp, "ola@fjordsky.no")
-        assert listings.submit(db, MANAGER, service) == {}
+        Listing(db, service).submit(MANAGER)
         db.commit()
-        moderation.approve(db, MANAGER, service, expected_lock=service.lock_version)
+        Listing(db, service).approve(MANAGER, expected_lock=service.lock_version)
         db.commit()
     drain(mail_app)
     assert subjects(smtp)["ola@fjordsky.no"][1] == "Tjenesten Skylager Nord er godkjent"
@@ -129,10 +129,10 @@ def test_frozen_shortlist_owner_is_told_of_new_terms_with_a_link_to_the_changes(
     with Session(engine(mail_app), expire_on_commit=False) as db:
         service = db.get(Service, service.id)
         terms = dict(service.terms, support_hours="24x7" if service.terms.get("support_hours") != "24x7" else "kontortid")
-        listings.save(db, actor, service, {"terms": terms}, expected_lock=service.lock_version)
-        assert listings.submit(db, actor, service) == {}
+        Listing(db, service).save(actor, {"terms": terms}, expected_lock=service.lock_version)
+        Listing(db, service).submit(actor)
         db.commit()
-        moderation.approve(db, MANAGER, service, expected_lock=service.lock_version)
+        Listing(db, service).approve(MANAGER, expected_lock=service.lock_version)
         db.commit()
     drain(mail_app)
     (subject,) = subjects(smtp)["kari@fjellvik.kommune.no"]

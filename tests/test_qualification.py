@@ -8,6 +8,7 @@ from sqlmodel import Session, func, select
 
 from catalogue import qualification as q
 from catalogue.audit import Actor
+from catalogue.lifecycle import DomainError, Incomplete
 from catalogue.models import (DPS, AuditEvent, Category, Qualification, QualificationApplication, SearchChange, Service,
                               Supplier)
 from catalogue.workdays import add_working_days, oslo_today
@@ -69,6 +70,15 @@ def test_slugs_are_unique(db):
     assert first.slug != second.slug and second.slug.startswith(first.slug)
 
 
+def decide(db, app, decisions) -> dict:
+    """The field errors of a decision ({} when it was recorded)."""
+    try:
+        app.decide(db, MANAGER, decisions)
+    except Incomplete as err:
+        return err.errors
+    return {}
+
+
 def test_applying_outside_the_period_is_refused_and_writes_nothing(db):
     today = oslo_today()
     future = new_dps(db, start=today + timedelta(days=10), end=today + timedelta(days=400))
@@ -79,8 +89,8 @@ def test_applying_outside_the_period_is_refused_and_writes_nothing(db):
         clean, errors = q.validate_application(db, dps, supplier.id, {"categories": [], "answers": ANSWERS},
                                                complete=False, has_tax_certificate=False)
         assert q.PERIOD_FIELD in errors
-        with pytest.raises(q.QualificationError) as err:
-            q.save_application(db, SUPPLIER, dps, supplier.id, clean, application=None, upload=None, upload_dir="")
+        with pytest.raises(DomainError) as err:
+            q.Application.save(db, SUPPLIER, dps, supplier.id, clean, application=None, upload=None, upload_dir="")
         assert ("åpner" if dps is future else "var gyldig til") in err.value.message.nb
         db.rollback()
     assert db.exec(select(func.count()).select_from(QualificationApplication)).one() == before
@@ -102,12 +112,12 @@ def test_the_life_of_an_application(db, tmp_path):
 
     clean, errors = q.validate_application(db, dps, supplier.id, raw, complete=True, has_tax_certificate=True)
     assert errors == {}
-    app = q.save_application(db, SUPPLIER, dps, supplier.id, clean, application=None,
+    app = q.Application.save(db, SUPPLIER, dps, supplier.id, clean, application=None,
                              upload=("skatteattest.pdf", make_pdf("Skatteattest")), upload_dir=str(tmp_path))
     db.commit()
     assert q.tax_certificate(db, app).filename == "skatteattest.pdf"
     now = datetime.now(timezone.utc)
-    q.submit_application(db, SUPPLIER, app, now=now)
+    app.apply(db, SUPPLIER, now=now)
     db.commit()
     assert app.status == "submitted"
     assert app.due_date == add_working_days(oslo_today(now), 10)
@@ -116,16 +126,16 @@ def test_the_life_of_an_application(db, tmp_path):
 
     # Deciding: a rejection needs a reason; nothing is written while anything is wrong.
     events = db.exec(select(func.count()).select_from(AuditEvent)).one()
-    errors = q.decide(db, MANAGER, app, {cats["beregning"].id: ("qualified", ""), cats["lagring"].id: ("rejected", "")})
+    errors = decide(db, app, {cats["beregning"].id: ("qualified", ""), cats["lagring"].id: ("rejected", "")})
     assert f"reason-{cats['lagring'].id}" in errors
     db.rollback()
     assert db.exec(select(func.count()).select_from(AuditEvent)).one() == events
     assert {x.status for x, _ in q.qualifications_of(db, app.id)} == {"pending"}
 
-    assert q.decide(db, MANAGER, app, {cats["beregning"].id: ("qualified", "")}) == {}
+    assert decide(db, app, {cats["beregning"].id: ("qualified", "")}) == {}
     db.commit()
     assert app.status == "submitted"  # one category still pending
-    assert q.decide(db, MANAGER, app, {cats["lagring"].id: ("rejected", "Mangler dokumentasjon av kapasitet.")}) == {}
+    assert decide(db, app, {cats["lagring"].id: ("rejected", "Mangler dokumentasjon av kapasitet.")}) == {}
     db.commit()
     assert app.status == "decided"
     outcome = {c.slug: x for x, c in q.qualifications_of(db, app.id)}
@@ -154,17 +164,17 @@ def test_a_qualification_tells_the_search_index_about_the_suppliers_services(db,
     cats = tops(db)
     clean, _ = q.validate_application(db, dps, fjordsky.id, {"categories": [str(cats["beregning"].id)], "answers": ANSWERS},
                                       complete=True, has_tax_certificate=True)
-    app = q.save_application(db, SUPPLIER, dps, fjordsky.id, clean, application=None,
+    app = q.Application.save(db, SUPPLIER, dps, fjordsky.id, clean, application=None,
                              upload=("attest.pdf", make_pdf()), upload_dir=str(tmp_path))
     db.flush()
-    q.submit_application(db, SUPPLIER, app)
+    app.apply(db, SUPPLIER)
     db.commit()
     subs = db.exec(select(Category.id).where(Category.parent_id == cats["beregning"].id)).all()
     published = set(db.exec(select(Service.id).where(Service.supplier_id == fjordsky.id, Service.status == "published",
                                                      Service.category_id.in_(subs))).all())
     assert published
     last = db.exec(select(func.max(SearchChange.seq))).one() or 0
-    assert q.decide(db, MANAGER, app, {cats["beregning"].id: ("qualified", "")}) == {}
+    assert decide(db, app, {cats["beregning"].id: ("qualified", "")}) == {}
     db.commit()
     logged = set(db.exec(select(SearchChange.entity_id).where(SearchChange.seq > last)).all())
     assert logged == published

@@ -14,7 +14,7 @@ from catalogue.search.indexer import Indexer, StaleIndex, rebuild, status
 from catalogue.search.query import SearchRequest, search
 from catalogue.search.schema import META_ID
 from catalogue.search.store import IndexBusy, IndexLocation, IndexState, read_state
-from catalogue.services import publish, remove
+from catalogue.listing import Listing
 from marketplace.views.search import search_index
 from tests.search_fixtures import catch_up, publish_service
 
@@ -62,13 +62,14 @@ def test_publish_edit_and_remove_reach_the_index_through_the_log(search_app):
     with session_scope(engine(search_app)) as session:
         service = session.get(Service, new)
         service.name = "Nordavind Superdatamaskin"
-        publish(session, service, ACTOR)
+        Listing(session, service).publish(ACTOR)
     catch_up(search_app)
     assert found(search_app, "superdatamaskin") == {new: "Nordavind Superdatamaskin"}
     assert new not in found(search_app, "kvantemaskin")
 
     with session_scope(engine(search_app)) as session:
-        remove(session, session.get(Service, new), ACTOR, reason="test")
+        service = session.get(Service, new)
+        Listing(session, service).remove(ACTOR, expected_lock=service.lock_version, reason="test")
     catch_up(search_app)
     assert new not in found(search_app, "superdatamaskin")
     assert index_ids(search_app) == published_ids(search_app)

@@ -114,7 +114,7 @@ def test_demo_counts_meet_the_minimums(demo):
     assert sum(not s.is_demo for s in suppliers) >= 34
     assert 4 <= sum(s.is_demo for s in suppliers) <= 6
     assert len(live_services(session)) >= 160
-    assert counts["services"] == counts["published"] + counts["unpublished"] + counts["removed"]
+    assert counts["services"] == counts["published"] + counts["not_published"] + counts["removed"]
 
 
 def test_every_sub_category_has_at_least_two_live_services(demo):

@@ -13,7 +13,7 @@ from catalogue import shortlists as sl
 from catalogue.audit import Actor
 from catalogue.exports import export_shortlist
 from catalogue.models import AuditEvent, Category, Service, Supplier, User
-from catalogue.services import publish, remove
+from catalogue.listing import Listing
 from tests.login import login
 from tests.test_export import parse_csv, parse_ods, split
 
@@ -136,8 +136,9 @@ def test_later_changes_never_change_a_frozen_list(app, db):
     old_name, old_law = edited.name, edited.terms["governing_law"]
     edited.name = old_name + " (ny versjon)"
     edited.terms = {**edited.terms, "governing_law": "irland" if old_law != "irland" else "sverige"}
-    publish(db, edited, Actor.system("test"))
-    remove(db, db.get(Service, ids[1]), Actor.system("test"), reason="Avviklet")
+    Listing(db, edited).publish(Actor.system("test"))
+    gone = db.get(Service, ids[1])
+    Listing(db, gone).remove(Actor.system("test"), expected_lock=gone.lock_version, reason="Avviklet")
     db.commit()
     assert db.get(Service, ids[0]).version == before_entries[0].version + 1
 

@@ -12,6 +12,7 @@ import pytest
 from sqlmodel import Session, func, select
 
 from catalogue import documents, listings
+from catalogue.listing import Listing
 from catalogue.audit import Actor
 from catalogue.models import (AuditEvent, Category, Document, QualificationApplication, Service, ServiceRevision,
                               Supplier)
@@ -61,13 +62,13 @@ def world(app, tmp_path):
     with Session(engine, expire_on_commit=False) as s:
         fjordsky = s.exec(select(Supplier).where(Supplier.orgnr == FJORDSKY)).one()
         sub = s.exec(select(Category).where(Category.parent_id.is_not(None))).first()
-        draft = listings.create(s, actor, fjordsky.id, {"name": "Fjordskys hemmelige utkast", "category_id": sub.id})
+        draft = Listing.create(s, actor, fjordsky.id, {"name": "Fjordskys hemmelige utkast", "category_id": sub.id}).service
         submitted = s.exec(select(Service).where(Service.supplier_id == fjordsky.id, Service.status == "published")
                            .order_by(Service.id)).all()
         published, edited = submitted[0], submitted[1]
         content = listings.listing_content(edited)
-        listings.save(s, actor, edited, {"name": edited.name + " (ny)"}, expected_lock=edited.lock_version)
-        listings.submit(s, actor, edited)
+        Listing(s, edited).save(actor, {"name": edited.name + " (ny)"}, expected_lock=edited.lock_version)
+        Listing(s, edited).submit(actor)
         application = s.exec(select(QualificationApplication).where(
             QualificationApplication.supplier_id == fjordsky.id)).first()
         pending = s.exec(select(QualificationApplication).where(

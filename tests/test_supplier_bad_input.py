@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, func, select
 
-from catalogue import documents, listings
+from catalogue import documents
+from catalogue.listing import Listing
 from catalogue.audit import Actor
 from catalogue.models import (DPS, AuditEvent, Category, Document, Membership, QualificationApplication, Service,
                               ServiceRevision, Supplier)
@@ -277,7 +278,7 @@ def test_two_people_saving_a_draft_conflict(app):
     with Session(app.extensions["db_engine"], expire_on_commit=False) as s:
         fjordsky = s.exec(select(Supplier).where(Supplier.orgnr == "964330123")).one()
         sub = s.exec(select(Category).where(Category.parent_id.is_not(None))).first()
-        draft = listings.create(s, Actor(name="x"), fjordsky.id, {"name": "Felles utkast", "category_id": sub.id})
+        draft = Listing.create(s, Actor(name="x"), fjordsky.id, {"name": "Felles utkast", "category_id": sub.id}).service
         s.commit()
     url = f"/leverandor/tjenester/{draft.id}/rediger"
     lock = LOCK.search(first.get(url).get_data(as_text=True)).group(1)

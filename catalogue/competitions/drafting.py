@@ -20,7 +20,7 @@ from catalogue.audit import Actor, record
 from catalogue.competitions import rules
 from catalogue.competitions.models import Competition
 from catalogue.lifecycle import N_, DomainError
-from catalogue.models import DPS, Category, Service, Supplier
+from catalogue.models import DPS, Category, Service, ServiceStatus, Supplier
 from catalogue.terms import TERMS
 from catalogue.text import reject_markup
 
@@ -271,7 +271,7 @@ def impact(session: Session, comp: Competition, now: datetime) -> dict[str, Any]
     sub_ids = [comp.category_id] + list(session.exec(select(Category.id).where(
         Category.parent_id == comp.category_id)).all())
     services = session.exec(select(Service.supplier_id, Service.terms).where(
-        Service.supplier_id.in_(supplier_ids), Service.status == "published",
+        Service.supplier_id.in_(supplier_ids), Service.status == ServiceStatus.PUBLISHED,
         Service.category_id.in_(sub_ids))).all() if supplier_ids else []
     rows = []
     for req in comp.requirements or []:

@@ -17,10 +17,9 @@ from typing import Any, Mapping, Optional
 
 from sqlmodel import Session, select
 
-from catalogue.contracts.lifecycle import PUBLISHED
 from catalogue.contracts.models import Contract, ContractStatus
 from catalogue.diff import Change, diff
-from catalogue.models import ArchivedService, Service
+from catalogue.models import ArchivedService, Service, ServiceStatus
 from catalogue.terms import (CERTIFICATES, MULTICHOICE, NSM_MATRIX, ROWS, TERMS, WORSE_ADDED, WORSE_LOWER, WORSE_ORDER,
                              WORSE_REMOVED, Term)
 
@@ -95,7 +94,7 @@ def compare_versions(old: Mapping[str, Any], new: Mapping[str, Any], *, name_of=
 def live_version(session: Session, service_id: int) -> Optional[ArchivedService]:
     """The snapshot of the service's current published version (None when not published)."""
     service = session.get(Service, service_id)
-    if service is None or service.status != PUBLISHED:
+    if service is None or service.status != ServiceStatus.PUBLISHED:
         return None
     return session.exec(select(ArchivedService).where(ArchivedService.service_id == service_id,
                                                       ArchivedService.version == service.version)).first()

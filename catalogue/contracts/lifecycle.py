@@ -23,12 +23,11 @@ from catalogue.audit import Actor, record
 from catalogue.contracts.models import (Contract, ContractForm, ContractOrigin, ContractSettings, ContractStatus,
                                         DeviationReport, DeviationStatus)
 from catalogue.lifecycle import DomainError, IllegalTransition, LifeCycle, N_
-from catalogue.models import ArchivedService, Service, utcnow
+from catalogue.models import ArchivedService, Service, ServiceStatus, utcnow
 from catalogue.terms import TERMS
 from catalogue.text import Msg, reject_markup
 
 OSLO = ZoneInfo("Europe/Oslo")
-PUBLISHED = "published"   # the service status of a live listing (catalogue.models.SERVICE_STATUSES)
 
 # The direct-award threshold for call-offs, NOK excluding VAT. Source: seed 000 (Oslo kommune,
 # Rundskriv nr. 9/2023, samkjøpsavtale for IKT-konsulenttjenester): "For oppdrag med samlet verdi
@@ -520,7 +519,7 @@ def offered_services(session: Session, competition: Any) -> list[Service]:
         return []
     children = set(session.exec(select(Category.id).where(Category.parent_id == competition.category_id)).all())
     services = session.exec(select(Service).where(Service.supplier_id == tender.supplier_id,
-                                                  Service.status == PUBLISHED).order_by(Service.name)).all()
+                                                  Service.status == ServiceStatus.PUBLISHED).order_by(Service.name)).all()
     return [s for s in services if s.category_id == competition.category_id or s.category_id in children]
 
 

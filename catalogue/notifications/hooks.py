@@ -72,13 +72,13 @@ def terms_published(session: Session, service: Service) -> None:
     (``catalogue.contracts.drift``) already, so its lists are left out: one notice per publication.
     """
     from catalogue.contracts import drift
-    from catalogue.shortlists import FROZEN, Shortlist, ShortlistItem
+    from catalogue.shortlists import Shortlist, ShortlistItem, ShortlistStatus
 
     told = drift.orgs_told(session, service.id, service.version)
     new_content = content_of(service)
 
     lists = session.exec(select(Shortlist, ShortlistItem).join(ShortlistItem, ShortlistItem.shortlist_id == Shortlist.id)
-                         .where(ShortlistItem.service_id == service.id, Shortlist.status == FROZEN,
+                         .where(ShortlistItem.service_id == service.id, Shortlist.status == ShortlistStatus.FROZEN,
                                 ShortlistItem.version < service.version))
     for shortlist, item in lists:
         if shortlist.orgnr in told:

@@ -53,7 +53,7 @@ def matching(index, pairs: list[tuple[str, str]], wanted: set[int]) -> list[int]
 
 @scheduled("saved_searches")
 def saved_searches(session: Session, now: datetime) -> None:
-    from catalogue.shortlists import SAVED, Shortlist
+    from catalogue.shortlists import Shortlist, ShortlistStatus
 
     index = _search_index()
     if index is None:
@@ -64,7 +64,7 @@ def saved_searches(session: Session, now: datetime) -> None:
         Service.published_at >= now - timedelta(days=1), Service.removed_at.is_(None)))}
     if not recent:
         return
-    for shortlist in session.exec(select(Shortlist).where(Shortlist.status == SAVED)):
+    for shortlist in session.exec(select(Shortlist).where(Shortlist.status == ShortlistStatus.SAVED)):
         key = f"shortlist:{shortlist.id}:new:{day.isoformat()}"
         hits = matching(index, shortlist.pairs, set(recent))
         if hits:

@@ -47,9 +47,9 @@ def changed_articles(session: Session, ids: Collection[int]) -> Documents:
 
 
 def _published_ids(session: Session) -> list[int]:
-    from catalogue.articles import Article
+    from catalogue.articles import Article, ArticleStatus
 
-    return list(session.exec(select(Article.id).where(Article.status == "published").order_by(Article.id)).all())
+    return list(session.exec(select(Article.id).where(Article.status == ArticleStatus.PUBLISHED).order_by(Article.id)).all())
 
 
 def all_articles(session: Session) -> Iterator[dict[str, Any]]:

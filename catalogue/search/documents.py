@@ -18,7 +18,7 @@ from typing import Any, Callable, Collection, Iterable, Iterator
 
 from sqlmodel import Session, select
 
-from catalogue.models import DPS, Category, Qualification, Service, Supplier
+from catalogue.models import DPS, Category, Qualification, QualificationStatus, Service, ServiceStatus, Supplier
 from catalogue.search import analysis
 from catalogue.search.schema import (CATEGORY_PARAM, DPS_PARAM, FACET_FIELD, FACETS, KIND_SERVICE, SPELLING_FIELD,
                                      SUBCATEGORY_PARAM, SUPPLIER_PARAM)
@@ -78,7 +78,7 @@ class Catalogue:
                   dps={d.id: d for d in session.exec(select(DPS)).all()})
         sup_q = select(Supplier)
         qual_q = select(Qualification.supplier_id, Qualification.category_id, Qualification.dps_id).where(
-            Qualification.status == "qualified")
+            Qualification.status == QualificationStatus.QUALIFIED)
         if supplier_ids is not None:
             ids = sorted(set(supplier_ids))
             if not ids:
@@ -114,7 +114,7 @@ def name_without_supplier(name: str, supplier: str) -> str:
 
 def service_document(service: Service, cat: Catalogue) -> dict[str, Any] | None:
     """The index document of *service*, or ``None`` when it must not be searchable."""
-    if service.status != "published":
+    if service.status != ServiceStatus.PUBLISHED:
         return None
     supplier = cat.suppliers.get(service.supplier_id)
     category = cat.categories.get(service.category_id)
@@ -208,7 +208,7 @@ def all_services(session: Session, batch: int = 1000, first_id: int = 1,
     cat = Catalogue.load(session)
     last_seen = first_id - 1
     while True:
-        query = select(Service).where(Service.status == "published", Service.id > last_seen)
+        query = select(Service).where(Service.status == ServiceStatus.PUBLISHED, Service.id > last_seen)
         if last_id is not None:
             query = query.where(Service.id <= last_id)
         rows = session.exec(query.order_by(Service.id).limit(batch)).all()
@@ -225,11 +225,11 @@ def all_services(session: Session, batch: int = 1000, first_id: int = 1,
 def count_published(session: Session) -> int:
     from sqlalchemy import func
 
-    return session.exec(select(func.count()).select_from(Service).where(Service.status == "published")).one()
+    return session.exec(select(func.count()).select_from(Service).where(Service.status == ServiceStatus.PUBLISHED)).one()
 
 
 def published_service_ids(session: Session) -> list[int]:
-    return list(session.exec(select(Service.id).where(Service.status == "published").order_by(Service.id)).all())
+    return list(session.exec(select(Service.id).where(Service.status == ServiceStatus.PUBLISHED).order_by(Service.id)).all())
 
 
 # ---------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from catalogue.search.query import SearchRequest, search_as_page
 from catalogue.search.store import IndexMissing
 from marketplace.db import get_session
 from marketplace.errors import MESSAGES, RETRY_AFTER_SECONDS, is_outage, log_outage
+from marketplace.web import public_service_or_abort
 from marketplace.extensions import csrf, limiter
 from marketplace.templating import current_lang
 from marketplace.views.search import current_search_index
@@ -119,16 +120,9 @@ def service(service_id: int):
     if service_id > doc.MAX_ID:
         return error(404, "Tjenesten finnes ikke. / No such service.")
     session = get_session()
-    found = browse.service_with_context(session, service_id)
-    if found is None:
-        return error(404, "Tjenesten finnes ikke. / No such service.")
-    svc, supplier, category, parent = found
-    if svc.status == "removed":
-        response = jsonify(doc.removed_document(svc))
-        response.status_code = 410
-        return response
-    if svc.status != "published":
-        return error(404, "Tjenesten finnes ikke. / No such service.")
+    svc, supplier, category, parent = public_service_or_abort(
+        service_id, gone=lambda svc, *_: (jsonify(doc.removed_document(svc)), 410),
+        missing=lambda: error(404, "Tjenesten finnes ikke. / No such service."))
     dps = session.get(DPS, svc.dps_id) if svc.dps_id else None
     return jsonify(doc.service_document(svc, supplier, category, parent, dps.slug if dps else None, _base_url()))
 

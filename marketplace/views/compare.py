@@ -18,7 +18,7 @@ from auth.guards import current_viewer, public
 from auth.oidc import LoginError, safe_next
 from catalogue import compare as cmp
 from catalogue.exports import FORMATS, export_comparison
-from catalogue.models import Service
+from catalogue.models import Service, ServiceStatus
 from catalogue.terms import TERMS
 from catalogue.text import Msg
 from marketplace.db import discard_session, get_session
@@ -138,7 +138,7 @@ def tray_items() -> list[tuple[int, str]]:
         return []
     try:
         names = dict(get_session().exec(
-            select(Service.id, Service.name).where(Service.id.in_(ids), Service.status == "published")).all())
+            select(Service.id, Service.name).where(Service.id.in_(ids), Service.status == ServiceStatus.PUBLISHED)).all())
     except Exception as error:
         if not is_outage(error):
             raise
@@ -149,7 +149,7 @@ def tray_items() -> list[tuple[int, str]]:
 
 def _is_published(service_id: int) -> bool:
     service = get_session().get(Service, service_id)
-    return service is not None and service.status == "published"
+    return service is not None and service.status == ServiceStatus.PUBLISHED
 
 
 @bp.app_context_processor

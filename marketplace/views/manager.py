@@ -13,11 +13,15 @@ from auth.guards import current_viewer, roles_required
 from auth.roles import MANAGER
 from catalogue import auditlog, listings, moderation, qualification
 from catalogue import diff as diffs
+from catalogue.lifecycle import IllegalTransition, Incomplete
+from catalogue.listing import Conflict, Listing
 from catalogue.models import DPS, Category, QualificationApplication, Service, Supplier
+from catalogue.qualification import Application
 from catalogue.text import Msg
 from marketplace.db import get_session
 from marketplace.templating import current_lang
-from marketplace.views.supplier import documents_of, render_versions, say, texts
+from marketplace.views.supplier import documents_of, render_versions, say
+from marketplace.web import texts
 
 bp = Blueprint("manager", __name__, url_prefix="/forvaltning")
 
@@ -68,7 +72,7 @@ def application(application_id: int):
     """One application: the declarations and the tax certificate; approve or reject each category."""
     session = get_session()
     app_row = session.get(QualificationApplication, application_id)
-    if app_row is None or app_row.status == "draft":
+    if app_row is None or Application(app_row).can_edit:  # a draft is the supplier's own business
         abort(404)
     context = dict(application=app_row, supplier=session.get(Supplier, app_row.supplier_id),
                    dps=session.get(DPS, app_row.dps_id), declarations=qualification.DECLARATIONS,
@@ -77,7 +81,13 @@ def application(application_id: int):
         return render_template("manager/application.html", errors={}, values={},
                                outcomes=qualification.qualifications_of(session, app_row.id), **context)
     decisions = qualification.read_decisions(request.form, app_row.id, session)
-    errors = qualification.decide(session, actor(), app_row, decisions)
+    try:
+        Application(app_row).decide(session, actor(), decisions)
+        errors = {}
+    except Incomplete as err:
+        errors = err.errors
+    except IllegalTransition as err:
+        errors = {err.field: err.message}
     if errors:
         session.rollback()
         return render_template("manager/application.html", errors=texts(errors), values=request.form,
@@ -102,11 +112,12 @@ def review(service_id: int):
     service = session.get(Service, service_id)
     if service is None:
         abort(404)
-    try:
-        kind, content, revision = moderation.pending_content(session, service)
-    except listings.NotEditable:
+    listing = Listing(session, service)
+    if not listing.can_review:
         say("Tjenesten har ingenting som venter på godkjenning.", "The service has nothing awaiting approval.", "error")
         return redirect(url_for("manager.services"))
+    content, revision = listing.pending_content(), listing.revision
+    kind = "edit" if revision is not None else "new"
     lang = current_lang()
     live = listings.listing_content(service) if kind == "edit" else {}
     changes = diffs.diff(live, content, name_of=diffs.names_from(session, lang), lang=lang)
@@ -127,18 +138,18 @@ def review(service_id: int):
                                errors=texts({moderation.REASON.field_name: error}), **{**context, "lock": lock}), 422
     try:
         if decision == "approve":
-            version = moderation.approve(session, actor(), service, expected_lock=lock, reason=reason)
+            version = listing.approve(actor(), expected_lock=lock, reason=reason)
             message = Msg(f"Godkjent: «{service.name}» er publisert som versjon {version}.",
                           f"Approved: “{service.name}” is published as version {version}.")
         else:
-            moderation.reject(session, actor(), service, expected_lock=lock, reason=reason)
+            listing.reject(actor(), expected_lock=lock, reason=reason)
             message = Msg(f"Avvist: «{service.name}» er sendt tilbake til leverandøren.",
                           f"Rejected: “{service.name}” is sent back to the supplier.")
         session.commit()
-    except listings.Conflict:
+    except Conflict:
         session.rollback()
         abort(409)
-    except moderation.ModerationError as err:
+    except Incomplete as err:
         session.rollback()
         return render_template("manager/review.html", reason=reason, errors=texts(err.errors),
                                **{**context, "lock": lock}), 422

@@ -10,6 +10,7 @@ from catalogue.models import Category
 from catalogue.registerwatch.apply import open_alerts as register_alerts
 from catalogue.terms import TERMS
 from marketplace.db import get_session
+from marketplace.web import public_service_or_abort
 
 bp = Blueprint("public", __name__)
 
@@ -60,15 +61,10 @@ def service(service_id: int):
 
     A removed service answers 410 Gone with the date; drafts are not public (404).
     """
-    found = browse.service_with_context(get_session(), service_id)
-    if found is None:
-        abort(404)
-    svc, supplier, cat, parent = found
+    svc, supplier, cat, parent = public_service_or_abort(
+        service_id, gone=lambda svc, supplier, *_: (render_template("gone.html", service=svc, supplier=supplier), 410),
+        missing=lambda: 404)
     alerts = register_alerts(get_session(), supplier.id)
-    if svc.status == "removed":
-        return render_template("gone.html", service=svc, supplier=supplier), 410
-    if svc.status != "published":
-        abort(404)
     groups = TERMS.grouped(include_buyer_only=current_viewer().sees_buyer_only)
     return render_template("service.html", service=svc, supplier=supplier, category=cat, parent=parent,
                            groups=groups, terms=svc.terms or {}, alerts=alerts)

@@ -19,8 +19,10 @@ from auth.roles import SUPPLIER
 from catalogue import diff as diffs
 from catalogue import enhetsregisteret, listings, qualification, registration
 from catalogue.documents import MAX_BYTES, SERVICE_KINDS, StorageFailed
+from catalogue.lifecycle import DomainError, IllegalTransition, Incomplete
+from catalogue.listing import NOTHING_TO_WITHDRAW, Conflict, Listing, open_revisions_of
 from catalogue.models import ArchivedService, Category, Document, Service, Supplier
-from catalogue.moderation import last_rejection
+from catalogue.qualification import Application
 from catalogue.suppliers import by_orgnr
 from catalogue.terms import TERMS
 from catalogue.text import Msg
@@ -28,18 +30,13 @@ from marketplace.db import get_session
 from marketplace.extensions import limiter
 from marketplace.htmx import is_htmx, render_page
 from marketplace.templating import current_lang
+from marketplace.web import domain_message, message_text, texts
 
 bp = Blueprint("supplier", __name__, url_prefix="/leverandor")
 
 
 # ---------------------------------------------------------------------------
 # helpers
-
-
-def texts(errors: Mapping[str, Msg]) -> dict[str, str]:
-    """Messages in the language of the request, for the templates."""
-    lang = current_lang()
-    return {key: message.text(lang) for key, message in errors.items()}
 
 
 def own_supplier() -> Supplier | None:
@@ -107,37 +104,27 @@ def documents_of(content: Mapping[str, Any]) -> dict[str, Document]:
     return out
 
 
-def form_context(service: Service | None, values: Mapping[str, Any], errors: Mapping[str, Msg], *,
-                 lock: Any = None, documents: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def form_context(listing: Listing | None, values: Mapping[str, Any], errors: Mapping[str, Any], *,
+                 lock: Any = None) -> dict[str, Any]:
     session = get_session()
-    if documents is None:
-        documents = listings.editable_content(session, service) if service else {}
-    return dict(service=service, values=values, errors=texts(errors), f=listings,
+    service = listing.service if listing else None
+    return dict(service=service, listing=listing, values=values, errors=texts(errors), f=listings,
                 lock=lock if lock is not None else (service.lock_version if service else None),
                 categories=listings.subcategory_options(session), dps_list=listings.dps_options(session),
-                sections=listings.sections(), documents=documents_of(documents),
-                rejection=rejection_of(service) if service else None)
+                sections=listings.sections(), documents=documents_of(listing.editable_content() if listing else {}),
+                rejection=listing.rejection_reason if listing else None)
 
 
-def rejection_of(service: Service) -> str | None:
-    session = get_session()
-    if service.status == "published":
-        revision = listings.open_revision(session, service.id)
-        rejected = listings.last_rejected_revision(session, service) if revision is None else None
-        return rejected.reason if rejected else None
-    return last_rejection(session, service)
-
-
-def form_page(service: Service | None, values: Mapping[str, Any], errors: Mapping[str, Msg], status: int = 200, *,
+def form_page(listing: Listing | None, values: Mapping[str, Any], errors: Mapping[str, Any], status: int = 200, *,
               lock: Any = None, conflict: bool = False):
-    return render_template("supplier/service_form.html", **form_context(service, values, errors, lock=lock),
+    return render_template("supplier/service_form.html", **form_context(listing, values, errors, lock=lock),
                            conflict=conflict), status
 
 
-def storage_failed(service: Service | None, raw: Mapping[str, Any], failed: StorageFailed, *, lock: Any = None):
+def storage_failed(listing: Listing | None, raw: Mapping[str, Any], failed: StorageFailed, *, lock: Any = None):
     """The upload could not be written: the same form back, filled in, with the reason at the file field."""
     current_app.logger.error("Upload not stored (errno %s): nothing saved", failed.errno)
-    return form_page(service, raw, {listings.document_field(failed.kind): failed.message}, 503, lock=lock)
+    return form_page(listing, raw, {listings.document_field(failed.kind): failed.message}, 503, lock=lock)
 
 
 def with_extra_row(raw: dict[str, Any], action: str) -> dict[str, Any]:
@@ -162,9 +149,13 @@ def dashboard():
     if supplier is None:
         return render_template("supplier/dashboard.html", supplier=None,
                                existing=by_orgnr(session, current_viewer().orgnr))
+    revisions = open_revisions_of(session, supplier.id)
+    services = session.exec(select(Service).where(Service.supplier_id == supplier.id)
+                            .order_by(Service.status, Service.name)).all()
     return render_template("supplier/dashboard.html", supplier=supplier,
-                           services=listings.services_of(session, supplier.id),
-                           applications=qualification.applications_of(session, supplier.id),
+                           listings=[Listing(session, s, revisions.get(s.id)) for s in services],
+                           applications=[(Application(a), dps) for a, dps in
+                                         qualification.applications_of(session, supplier.id)],
                            dps_list=qualification.all_dps(session), is_open=qualification.is_open)
 
 
@@ -259,18 +250,18 @@ def new_service():
     if errors:
         return form_page(None, raw, errors, 422)
     try:
-        service = listings.create(session, actor(), supplier.id, content, uploads=uploads, upload_dir=upload_dir())
+        listing = Listing.create(session, actor(), supplier.id, content, uploads=uploads, upload_dir=upload_dir())
     except StorageFailed as failed:
         session.rollback()
         return storage_failed(None, raw, failed)
     if submit:
-        listings.submit(session, actor(), service)
+        listing.submit(actor())
     session.commit()
     if submit:
         say("Tjenesten er sendt til godkjenning.", "The service is sent for approval.")
     else:
         say("Utkastet er lagret.", "The draft is saved.")
-    return redirect(url_for("supplier.service", service_id=service.id))
+    return redirect(url_for("supplier.service", service_id=listing.service.id))
 
 
 @bp.route("/tjenester/<int:service_id>/rediger", methods=["GET", "POST"])
@@ -281,47 +272,46 @@ def edit_service(service_id: int):
     require_supplier()
     service = own_service(service_id)
     session = get_session()
-    locked = service.status in ("submitted", "removed") or (
-        service.status == "published" and (rev := listings.open_revision(session, service.id)) is not None
-        and rev.status == "submitted")
-    if locked:
+    listing = Listing(session, service)
+    if not listing.can_edit:
         say("Tjenesten kan ikke endres nå: den er sendt til godkjenning eller fjernet.",
             "The service cannot be changed now: it awaits approval or is removed.", "error")
         return redirect(url_for("supplier.service", service_id=service.id))
     if request.method == "GET":
         errors = {}
         if request.args.get("kontroller"):
-            errors = listings.complete_errors(session, service.supplier_id, listings.editable_content(session, service))
-        return form_page(service, listings.editable_content(session, service), errors, 422 if errors else 200)
+            errors = listings.complete_errors(session, service.supplier_id, listing.editable_content())
+        return form_page(listing, listing.editable_content(), errors, 422 if errors else 200)
     raw = listings.read_form(request.form)
     action = request.form.get("action", "save")
     lock = request.form.get(listings.LOCK_FIELD)
     if action.startswith("add-row"):
-        return form_page(service, with_extra_row(raw, action), {}, lock=lock)
+        return form_page(listing, with_extra_row(raw, action), {}, lock=lock)
     submit = action == "submit"
     content, errors = listings.validate(session, service.supplier_id, raw, complete=submit)
     uploads = read_uploads()
     errors.update(listings.check_uploads(uploads))
     if errors:
-        return form_page(service, raw, errors, 422, lock=lock)
+        return form_page(listing, raw, errors, 422, lock=lock)
     try:
-        listings.save(session, actor(), service, content, expected_lock=lock, uploads=uploads,
-                      upload_dir=upload_dir())
+        listing.save(actor(), content, expected_lock=lock, uploads=uploads, upload_dir=upload_dir())
         if submit:
-            errors = listings.submit(session, actor(), service)
-        if errors:
-            session.rollback()
-            return form_page(service, raw, errors, 422, lock=lock)
+            listing.submit(actor())
         session.commit()
-    except listings.Conflict:
+    except Conflict:
         session.rollback()
-        return form_page(service, raw, {}, 409, lock=lock, conflict=True)
+        return form_page(Listing(session, service), raw, {}, 409, lock=lock, conflict=True)
     except StorageFailed as failed:
         session.rollback()
-        return storage_failed(service, raw, failed, lock=lock)
-    except listings.NotEditable as err:
+        return storage_failed(Listing(session, service), raw, failed, lock=lock)
+    except Incomplete as err:
         session.rollback()
-        flash(err.message.text(current_lang()), "error")
+        return form_page(Listing(session, service), raw, err.errors, 422, lock=lock)
+    except IllegalTransition as err:
+        session.rollback()
+        if err.field:
+            return form_page(Listing(session, service), raw, {err.field: err.message}, 422, lock=lock)
+        flash(domain_message(err), "error")
         return redirect(url_for("supplier.service", service_id=service.id))
     if submit:
         say("Sendt til godkjenning.", "Sent for approval.")
@@ -342,26 +332,20 @@ def save_section(service_id: int, section: str):
     raw = listings.read_form(request.form)
     lock = request.form.get(listings.LOCK_FIELD)
     content, errors = listings.validate(session, service.supplier_id, raw, complete=False, only=[section])
-    problem = None
+    problem = ""
     if not errors:
         try:
-            listings.save(session, actor(), service, content, expected_lock=lock)
+            Listing(session, service).save(actor(), content, expected_lock=lock)
             session.commit()
             lock = service.lock_version
-        except listings.Conflict:
+        except DomainError as err:
             session.rollback()
-            problem = Msg("Noen andre har lagret tjenesten etter at du åpnet den. Ingenting er lagret. Last inn "
-                          "siden på nytt.", "Someone else saved the service after you opened it. Nothing was saved. "
-                                            "Reload the page.")
-        except listings.NotEditable as err:
-            session.rollback()
-            problem = err.message
+            problem = domain_message(err)
     if not is_htmx():
         return redirect(url_for("supplier.edit_service", service_id=service.id))
     # htmx swaps only successful responses, so problems come back as 200 with the message in the section.
-    return render_page("supplier/service_form.html", "section_fragment", section=section,
-                       problem=problem.text(current_lang()) if problem else "",
-                       **form_context(service, raw, errors, lock=lock))
+    return render_page("supplier/service_form.html", "section_fragment", section=section, problem=problem,
+                       **form_context(Listing(session, service), raw, errors, lock=lock))
 
 
 def _field(key: str):
@@ -407,17 +391,18 @@ def service(service_id: int):
     require_supplier()
     svc = own_service(service_id)
     session = get_session()
-    revision = listings.open_revision(session, svc.id) if svc.status == "published" else None
+    listing = Listing(session, svc)
+    revision = listing.revision
     changes = []
     if revision is not None:
         changes = diffs.diff(listings.listing_content(svc), revision.content,
                              name_of=diffs.names_from(session, current_lang()), lang=current_lang())
     content = revision.content if revision is not None else listings.listing_content(svc)
     category = session.get(Category, svc.category_id)
-    return render_template("supplier/service.html", service=svc, revision=revision, changes=changes,
-                           category=category, documents=documents_of(content),
+    return render_template("supplier/service.html", service=svc, listing=listing, revision=revision,
+                           changes=changes, category=category, documents=documents_of(content),
                            live_documents=documents_of(listings.listing_content(svc)),
-                           rejection=rejection_of(svc), complete=not listings.complete_errors(
+                           rejection=listing.rejection_reason, complete=not listings.complete_errors(
                                session, svc.supplier_id, content))
 
 
@@ -429,18 +414,19 @@ def submit_service(service_id: int):
     svc = own_service(service_id)
     session = get_session()
     try:
-        errors = listings.submit(session, actor(), svc, expected_lock=request.form.get(listings.LOCK_FIELD))
-    except listings.Conflict:
+        Listing(session, svc).submit(actor(), expected_lock=request.form.get(listings.LOCK_FIELD))
+    except Conflict:
         session.rollback()
         say("Noen andre har endret tjenesten i mellomtiden. Ingenting er sendt; se over og prøv igjen.",
             "Someone else changed the service meanwhile. Nothing was sent; look it over and try again.", "error")
         return redirect(url_for("supplier.service", service_id=svc.id)), 303
-    if errors:
+    except Incomplete:
         session.rollback()
-        if listings.SUBMIT_FIELD in errors:
-            flash(errors[listings.SUBMIT_FIELD].text(current_lang()), "error")
-            return redirect(url_for("supplier.service", service_id=svc.id))
         return redirect(url_for("supplier.edit_service", service_id=svc.id, kontroller=1))
+    except IllegalTransition as err:
+        session.rollback()
+        flash(domain_message(err), "error")
+        return redirect(url_for("supplier.service", service_id=svc.id))
     session.commit()
     say("Sendt til godkjenning.", "Sent for approval.")
     return redirect(url_for("supplier.service", service_id=svc.id))
@@ -454,16 +440,12 @@ def withdraw_service(service_id: int):
     svc = own_service(service_id)
     session = get_session()
     try:
-        done = listings.withdraw(session, actor(), svc, expected_lock=request.form.get(listings.LOCK_FIELD))
+        Listing(session, svc).withdraw(actor(), expected_lock=request.form.get(listings.LOCK_FIELD))
         session.commit()
-    except listings.Conflict:
-        session.rollback()
-        done = False
-    if done:
         say("Innsendingen er trukket tilbake og kan endres.", "The submission is withdrawn and can be changed.")
-    else:
-        say("Det var ingenting å trekke tilbake (eller noen andre har endret tjenesten).",
-            "There was nothing to withdraw (or someone else changed the service).", "error")
+    except DomainError:
+        session.rollback()
+        flash(message_text(NOTHING_TO_WITHDRAW), "error")
     return redirect(url_for("supplier.service", service_id=svc.id))
 
 
@@ -473,7 +455,8 @@ def remove_service(service_id: int):
     """Remove a service from the marketplace (after confirmation); its page then answers 410 Gone."""
     require_supplier()
     svc = own_service(service_id)
-    if svc.status == "removed":
+    listing = Listing(get_session(), svc)
+    if not listing.can_remove:
         abort(404)
     if request.method == "GET":
         return render_template("supplier/remove.html", service=svc, errors={}, reason="", lock=svc.lock_version,
@@ -486,9 +469,9 @@ def remove_service(service_id: int):
             listings.REMOVAL_REASON.field_name, ""), lock=lock, field=listings.REMOVAL_REASON,
                                errors=texts({listings.REMOVAL_REASON.field_name: error})), 422
     try:
-        listings.remove(session, actor(), svc, expected_lock=lock, reason=reason or "")
+        listing.remove(actor(), expected_lock=lock, reason=reason or "")
         session.commit()
-    except listings.Conflict:
+    except Conflict:
         session.rollback()
         abort(409)
     say(f"«{svc.name}» er fjernet fra markedsplassen.", f"“{svc.name}” is removed from the marketplace.")
@@ -547,7 +530,7 @@ def application(slug: str):
     dps = _dps_or_404(slug)
     session = get_session()
     app_row = qualification.open_application(session, dps.id, supplier.id)
-    if app_row is not None and app_row.status == "submitted":
+    if app_row is not None and Application(app_row).awaits_decision:
         return redirect(url_for("supplier.application_status", application_id=app_row.id))
     states = qualification.category_states(session, dps.id, supplier.id)
     certificate = qualification.tax_certificate(session, app_row)
@@ -570,13 +553,17 @@ def application(slug: str):
     if errors:
         return render_template("supplier/application.html", values=raw, errors=texts(errors), **context), 422
     try:
-        app_row = qualification.save_application(session, actor(), dps, supplier.id, clean, application=app_row,
-                                                 upload=upload, upload_dir=upload_dir())
+        saved = Application.save(session, actor(), dps, supplier.id, clean, application=app_row, upload=upload,
+                                 upload_dir=upload_dir())
         if submit:
             session.flush()
-            qualification.submit_application(session, actor(), app_row)
+            saved.apply(session, actor())
         session.commit()
-    except qualification.QualificationError as err:
+        app_row = saved.application
+    except Incomplete as err:
+        session.rollback()
+        return render_template("supplier/application.html", values=raw, errors=texts(err.errors), **context), 422
+    except DomainError as err:
         session.rollback()
         return render_template("supplier/application.html", values=raw,
                                errors=texts({err.field: err.message}), **context), 422
@@ -598,7 +585,7 @@ def application_status(application_id: int):
     if app_row is None:
         abort(404)
     dps = session.get(qualification.DPS, app_row.dps_id)
-    return render_template("supplier/application_status.html", application=app_row, dps=dps,
+    return render_template("supplier/application_status.html", application=Application(app_row), dps=dps,
                            outcomes=qualification.qualifications_of(session, app_row.id),
                            certificate=qualification.tax_certificate(session, app_row),
                            declarations=qualification.DECLARATIONS)

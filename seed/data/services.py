@@ -6,6 +6,7 @@ The texts live in three modules by area (``catalogue_infra``, ``catalogue_platfo
 """
 from __future__ import annotations
 
+from catalogue.models import ServiceStatus
 from seed.data import catalogue_infra, catalogue_platform, catalogue_software
 
 SUBCATEGORIES: dict[str, dict] = {
@@ -14,12 +15,12 @@ SUBCATEGORIES: dict[str, dict] = {
     **catalogue_software.SUBCATEGORIES,
 }
 
-# Services left unpublished: name -> status ("draft" or "submitted" for moderation).
-UNPUBLISHED: dict[str, str] = {
-    "Fjordsky Dataplattform": "draft",
-    "Revontuli Språkmodell": "draft",
-    "Nordlys Arktisk Arkiv": "submitted",
-    "Kodeverket Flyt": "submitted",
+# Services left unpublished: name -> status (a draft, or submitted for moderation).
+UNPUBLISHED: dict[str, ServiceStatus] = {
+    "Fjordsky Dataplattform": ServiceStatus.DRAFT,
+    "Revontuli Språkmodell": ServiceStatus.DRAFT,
+    "Nordlys Arktisk Arkiv": ServiceStatus.SUBMITTED,
+    "Kodeverket Flyt": ServiceStatus.SUBMITTED,
 }
 
 # Services published and later removed: name -> (removal reason, days after publication).
