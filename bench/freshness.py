@@ -1,7 +1,7 @@
 """Publish → searchable: how long a published service takes to show up in search over HTTP.
 
 The harness is "host A's application code": it publishes through the domain function
-(``catalogue.services.publish``, which writes the change-log entry in the same transaction)
+(``catalogue.listing.Listing.publish``, which writes the change-log entry in the same transaction)
 on its own database connection, in its own process. The clock starts when the commit
 returns; the search page is then asked for the service's unique word every 25 ms until the
 service's link is among the hits, and stops when that answer has been read. The way there

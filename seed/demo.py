@@ -7,7 +7,7 @@ events or search changes. Texts are hand-written (``seed.data``); terms are deri
 per-supplier profiles with ``random.Random`` seeded by the natural key, so the same service
 always gets the same terms no matter what else is in the database.
 
-Services go through ``catalogue.services.publish`` / ``remove`` so they get their version-1
+Services go through ``catalogue.listing.Listing.publish`` / ``remove`` so they get their version-1
 snapshot, audit events and search change-log entries like any other service; their dates are
 then moved back to a plausible history (the audit trail keeps the real time of seeding).
 """

@@ -16,7 +16,8 @@ from catalogue.contracts import lifecycle as lc
 from catalogue.contracts.models import Contract, ContractStatus
 from catalogue.lifecycle import DomainError, IllegalTransition
 from catalogue.models import ArchivedService, AuditEvent
-from catalogue.services import content_of, publish, remove
+from catalogue.listing import Listing
+from catalogue.services import content_of
 from catalogue.terms import TERMS
 from tests.contract_support import (KOMMUNE, STAT, buyer_viewer, call_off_form, frozen_list, make_contract,
                                     make_user, manager_viewer, published, supplier_viewer)
@@ -183,9 +184,9 @@ def test_contract_unchanged_when_service_edited_republished_removed(db, world):
     actor = Actor(name="Leverandør")
     service.terms = {**service.terms, "governing_law": "usa", "venue": "usa"}
     service.name = service.name + " (ny)"
-    publish(db, service, actor)
+    Listing(db, service).publish(actor)
     db.commit()
-    remove(db, service, actor, reason="Utgår")
+    Listing(db, service).remove(actor, expected_lock=service.lock_version, reason="Utgår")
     db.commit()
     db.refresh(contract)
     assert contract.model_dump() == fields_before

@@ -6,7 +6,7 @@ are worse" for sets). ``is_worse`` reads that declaration and nothing else – t
 rules per term here. ``compare_versions`` uses ``catalogue.diff`` for the clause-level
 changes and marks each with its risk flag.
 
-``watch`` runs when a service publishes a new version (``catalogue.services.publish``): the
+``watch`` runs when a service publishes a new version (``catalogue.listing.Listing.publish``): the
 owners of contracts in force and of frozen shortlists that hold an older version are told,
 one notification per owner and publication.
 """
