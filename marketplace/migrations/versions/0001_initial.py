@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-05 16:26:34.840689
+Create Date: 2026-12-05 16:31:18.289232
 """
 from typing import Sequence, Union
 
@@ -22,7 +22,7 @@ def upgrade() -> None:
     op.create_table('article',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('slug', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
-    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('current_version', sa.Integer(), nullable=False),
     sa.Column('published_version', sa.Integer(), nullable=True),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
@@ -30,6 +30,7 @@ def upgrade() -> None:
     sa.Column('first_published_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('published_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('unpublished_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.CheckConstraint("status IN ('draft', 'published', 'unpublished')", name='ck_article_status'),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('article', schema=None) as batch_op:
@@ -286,11 +287,12 @@ def upgrade() -> None:
     sa.Column('sid', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('id_token', sa.Text(), nullable=False),
     sa.Column('acting_for', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-    sa.Column('role', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
+    sa.Column('role', sa.String(length=30), nullable=False),
     sa.Column('reportees', sa.JSON(), nullable=False),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('last_seen_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('ended_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.CheckConstraint("role IN ('anonymous', 'buyer', 'supplier', 'manager', 'none')", name='ck_login_session_role'),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
@@ -339,7 +341,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('dps_id', sa.Integer(), nullable=False),
     sa.Column('supplier_id', sa.Integer(), nullable=False),
-    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('declarations', sa.JSON(), nullable=False),
     sa.Column('created_by', sa.Integer(), nullable=True),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
@@ -347,6 +349,7 @@ def upgrade() -> None:
     sa.Column('submitted_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('due_date', sa.Date(), nullable=True),
     sa.Column('decided_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.CheckConstraint("status IN ('draft', 'submitted', 'decided')", name='ck_qualification_application_status'),
     sa.ForeignKeyConstraint(['created_by'], ['user_account.id'], ),
     sa.ForeignKeyConstraint(['dps_id'], ['dps.id'], ),
     sa.ForeignKeyConstraint(['supplier_id'], ['supplier.id'], ),
@@ -397,7 +400,7 @@ def upgrade() -> None:
     sa.Column('supplier_id', sa.Integer(), nullable=False),
     sa.Column('category_id', sa.Integer(), nullable=False),
     sa.Column('dps_id', sa.Integer(), nullable=True),
-    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('lock_version', sa.Integer(), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
@@ -412,6 +415,8 @@ def upgrade() -> None:
     sa.Column('published_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('removed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('removal_reason', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('rejection_reason', sa.Text(), nullable=False),
+    sa.CheckConstraint("status IN ('draft', 'submitted', 'published', 'removed')", name='ck_service_status'),
     sa.ForeignKeyConstraint(['category_id'], ['category.id'], ),
     sa.ForeignKeyConstraint(['dps_id'], ['dps.id'], ),
     sa.ForeignKeyConstraint(['supplier_id'], ['supplier.id'], ),
@@ -429,10 +434,11 @@ def upgrade() -> None:
     sa.Column('orgnr', sqlmodel.sql.sqltypes.AutoString(length=9), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
     sa.Column('query', sa.JSON(), nullable=False),
-    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('frozen_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('frozen_total', sa.Integer(), nullable=True),
+    sa.CheckConstraint("status IN ('saved', 'frozen')", name='ck_shortlist_status'),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
@@ -637,10 +643,11 @@ def upgrade() -> None:
     sa.Column('dps_id', sa.Integer(), nullable=False),
     sa.Column('supplier_id', sa.Integer(), nullable=False),
     sa.Column('category_id', sa.Integer(), nullable=False),
-    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('decided_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('decided_by', sa.Integer(), nullable=True),
+    sa.CheckConstraint("status IN ('pending', 'qualified', 'rejected', 'suspended', 'revoked')", name='ck_qualification_status'),
     sa.ForeignKeyConstraint(['application_id'], ['qualification_application.id'], ),
     sa.ForeignKeyConstraint(['category_id'], ['category.id'], ),
     sa.ForeignKeyConstraint(['decided_by'], ['user_account.id'], ),
@@ -659,7 +666,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('service_id', sa.Integer(), nullable=False),
     sa.Column('base_version', sa.Integer(), nullable=False),
-    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('content', sa.JSON(), nullable=False),
     sa.Column('lock_version', sa.Integer(), nullable=False),
     sa.Column('reason', sa.Text(), nullable=False),
@@ -669,6 +676,7 @@ def upgrade() -> None:
     sa.Column('submitted_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('decided_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('decided_by', sa.Integer(), nullable=True),
+    sa.CheckConstraint("status IN ('draft', 'submitted', 'approved', 'rejected')", name='ck_service_revision_status'),
     sa.ForeignKeyConstraint(['created_by'], ['user_account.id'], ),
     sa.ForeignKeyConstraint(['decided_by'], ['user_account.id'], ),
     sa.ForeignKeyConstraint(['service_id'], ['service.id'], ),
