@@ -122,10 +122,10 @@ def _segments_after_publications(engine, index_dir: Path, count: int) -> dict:
 
     from catalogue.audit import Actor
     from catalogue.db import session_scope
-    from catalogue.models import Service
+    from catalogue.listing import Listing
+    from catalogue.models import Service, ServiceStatus
     from catalogue.search.indexer import Indexer
     from catalogue.search.store import IndexLocation
-    from catalogue.services import publish
 
     location = IndexLocation(index_dir)
     indexer = Indexer(engine, location, batch_size=1)
@@ -134,13 +134,13 @@ def _segments_after_publications(engine, index_dir: Path, count: int) -> dict:
     most = before
     started = time.perf_counter()
     with session_scope(engine) as session:
-        ids = list(session.exec(select(Service.id).where(Service.status == "published").order_by(Service.id)
+        ids = list(session.exec(select(Service.id).where(Service.status == ServiceStatus.PUBLISHED).order_by(Service.id)
                                 .limit(count)).all())
     for sid in ids:
         with session_scope(engine) as session:
             service = session.get(Service, sid)
             service.summary = (service.summary or "") + " "
-            publish(session, service, Actor.system("bench"))
+            Listing(session, service).publish(Actor.system("bench"))
         indexer.catch_up()
         most = max(most, _segment_count(location))
     return {"publications": len(ids), "segments_before": before, "segments_after": _segment_count(location),
