@@ -72,6 +72,7 @@ bench: install vendor $(VENV)/.bench-installed bench-deps
 	$(BIN)/python -m bench.relevance
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.notify  # notifications: dispatch throughput, commit → arrival (own section)
+	$(BIN)/python -m bench.contracts  # contracts: Bilag 10, terms-drift fan-out (own section)
 
 # Debian's wrk (load), nginx (the production proxy of the fault benchmark, run on its own port
 # from a config in a temporary directory) and redis-server (a Redis of its own to stop).

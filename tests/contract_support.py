@@ -6,25 +6,16 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from auth.roles import BUYER, MANAGER, SUPPLIER, Viewer
+from auth.roles import MANAGER, SUPPLIER, Viewer
 from catalogue import shortlists as sl
 from catalogue.contracts import lifecycle as lc
 from catalogue.contracts.models import Contract
 from catalogue.models import Service, Supplier, User
+from tests.test_shortlist import buyer as buyer_viewer  # noqa: F401
+from tests.test_shortlist import make_user  # noqa: F401  (the tests' one way to make a user)
 
 KOMMUNE = "976240391"
 STAT = "922152799"
-
-
-def make_user(db: Session, name: str) -> User:
-    user = User(pid_hash=f"kontrakt-{name}".ljust(64, "0")[:64], name=name)
-    db.add(user)
-    db.commit()
-    return user
-
-
-def buyer_viewer(user: User, orgnr: str = KOMMUNE) -> Viewer:
-    return Viewer(role=BUYER, user_id=user.id, name=user.name, orgnr=orgnr, org_name="Fjellvik kommune")
 
 
 def supplier_viewer(db: Session, service: Service, user: User | None = None) -> Viewer:

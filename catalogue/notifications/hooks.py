@@ -80,11 +80,14 @@ def terms_published(session: Session, service: Service) -> None:
     lists = session.exec(select(Shortlist, ShortlistItem).join(ShortlistItem, ShortlistItem.shortlist_id == Shortlist.id)
                          .where(ShortlistItem.service_id == service.id, Shortlist.status == ShortlistStatus.FROZEN,
                                 ShortlistItem.version < service.version))
+    summaries: dict[int, dict] = {}   # the diff once per version held, not once per list
     for shortlist, item in lists:
         if shortlist.orgnr in told:
             continue
+        if item.archived_id not in summaries:
+            summaries[item.archived_id] = drift.summary(session, item.archived_id, new_content)
         notify(session, "shortlist.terms_changed", users=[shortlist.user_id],
                context={"service": service.name, "shortlist": shortlist.name, "version": service.version,
-                        "frozen_version": item.version, **drift.summary(session, item.archived_id, new_content)},
+                        "frozen_version": item.version, **summaries[item.archived_id]},
                url=f"/innkjop/lister/{shortlist.id}/endringer/{service.id}",
                key=f"shortlist:{shortlist.id}:service:{service.id}:v{service.version}")

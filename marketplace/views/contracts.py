@@ -199,54 +199,45 @@ def contract(contract_id: int):
         today=lc.today(), errors={})
 
 
+def _step(contract_id: int, do, message: str):
+    """One step of the buyer party on the contract's life cycle: done, or refused with the reason."""
+    contract = buyer_party_or_403(contract_id)
+    try:
+        do(lc.ContractLife(contract), get_session(), current_viewer().actor())
+    except DomainError as exc:
+        return _refused(contract, exc)
+    return _done(contract, message)
+
+
 @bp.post("/<int:contract_id>/signer")
 @roles_required(BUYER)
 def sign(contract_id: int):
     """Record the signature: date and the signed PDF."""
-    contract = buyer_party_or_403(contract_id)
     upload = request.files.get("signert-pdf")
     data = upload.read(documents.MAX_BYTES + 1) if upload else b""
-    try:
-        lc.ContractLife(contract).sign(get_session(), current_viewer().actor(), current_app.config["UPLOAD_DIR"],
-                                       signed_on=request.form.get("signert-dato", ""),
-                                       filename=upload.filename if upload else "", data=data)
-    except DomainError as exc:
-        return _refused(contract, exc)
-    return _done(contract, gettext("Avtalen er registrert som signert."))
+    return _step(contract_id, lambda life, db, actor: life.sign(
+        db, actor, current_app.config["UPLOAD_DIR"], signed_on=request.form.get("signert-dato", ""),
+        filename=upload.filename if upload else "", data=data), gettext("Avtalen er registrert som signert."))
 
 
 @bp.post("/<int:contract_id>/aktiver")
 @roles_required(BUYER)
 def activate(contract_id: int):
-    contract = buyer_party_or_403(contract_id)
-    try:
-        lc.ContractLife(contract).activate(get_session(), current_viewer().actor())
-    except DomainError as exc:
-        return _refused(contract, exc)
-    return _done(contract, gettext("Avtalen er satt i kraft."))
+    return _step(contract_id, lambda life, db, actor: life.activate(db, actor), gettext("Avtalen er satt i kraft."))
 
 
 @bp.post("/<int:contract_id>/avslutt")
 @roles_required(BUYER)
 def end(contract_id: int):
-    contract = buyer_party_or_403(contract_id)
-    try:
-        lc.ContractLife(contract).end(get_session(), current_viewer().actor())
-    except DomainError as exc:
-        return _refused(contract, exc)
-    return _done(contract, gettext("Avtalen er registrert som utløpt."))
+    return _step(contract_id, lambda life, db, actor: life.end(db, actor),
+                 gettext("Avtalen er registrert som utløpt."))
 
 
 @bp.post("/<int:contract_id>/si-opp")
 @roles_required(BUYER)
 def terminate(contract_id: int):
-    contract = buyer_party_or_403(contract_id)
-    try:
-        lc.ContractLife(contract).terminate(get_session(), current_viewer().actor(),
-                                            reason=request.form.get("begrunnelse-oppsigelse", ""))
-    except DomainError as exc:
-        return _refused(contract, exc)
-    return _done(contract, gettext("Avtalen er sagt opp."))
+    return _step(contract_id, lambda life, db, actor: life.terminate(
+        db, actor, reason=request.form.get("begrunnelse-oppsigelse", "")), gettext("Avtalen er sagt opp."))
 
 
 @bp.get("/<int:contract_id>/signert.pdf")

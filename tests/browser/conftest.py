@@ -128,3 +128,16 @@ def pages(request, browser, site_server):
         for n, visitor in enumerate(opened.visitors, 1):
             visitor.save_artefacts(folder, f"{n:02d}-{visitor.name}")
     opened.close()
+
+
+@pytest.fixture
+def mail(site_server):
+    """A real SMTP server (the development mail catcher) for the live site's dispatcher."""
+    from marketplace.mailcatcher import Catcher
+
+    app = site_server.app
+    saved = {k: app.config.get(k) for k in ("SMTP_URL", "NOTIFY_RETRY_SECONDS")}
+    with Catcher() as catcher:
+        app.config.update(SMTP_URL=catcher.url, NOTIFY_RETRY_SECONDS=0.0)
+        yield catcher
+    app.config.update(saved)

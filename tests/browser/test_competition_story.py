@@ -26,22 +26,11 @@ from catalogue.competitions import rules
 from catalogue.competitions.models import Competition
 from catalogue.models import DPS, Category, Supplier
 from catalogue.notifications.models import MailAddress, supplier_owner
-from marketplace.mailcatcher import Catcher
 from tests.notify_support import add_address, drain
 
 pytestmark = pytest.mark.browser
 
 ORGNR_A, ORGNR_B, ORGNR_UNQUALIFIED = "964330123", "935308291", "999906087"
-
-
-@pytest.fixture
-def mail(site_server):
-    app = site_server.app
-    saved = {k: app.config.get(k) for k in ("SMTP_URL", "NOTIFY_RETRY_SECONDS")}
-    with Catcher() as catcher:
-        app.config.update(SMTP_URL=catcher.url, NOTIFY_RETRY_SECONDS=0.0)
-        yield catcher
-    app.config.update(saved)
 
 
 def _setup(app) -> dict:

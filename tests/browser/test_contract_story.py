@@ -27,7 +27,6 @@ from catalogue.contracts.models import Contract
 from catalogue.models import ArchivedService, LoginSession, Service, Supplier
 from catalogue.notifications.models import user_owner
 from catalogue.terms import TERMS
-from marketplace.mailcatcher import Catcher
 from tests.notify_support import add_address, drain
 from tests.pdf import make_pdf
 from tests.test_contracts import odt_text
@@ -35,16 +34,6 @@ from tests.test_contracts import odt_text
 pytestmark = pytest.mark.browser
 
 KOMMUNE, FJORDSKY = "976240391", "964330123"
-
-
-@pytest.fixture
-def mail(site_server):
-    app = site_server.app
-    saved = {k: app.config.get(k) for k in ("SMTP_URL", "NOTIFY_RETRY_SECONDS")}
-    with Catcher() as catcher:
-        app.config.update(SMTP_URL=catcher.url, NOTIFY_RETRY_SECONDS=0.0)
-        yield catcher
-    app.config.update(saved)
 
 
 def _norwegian_service(session: Session) -> Service:
