@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-05 16:31:18.289232
+Create Date: 2026-12-05 16:38:03.651664
 """
 from typing import Sequence, Union
 
