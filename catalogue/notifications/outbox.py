@@ -83,13 +83,27 @@ class _Audience:
             self.add(owner, None, address)
 
     def suppliers(self, supplier_ids: Iterable[int]) -> None:
-        for supplier_id in sorted(set(supplier_ids)):
-            orgnr = self.session.exec(select(Supplier.orgnr).where(Supplier.id == supplier_id)).first()
-            if orgnr is None:
+        """Each supplier's members and functional address, in a fixed number of queries (a
+        competition invites hundreds of suppliers in one transaction)."""
+        ids = sorted(set(supplier_ids))
+        if not ids:
+            return
+        orgnrs = dict(self.session.exec(select(Supplier.id, Supplier.orgnr).where(Supplier.id.in_(ids))).all())
+        members: dict[int, list[int]] = {}
+        for supplier_id, user_id in self.session.exec(select(Membership.supplier_id, Membership.user_id)
+                                                      .where(Membership.supplier_id.in_(ids))).all():
+            members.setdefault(supplier_id, []).append(user_id)
+        owners = [supplier_owner(supplier_id) for supplier_id in ids]
+        functional: dict[str, list[MailAddress]] = {}
+        for address in _verified(self.session, MailAddress.owner.in_(owners)):
+            functional.setdefault(address.owner, []).append(address)
+        for supplier_id in ids:
+            if supplier_id not in orgnrs:
                 continue
-            members = self.session.exec(select(Membership.user_id).where(Membership.supplier_id == supplier_id))
-            self.people(members, f"0192:{orgnr}")
-            self.functional(supplier_owner(supplier_id))
+            self.people(members.get(supplier_id, []), f"0192:{orgnrs[supplier_id]}")
+            owner = supplier_owner(supplier_id)
+            for address in functional.get(owner, []):
+                self.add(owner, None, address)
 
     def orgs(self, orgs: Iterable[str]) -> None:
         for org in sorted(set(orgs)):
@@ -110,6 +124,18 @@ def delivery_for(session: Session, owner: str, kind: kinds.Kind) -> Delivery:
     """The owner's choice for *kind*, or the kind's default; a mandatory kind is never off."""
     chosen = session.exec(select(NotificationPreference.delivery).where(
         NotificationPreference.owner == owner, NotificationPreference.kind == kind.name)).first()
+    return _delivery(chosen, kind)
+
+
+def _choices(session: Session, owners: list[str], kind: kinds.Kind) -> dict[str, str]:
+    """Every owner's stored choice for *kind*, in one query."""
+    if not owners:
+        return {}
+    return dict(session.exec(select(NotificationPreference.owner, NotificationPreference.delivery).where(
+        NotificationPreference.owner.in_(owners), NotificationPreference.kind == kind.name)).all())
+
+
+def _delivery(chosen: Optional[str], kind: kinds.Kind) -> Delivery:
     delivery = Delivery(chosen) if chosen else kind.default
     if kind.mandatory and delivery == Delivery.OFF:
         return kind.default
@@ -149,18 +175,19 @@ def notify(session: Session, kind: str, *, users: Iterable[int] = (), suppliers:
     audience.orgs(orgs)
     if managers:
         audience.managers()
+    choices = _choices(session, [r.owner for r in audience.found.values() if r.address is not None], spec)
     for recipient in audience.found.values():
-        row = _row(session, spec, event, recipient, now)
+        row = _row(spec, event, recipient, now, choices.get(recipient.owner))
         if row is not None:
             session.add(row)
     session.flush()
     return event
 
 
-def _row(session: Session, spec: kinds.Kind, event: NotificationEvent, recipient: _Recipient,
-         now: datetime) -> Optional[Notification]:
+def _row(spec: kinds.Kind, event: NotificationEvent, recipient: _Recipient, now: datetime,
+         chosen: Optional[str]) -> Optional[Notification]:
     address = recipient.address
-    delivery = delivery_for(session, recipient.owner, spec) if address is not None else Delivery.OFF
+    delivery = _delivery(chosen, spec) if address is not None else Delivery.OFF
     if delivery == Delivery.OFF and recipient.user_id is None:
         return None  # a functional address nobody reads in the app
     status, due = {

@@ -508,22 +508,32 @@ def _render_evaluation(comp: Competition, errors: dict, failed_tender: int | Non
                        describe=drafting.describe, lang=current_lang(), max_score=evaluation.rules.MAX_SCORE), status
 
 
-@bp.post("/<int:competition_id>/evaluering/<int:tender_id>")
+@bp.route("/<int:competition_id>/evaluering/<int:tender_id>", methods=["GET", "POST"])
 @roles_required(BUYER)
 def assess(competition_id: int, tender_id: int):
+    """The buyer's assessment of one tender: each requirement met or not, each quality score."""
     comp = own_or_404(competition_id)
     db = get_session()
     tender = db.get(Tender, tender_id)
     if tender is None or tender.competition_id != comp.id or not CompetitionLife(comp).is_opened:
         abort(404)
-    verdicts, scores = evaluation.read_assessment(request.form, comp)
-    try:
-        evaluation.assess(db, current_viewer().actor(), comp, tender, verdicts, scores, now())
-    except DomainError as err:
-        db.rollback()
-        db.refresh(tender)
-        return _render_evaluation(comp, {f"{tender.id}-{err.field}": message(err)}, tender.id, err.http_status)
-    return done(comp, gettext("Vurderingen er lagret."), "competitions.evaluation_page")
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        verdicts, scores = evaluation.read_assessment(request.form, comp)
+        try:
+            evaluation.assess(db, current_viewer().actor(), comp, tender, verdicts, scores, now())
+        except DomainError as err:
+            db.rollback()
+            db.refresh(tender)
+            errors[err.field or "oppfylt"] = message(err)
+        else:
+            return done(comp, gettext("Vurderingen er lagret."), "competitions.evaluation_page")
+    column = evaluation.evaluate(db, comp).column(tender.id)
+    if column is None:
+        abort(404)
+    return render_page("competitions/assess.html", comp=comp, column=column, life=CompetitionLife(comp, now()),
+                       errors=errors, describe=drafting.describe, lang=current_lang(),
+                       form=request.form if errors else None), (422 if errors else 200)
 
 
 @bp.post("/<int:competition_id>/tildel")

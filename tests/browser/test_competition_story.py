@@ -163,12 +163,13 @@ def test_the_whole_competition(pages, site_server, mail, javascript):
         expect(table).to_contain_text("800000")
         expect(table).to_contain_text("1000000")
         for name, score in (("Fjordsky AS", "6"), ("Nordlys Datasenter AS", "9")):
-            form = buyer.page.locator("form.assessment", has=buyer.page.get_by_role("heading", name=name))
-            for radio in form.locator("input[type=radio][value=ja]").all():
+            buyer.submit(buyer.page.get_by_role("link", name=f"Vurder tilbudet fra {name}"))
+            for radio in buyer.page.locator("input[type=radio][value=ja]").all():
                 radio.check()
-            form.locator("input[name='poeng-k1']").fill(score)
-            form.locator("textarea[name='poeng-k1-begrunnelse']").fill("Godt beskrevet og etterprøvbart.")
-            buyer.submit(form.get_by_role("button"))
+            buyer.page.fill("#poeng-k1", score)
+            buyer.page.fill("#poeng-k1-begrunnelse", "Godt beskrevet og etterprøvbart.")
+            buyer.submit(buyer.page.get_by_role("button", name="Lagre vurderingen"))
+            assert buyer.path.endswith("/evaluering")
         expect(table).to_contain_text("60 % × 10,00 + 40 % × 6,00 = 8,40")
         expect(table).to_contain_text("60 % × 7,50 + 40 % × 9,00 = 8,10")
         buyer.page.fill("#begrunnelse", "Lavest pris og god kvalitet; Nordlys hadde best kvalitet, men høyere pris.")
