@@ -9,7 +9,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app marketplace
 export PORT
 
-.PHONY: run test install vendor migrate seed index bench bench-deps migration clean browser-deps translations
+.PHONY: run test install vendor migrate seed index bench bench-deps bench-faults migration clean browser-deps translations
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -73,6 +73,11 @@ bench: install vendor $(VENV)/.bench-installed bench-deps
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.notify  # notifications: dispatch throughput, commit → arrival (own section)
 	$(BIN)/python -m bench.contracts  # contracts: Bilag 10, terms-drift fan-out (own section)
+	$(BIN)/python -m bench.faults
+
+# Only the fault benchmark (bench/faults.py: outages and slow clients against nginx + gunicorn).
+bench-faults: install vendor bench-deps
+	$(BIN)/python -m bench.faults
 
 # Debian's wrk (load), nginx (the production proxy of the fault benchmark, run on its own port
 # from a config in a temporary directory) and redis-server (a Redis of its own to stop).

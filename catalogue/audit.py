@@ -41,5 +41,10 @@ def record(session: Session, actor: Actor, action: str, obj_type: str, obj_id: O
 
 
 def log_search_change(session: Session, entity_id: int, entity: str = "service") -> None:
-    """Tell the search indexes that *entity* changed; they re-read it from the database."""
-    session.add(SearchChange(entity=entity, entity_id=entity_id))
+    """Tell the search indexes that *entity* changed; they re-read it from the database.
+
+    The row carries the request id of the web request that made the change (catalogue.logs),
+    so the indexer's log line about it names the same request."""
+    from catalogue.logs import request_id
+
+    session.add(SearchChange(entity=entity, entity_id=entity_id, request_id=request_id.get()[:64]))

@@ -40,7 +40,7 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(?i)(?<![A-Za-z0-9_])(" + "|".join(_SECRET_PARAMS) + r")(=|%3D|\"?\s*:\s*\"?)([^&\s\"',;}]+)"),
      r"\1\2<skjult>"),
     (re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+(?:@|%40)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"), "<e-post>"),
-    (re.compile(r"(?<!\d)\d{6}[ -]?\d{5}(?!\d)"), "<fnr>"),  # fødselsnummer / d-nummer, with or without a gap
+    (re.compile(r"(?<!\d)\d{6} ?\d{5}(?!\d)"), "<fnr>"),  # fødselsnummer / d-nummer, with or without a gap
 ]
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 

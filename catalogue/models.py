@@ -373,3 +373,4 @@ class SearchChange(SQLModel, table=True):
     entity: str = Field(default="service", max_length=20)
     entity_id: int = Field(index=True)
     created_at: datetime = Field(default_factory=utcnow)
+    request_id: str = Field(default="", max_length=64)  # the web request that made the change (for the logs)

@@ -15,6 +15,7 @@ so a slow client never holds a worker: the workers here only ever talk to nginx 
 """
 import os
 import shutil
+import threading
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 wsgi_app = "marketplace:create_app()"
@@ -47,6 +48,25 @@ def post_fork(server, worker):
     # Connections opened in the master (if any) must not be shared by the forked workers.
     app = server.app.wsgi()
     app.extensions["db_engine"].dispose(close=False)
+    # Nor the search index: the master's handle (opened by its warm-up thread) holds Whoosh file
+    # objects whose position and lock a fork would share – under threads that gave "reentrant
+    # call" errors (found by bench/faults.py). Each worker opens and warms its own.
+    from marketplace.views.search import EXTENSION
+
+    app.extensions.pop(EXTENSION, None)
+    if app.config.get("SEARCH_WARM_UP"):
+        threading.Thread(target=_warm_up, args=(app,), name="search-warm-up", daemon=True).start()
+
+
+def _warm_up(app):
+    from catalogue.search.query import warm_up
+    from marketplace.views.search import search_index
+
+    try:
+        with app.app_context():
+            warm_up(search_index())
+    except Exception:  # the page reports a missing or broken index itself
+        app.logger.exception("search warm-up failed")
 
 
 def child_exit(server, worker):

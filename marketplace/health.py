@@ -5,6 +5,7 @@ the metrics collector (marketplace.metrics), so both report the same facts.
 """
 from __future__ import annotations
 
+import functools
 import time
 from pathlib import Path
 
@@ -33,10 +34,16 @@ def database(app: Flask) -> dict:
     return {"ok": True}
 
 
-def migrations(app: Flask) -> dict:
+@functools.lru_cache(maxsize=4)
+def _code_heads(url: str) -> frozenset[str]:
+    """The migration heads of this code (read once per process: the code does not change under it)."""
     from catalogue.migrate import current_heads
 
-    heads = set(current_heads(app.config["DATABASE_URL"]))
+    return frozenset(current_heads(url))
+
+
+def migrations(app: Flask) -> dict:
+    heads = set(_code_heads(app.config["DATABASE_URL"]))
     with app.extensions["db_engine"].connect() as conn:
         current = {row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))}
     return {"ok": current == heads, "current": sorted(current), "head": sorted(heads)}

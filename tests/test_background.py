@@ -197,3 +197,28 @@ def test_heartbeat_is_written_atomically_as_json(tmp_path):
     data = json.loads((tmp_path / "x.json").read_text())
     assert data["state"] == "ok" and data["high"] == 12 and data["pid"] == os.getpid()
     assert [p.name for p in tmp_path.iterdir()] == ["x.json"]
+
+
+def test_the_request_id_travels_from_the_web_to_the_indexer_log(search_app, tmp_path):
+    from catalogue.logs import request_context
+
+    # The web takes nginx's X-Request-ID (or makes one) and answers with it.
+    client = search_app.test_client()
+    assert client.get("/", headers={"X-Request-ID": "nginx-4f2a9c1e"}).headers["X-Request-ID"] == "nginx-4f2a9c1e"
+    assert len(client.get("/", headers={"X-Request-ID": "bad id; forged=1"}).headers["X-Request-ID"]) == 32
+
+    log = tmp_path / "follower.log"
+    env = follower_env(search_app, search_app.config["DATABASE_URL"]) | {"LOG_FORMAT": "json"}
+    with open(log, "w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "marketplace", "index", "follow", "--no-build",
+                                 "--interval", "0.05"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        with request_context("req-7d1e5b3a90"):  # as inside the web request that publishes
+            publish_service(search_app.extensions["db_engine"], "Sporbar Tjeneste", "Fra forespørsel til indeks.")
+        _wait(lambda: "req-7d1e5b3a90" in log.read_text(), 20, "the indexer's line naming the request")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(20)
+    lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    applied = [e for e in lines if e.get("request_id") == "req-7d1e5b3a90"]
+    assert applied and "changes applied" in applied[0]["message"]

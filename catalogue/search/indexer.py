@@ -30,6 +30,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 import catalogue.search.articles  # noqa: F401  (registers guidance articles as a source)
+from catalogue.logs import request_context
 from catalogue.models import SearchChange
 from catalogue.search.documents import SOURCES, Catalogue, documents_for, published_service_ids
 from catalogue.search import analysis
@@ -148,6 +149,7 @@ class Indexer:
                 return Batch(0, 0, 0, before)
             docs = documents_for(session, changes) if changes else {}
             labels = Catalogue.load(session, ()).labels()
+            requests = _request_ids(session, before.high, position.high)
         state = IndexState(position, self.state.fingerprint, labels, self.state.built_at)
         upserts = deletes = 0
         writer = self.ix.writer(limitmb=self.limitmb, compound=False)
@@ -165,6 +167,10 @@ class Indexer:
             raise
         writer.commit(mergetype=merge_small_segments)
         self.state = state
+        # Named by the web requests that made the changes (catalogue.logs: one id, or several).
+        with request_context(",".join(requests[:5])):
+            log.info("search index: %d changes applied (%d updated, %d removed), up to %d", len(changes), upserts,
+                     deletes, position.high)
         return Batch(len(changes), upserts, deletes, position)
 
     def catch_up(self, max_batches: int | None = None) -> int:
@@ -205,6 +211,15 @@ class Indexer:
 
         run_loop("search indexer", one_step, stop=should_stop, idle_interval=poll_interval,
                  heartbeat=heartbeat, details=details, logger=log)
+
+
+def _request_ids(session: Session, after: int, upto: int) -> list[str]:
+    """The request ids of the change-log rows in (after, upto], for the log line of a batch."""
+    if upto <= after:
+        return []
+    rows = session.exec(select(SearchChange.request_id).where(SearchChange.seq > after, SearchChange.seq <= upto,
+                                                              SearchChange.request_id != "").distinct()).all()
+    return sorted(rows)
 
 
 # ---------------------------------------------------------------------------
