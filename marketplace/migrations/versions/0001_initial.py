@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-05 16:38:03.651664
+Create Date: 2026-12-05 16:41:37.241451
 """
 from typing import Sequence, Union
 
@@ -120,6 +120,7 @@ def upgrade() -> None:
     sa.Column('entity', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('entity_id', sa.Integer(), nullable=False),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('request_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.PrimaryKeyConstraint('seq')
     )
     with op.batch_alter_table('search_change', schema=None) as batch_op:
