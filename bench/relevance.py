@@ -259,16 +259,20 @@ def section(results: dict) -> str:
     return "\n".join(lines)
 
 
-def write(results: dict, note: Path = NOTE, path: Path = RESULTS) -> None:
-    path.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+def splice(note: Path, start: str, end: str, block: str) -> None:
+    """Put *block* (which begins with *start* and ends with *end*) into *note*, replacing the old one."""
     text = note.read_text(encoding="utf-8") if note.exists() else ""
-    block = section(results)
-    if SECTION_START in text and SECTION_END in text:
-        head, rest = text.split(SECTION_START, 1)
-        text = head + block + rest.split(SECTION_END, 1)[1]
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        text = head + block + rest.split(end, 1)[1]
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
     note.write_text(text, encoding="utf-8")
+
+
+def write(results: dict, note: Path = NOTE, path: Path = RESULTS) -> None:
+    path.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    splice(note, SECTION_START, SECTION_END, section(results))
 
 
 def main(argv: list[str] | None = None) -> int:

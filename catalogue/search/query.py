@@ -324,8 +324,11 @@ def _leaves(snap: Snapshot, word: Word) -> list[str]:
         return []
     for cut in range(MIN_JOINED_PART, len(word.surface) - MIN_JOINED_PART + 1):
         head, tail = word.surface[:cut], word.surface[cut:]
+        tail_known = snap.is_word(tail)
         heads = [head] + ([head[:-1]] if head[-1] in "se" and cut - 1 >= MIN_JOINED_PART else [])
         for h in heads:
+            if not (tail_known or snap.is_word(h)):
+                continue  # one side at least must be a word of the texts: a few dictionary look-ups per cut
             pieces = [analyse_token(h), analyse_token(tail)]
             if None in pieces:
                 continue

@@ -292,6 +292,11 @@ class Snapshot:
     def mask(self, bits: int) -> np.ndarray:
         return mask_from_bits(bits, self.size)
 
+    def is_word(self, word: str) -> bool:
+        """Is *word* (folded, unstemmed) one of the words the index's texts use (the spelling
+        vocabulary)? A few dictionary look-ups."""
+        return any(word in data.spelling(leaf).get(word, ()) for data, leaf, _ in self.leaves)
+
     def spelling_candidates(self, word: str, distance: int) -> set[str]:
         """Indexed words that may be within *distance* edits of *word*: the word's deletions
         (up to *distance*) looked up in each segment's one-deletion dictionary. A bounded
