@@ -47,6 +47,7 @@ run: install vendor seed
 	  'mail=$(FLASK) notify catcher' \
 	  'notify=$(FLASK) notify follow' \
 	  'retention=$(FLASK) retention follow' \
+	  'register=$(FLASK) register follow' \
 	  'web=$(BIN)/python -m marketplace.devserver --host 127.0.0.1 --port $(PORT)'
 
 test: install vendor browser-deps

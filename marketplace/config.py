@@ -100,7 +100,7 @@ def load_config(environ: os._Environ | dict | None = None, instance_path: str | 
         "UPLOAD_ORPHAN_GRACE_HOURS": float(env.get("UPLOAD_ORPHAN_GRACE_HOURS", "24")),
         "RETENTION_INTERVAL_SECONDS": float(env.get("RETENTION_INTERVAL_SECONDS", "300")),
         # Health (/helse/klar) and metrics (/metrikker): marketplace/health.py, marketplace/metrics.py.
-        "BACKGROUND_PROCESSES": [p.strip() for p in env.get("BACKGROUND_PROCESSES", "index,notify,retention").split(",")
+        "BACKGROUND_PROCESSES": [p.strip() for p in env.get("BACKGROUND_PROCESSES", "index,notify,retention,register").split(",")
                                  if p.strip()],
         "HEARTBEAT_MAX_AGE_SECONDS": float(env.get("HEARTBEAT_MAX_AGE_SECONDS", "15")),
         "INDEX_LAG_LIMIT_SECONDS": float(env.get("INDEX_LAG_LIMIT_SECONDS", "30")),

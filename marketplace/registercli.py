@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from datetime import datetime, timezone
 
 import click
@@ -77,7 +78,18 @@ def follow_command(page_size: int, since: str | None, interval: float, max_backo
     follower = _follower(page_size, since)
     stop = StopFlag.install()
     click.echo("Følger Enhetsregisterets oppdateringer.")
-    run_loop("register", lambda: follower.step().read > 0, stop=stop, idle_interval=interval,
+    asked = {"at": float("-inf")}
+
+    def step() -> bool:
+        # The register is asked at most every *interval* seconds when it has nothing new; the loop
+        # itself wakes more often so its heartbeat stays fresh for the readiness check.
+        if time.monotonic() - asked["at"] < interval:
+            return False
+        read = follower.step().read
+        asked["at"] = float("-inf") if read else time.monotonic()
+        return read > 0
+
+    run_loop("register", step, stop=stop, idle_interval=min(interval, 5.0),
              heartbeat=Heartbeat(current_app.config.get("HEARTBEAT_DIR"), "register"),
              backoff=Backoff(initial=min(0.5, max_backoff), maximum=max_backoff), transient=_transient)
     click.echo("Registerfølgeren er stoppet.")
