@@ -304,7 +304,17 @@ def make_objects(world: World) -> dict[str, Any]:
         alert = RegisterAlert(supplier_id=objects["supplier_b"], flag=RegisterFlag.BANKRUPT, update_id=1,
                               registered_at=utcnow())
         session.add(alert)
+        # A request for an updated self-declaration (issue 15) to supplier A.
+        from datetime import date
+
+        from catalogue.declarations.models import DeclarationRequest
+        from catalogue.models import DPS
+
+        dps_id = session.exec(select(DPS.id)).scalars().first()
+        request = DeclarationRequest(supplier_id=objects["supplier_a"], dps_id=dps_id, due_date=date(2030, 1, 7))
+        session.add(request)
         session.commit()
         objects["register_alert"] = alert.id
+        objects["declaration_request"] = request.id
     return objects
 

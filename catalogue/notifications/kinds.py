@@ -110,3 +110,7 @@ register(Kind("certificate.expiring", N_("Sertifikatet %(standard)s for %(servic
               N_("Leverandøren")))
 register(Kind("certificate.expired", N_("Sertifikatet %(standard)s for %(service)s er utløpt"), N_("Leverandøren"),
               mandatory=True))
+register(Kind("declaration.requested", N_("Oppdatert egenerklæring til %(dps)s innen %(due)s"), N_("Leverandøren"),
+              mandatory=True))
+register(Kind("declaration.overdue", N_("Egenerklæringen fra %(supplier)s kom ikke innen fristen"),
+              N_("Avtaleforvalterne"), mandatory=True))
