@@ -307,11 +307,12 @@ def make_objects(world: World) -> dict[str, Any]:
         # A request for an updated self-declaration (issue 15) to supplier A.
         from datetime import date
 
-        from catalogue.declarations.models import DeclarationRequest
-        from catalogue.models import DPS
+        from catalogue.declarations.models import DeclarationRequest, RequestStatus
 
+        # Overdue, so its page offers the suspension form.
         dps_id = session.exec(select(DPS.id)).scalars().first()
-        request = DeclarationRequest(supplier_id=objects["supplier_a"], dps_id=dps_id, due_date=date(2030, 1, 7))
+        request = DeclarationRequest(supplier_id=objects["supplier_a"], dps_id=dps_id, due_date=date(2025, 1, 7),
+                                     status=RequestStatus.OVERDUE)
         session.add(request)
         session.commit()
         objects["register_alert"] = alert.id
