@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-05 16:41:37.241451
+Create Date: 2026-12-05 16:44:05.987345
 """
 from typing import Sequence, Union
 
@@ -447,6 +447,21 @@ def upgrade() -> None:
         batch_op.create_index('ix_shortlist_orgnr_status', ['orgnr', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_shortlist_user_id'), ['user_id'], unique=False)
 
+    op.create_table('supplier_declaration',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('supplier_id', sa.Integer(), nullable=False),
+    sa.Column('answers', sa.JSON(), nullable=False),
+    sa.Column('given_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('given_by', sa.Integer(), nullable=True),
+    sa.Column('given_by_name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.ForeignKeyConstraint(['given_by'], ['user_account.id'], ),
+    sa.ForeignKeyConstraint(['supplier_id'], ['supplier.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('supplier_declaration', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_supplier_declaration_given_at'), ['given_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_supplier_declaration_supplier_id'), ['supplier_id'], unique=False)
+
     op.create_table('turnover_report',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('dps_id', sa.Integer(), nullable=False),
@@ -567,6 +582,32 @@ def upgrade() -> None:
     with op.batch_alter_table('competition_question', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_competition_question_competition_id'), ['competition_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_competition_question_supplier_id'), ['supplier_id'], unique=False)
+
+    op.create_table('declaration_request',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('supplier_id', sa.Integer(), nullable=False),
+    sa.Column('dps_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('message', sa.Text(), nullable=False),
+    sa.Column('requested_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('requested_by', sa.Integer(), nullable=True),
+    sa.Column('due_date', sa.Date(), nullable=False),
+    sa.Column('answered_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('declaration_id', sa.Integer(), nullable=True),
+    sa.Column('overdue_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('suspended_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.CheckConstraint("status IN ('open', 'answered', 'overdue', 'suspended')", name='ck_declaration_request_status'),
+    sa.ForeignKeyConstraint(['declaration_id'], ['supplier_declaration.id'], ),
+    sa.ForeignKeyConstraint(['dps_id'], ['dps.id'], ),
+    sa.ForeignKeyConstraint(['requested_by'], ['user_account.id'], ),
+    sa.ForeignKeyConstraint(['supplier_id'], ['supplier.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('declaration_request', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_declaration_request_dps_id'), ['dps_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_declaration_request_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_declaration_request_supplier_id'), ['supplier_id'], unique=False)
 
     op.create_table('document',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -905,6 +946,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_document_application_id'))
 
     op.drop_table('document')
+    with op.batch_alter_table('declaration_request', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_declaration_request_supplier_id'))
+        batch_op.drop_index(batch_op.f('ix_declaration_request_status'))
+        batch_op.drop_index(batch_op.f('ix_declaration_request_dps_id'))
+
+    op.drop_table('declaration_request')
     with op.batch_alter_table('competition_question', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_competition_question_supplier_id'))
         batch_op.drop_index(batch_op.f('ix_competition_question_competition_id'))
@@ -939,6 +986,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_turnover_report_dps_id'))
 
     op.drop_table('turnover_report')
+    with op.batch_alter_table('supplier_declaration', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_supplier_declaration_supplier_id'))
+        batch_op.drop_index(batch_op.f('ix_supplier_declaration_given_at'))
+
+    op.drop_table('supplier_declaration')
     with op.batch_alter_table('shortlist', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_shortlist_user_id'))
         batch_op.drop_index('ix_shortlist_orgnr_status')
