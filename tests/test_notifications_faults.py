@@ -136,6 +136,7 @@ def test_smtp_server_away_then_back_everything_arrives_once(app, tmp_path, world
     world(20, "smtp-down")
     dispatcher = Dispatcher(tmp_path, app.config["DATABASE_URL"], f"smtp://127.0.0.1:{port}").ready()
     try:
+        wait_for(lambda: "backing service unavailable" in dispatcher.output(), what="the outage to be noticed")
         time.sleep(OUTAGE_SECONDS)
         assert dispatcher.alive()
         assert status_counts(app) == Counter({NotificationStatus.QUEUED: 20})  # nothing counted against the mails
