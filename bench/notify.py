@@ -253,6 +253,11 @@ def section(r: dict) -> str:
              f"| commit → arrival, max | {lat['max']:.0f} ms ({r['latency_arrived']} mails) |",
              f"| duplicates by Message-ID at the server | {r['duplicates']} |",
              "", "Commit → arrival includes the dispatcher's idle poll (`--interval 0.02` s here; `make run` uses 1 s).",
+             "Where a mail's time goes (cProfile of the dispatcher in-process on the same loaded machine, 300 mails): "
+             "about 45 % building and serialising the MIME message with the standard library's header registry "
+             "(the header-injection safety), 15 % the SMTP exchange, 11 % the Jinja2 templates, the rest (~30 %) the "
+             "claim, the audit event and the commit. The dispatcher is CPU-bound: with the machine's load average "
+             "above 10 on 2 cores it gets a fraction of one; the second dispatcher adds what the other core has free.",
              SECTION_END]
     return "\n".join(lines)
 
@@ -270,6 +275,9 @@ def write(r: dict) -> None:
 
 
 if __name__ == "__main__":
+    if "--rerender" in sys.argv:  # rewrite the section from bench/notify.json (no new run)
+        write(json.loads(RESULTS.read_text(encoding="utf-8")))
+        raise SystemExit(0)
     figures = run()
     write(figures)
     print(section(figures))
