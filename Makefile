@@ -75,6 +75,7 @@ bench: install vendor $(VENV)/.bench-installed bench-deps
 	$(BIN)/python -m bench.notify  # notifications: dispatch throughput, commit → arrival (own section)
 	$(BIN)/python -m bench.contracts  # contracts: Bilag 10, terms-drift fan-out (own section)
 	$(BIN)/python -m bench.faults
+	$(BIN)/python -m bench.competitions  # competitions: publish to 300, evaluation page, record export (own section)
 
 # Only the fault benchmark (bench/faults.py: outages and slow clients against nginx + gunicorn).
 bench-faults: install vendor bench-deps

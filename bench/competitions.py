@@ -36,7 +36,8 @@ from catalogue.competitions.lifecycle import CompetitionLife
 from catalogue.competitions.models import TenderStatus
 from catalogue.db import make_engine, normalise_url, session_scope
 from catalogue.migrate import upgrade
-from catalogue.models import DPS, Category, Qualification, QualificationApplication, Service, Supplier
+from catalogue.models import (DPS, ApplicationStatus, Category, Qualification, QualificationApplication,
+                              QualificationStatus, Service, ServiceStatus, Supplier)
 from marketplace.config import PROJECT_ROOT
 
 SUPPLIERS = 300
@@ -66,20 +67,20 @@ def drop_database(admin: str, name: str) -> None:
 def add_qualified_suppliers(session: Session, dps: DPS, category: Category, n: int) -> list[int]:
     """*n* suppliers qualified in *category*, each with one published service (demo terms)."""
     inside = [category.id] + list(session.exec(select(Category.id).where(Category.parent_id == category.id)))
-    template = session.exec(select(Service).where(Service.status == "published",
+    template = session.exec(select(Service).where(Service.status == ServiceStatus.PUBLISHED,
                                                   Service.category_id.in_(inside))).first()
     ids = []
     for i in range(n):
         supplier = Supplier(orgnr=f"8{i:08d}", name=f"Benkleverandør {i:03d} AS", slug=f"benk-{i:03d}")
         session.add(supplier)
         session.flush()
-        application = QualificationApplication(dps_id=dps.id, supplier_id=supplier.id, status="decided",
+        application = QualificationApplication(dps_id=dps.id, supplier_id=supplier.id, status=ApplicationStatus.DECIDED,
                                                declarations={})
         session.add(application)
         session.flush()
         session.add(Qualification(application_id=application.id, dps_id=dps.id, supplier_id=supplier.id,
-                                  category_id=category.id, status="qualified"))
-        session.add(Service(supplier_id=supplier.id, category_id=template.category_id, status="published", version=1,
+                                  category_id=category.id, status=QualificationStatus.QUALIFIED))
+        session.add(Service(supplier_id=supplier.id, category_id=template.category_id, status=ServiceStatus.PUBLISHED, version=1,
                             name=f"Lagring {i:03d}", summary="Objektlagring", terms=dict(template.terms or {})))
         ids.append(supplier.id)
     return ids
