@@ -231,6 +231,8 @@ class CompetitionLife(LifeCycle[CompetitionStatus]):
         comp = self.competition
         if not reason.strip():
             raise DomainError(N_("Oppgi begrunnelsen for avlysningen."), field="reason")
+        if _has_contract(session, comp):
+            raise IllegalTransition(N_("Det er inngått kontrakt etter konkurransen. Den kan ikke avlyses."))
         was_public = self.is_public
         comp.cancelled_at = now
         comp.cancel_reason = reason.strip()
@@ -308,6 +310,13 @@ class TenderLife(LifeCycle[TenderStatus]):
         tender.updated_at = self.now
         self._move(session, actor, "withdraw", supplier_id=tender.supplier_id,
                    after={"status": str(T.WITHDRAWN), "competition_id": tender.competition_id})
+
+
+def _has_contract(session: Session, comp: Competition) -> bool:
+    """A contract made from the award ends the competition's life (catalogue.contracts)."""
+    from catalogue.contracts.models import Contract  # contracts import this module
+
+    return session.exec(select(Contract.id).where(Contract.competition_id == comp.id)).first() is not None
 
 
 def invited_ids(session: Session, comp: Competition) -> list[int]:

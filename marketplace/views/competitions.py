@@ -486,9 +486,18 @@ def open_tenders(competition_id: int):
     return done(comp, gettext("Tilbudene er åpnet (%(num)s).", num=len(opened)), "competitions.evaluation_page")
 
 
-def _evaluation_or_404(competition_id: int) -> Competition:
+def _record_or_404(competition_id: int) -> Competition:
+    """The buyer's own competition, or any for the contract manager."""
     comp = competition_or_404(competition_id)
-    if not (is_owner(comp) or current_viewer().is_manager) or not CompetitionLife(comp).is_opened:
+    if not (is_owner(comp) or current_viewer().is_manager):
+        abort(404)
+    return comp
+
+
+def _evaluation_or_404(competition_id: int) -> Competition:
+    """The evaluation exists only after the opening (sealed before), for the buyer and the manager."""
+    comp = _record_or_404(competition_id)
+    if not CompetitionLife(comp).is_opened:
         abort(404)
     return comp
 
@@ -589,13 +598,6 @@ def tender_document(competition_id: int, tender_id: int, document_id: int):
 
 
 # --- the record -------------------------------------------------------------------------------------------
-
-
-def _record_or_404(competition_id: int) -> Competition:
-    comp = competition_or_404(competition_id)
-    if not (is_owner(comp) or current_viewer().is_manager):
-        abort(404)
-    return comp
 
 
 @bp.get("/<int:competition_id>/protokoll")
