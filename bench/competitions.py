@@ -155,7 +155,9 @@ def write_note(results: dict) -> None:
     r = results
     lines = [START, "## Competitions (issue 13)", "",
              f"Measured {r['when']} on {r['machine']} (PostgreSQL, one run, `python -m bench.competitions`; "
-             f"in-process threaded server, real HTTP and the real login). Milliseconds.", "",
+             f"in-process threaded server, real HTTP and the real login). Load average (1 min) {r['load']} at the "
+             f"start and {r['load_after']} at the end of the run on a machine shared with other work: compare the "
+             "pages with the yardstick measured in the same run. Milliseconds.", "",
              "| What | p50 | p95 | target p95 | n |", "|---|---|---|---|---|"]
     for key, label in (("publish", f"Publish to {r['invited']} qualified suppliers (invitations + outbox, "
                                    "one transaction)"),
@@ -186,6 +188,7 @@ def main() -> dict:
     admin = os.environ.get("BENCH_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
     samples = int(os.environ.get("BENCH_SAMPLES", "40"))
     name = "mp_bench_competitions"
+    load_before = round(os.getloadavg()[0], 1)  # other work on the machine disturbs every figure: say how much
     url = scratch_database(admin, name)
     work = Path(tempfile.mkdtemp(prefix="bench-competitions-"))
     server = None
@@ -211,6 +214,7 @@ def main() -> dict:
         record_ms = timed_gets(http, f"{base}/protokoll.ods", max(10, samples // 2), b"PK")
         notice_ms = timed_gets(http, base, samples, b"Fjellvik kommune")
         results = {"when": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+                   "load": load_before, "load_after": round(os.getloadavg()[0], 1),
                    "machine": f"{platform.machine()}, {os.cpu_count()} cores (shared)", "invited": invited,
                    "publish": summary(publish), "evaluation": summary(evaluation_ms), "record": summary(record_ms),
                    "yardstick": summary(notice_ms)}
