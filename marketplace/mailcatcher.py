@@ -95,6 +95,29 @@ class StoredMail:
     name: str
     message: EmailMessage
 
+    def header(self, name: str) -> str:
+        return str(self.message.get(name, "") or "").strip()
+
+    @property
+    def subject(self) -> str:
+        return self.header("Subject")
+
+    @property
+    def to(self) -> str:
+        return self.header("To")
+
+    @property
+    def date(self) -> str:
+        return self.header("Date")
+
+    @property
+    def message_id(self) -> str:
+        return self.header("Message-ID")
+
+    @property
+    def unsubscribe(self) -> str:
+        return self.header("List-Unsubscribe")
+
     @property
     def text(self) -> str:
         part = self.message.get_body(preferencelist=("plain",))

@@ -30,6 +30,8 @@ from marketplace.templating import current_lang
 
 bp = Blueprint("mailsettings", __name__, url_prefix="/varsler")
 
+# The languages of the mails, each named in itself (as the language switch does).
+LANGUAGES = [("nb", "Norsk (bokmål)"), ("en", "English")]
 FORMS = {  # form → the prefix of its field names
     "personal": "",
     "functional": "functional-",
@@ -64,7 +66,7 @@ def _page(errors=None, values=None, status=200):
     current = {form: mail.address_of(session, owner, org) for form, (owner, org, _) in targets.items()}
     return render_page("notifications/addresses.html", None, targets=targets, current=current,
                        mine=mail.addresses_of_user(session, viewer.user_id), errors=errors or {},
-                       values=values or {}, lang=current_lang()), status
+                       values=values or {}, lang=current_lang(), languages=LANGUAGES), status
 
 
 @bp.get("/adresser")
