@@ -67,6 +67,8 @@ def load_config(environ: os._Environ | dict | None = None, instance_path: str | 
         # Contract managers (avtaleforvaltere): comma-separated national identity numbers,
         # hashed on load, never kept in clear.
         "CONTRACT_MANAGER_PIDS": [p.strip() for p in env.get("CONTRACT_MANAGER_PIDS", "").split(",") if p.strip()],
+        # Where users write to the operator (contact, accessibility and privacy pages).
+        "CONTACT_EMAIL": env.get("CONTACT_EMAIL", "markedsplassen@dfo.example"),
         "BRREG_BASE_URL": env.get("BRREG_BASE_URL", ""),
         # Offline (no BRREG_BASE_URL): the register follower reads these recorded update pages.
         "BRREG_UPDATES_FIXTURE": env.get("BRREG_UPDATES_FIXTURE") or str(PROJECT_ROOT / "seed" / "data"

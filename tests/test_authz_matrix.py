@@ -94,6 +94,15 @@ ROUTES: dict[str, list[Case]] = {
     "compare.export": [everyone(args={"fmt": "csv"}, query={"id": ["@published_a", "@published_b"]})],
     "compare.tray": [everyone(HANDLED)],
     "dps.index": [everyone()],
+    # --- statutory and help pages (issue 16) ---------------------------------------------------
+    "info.accessibility": [everyone()],
+    "info.privacy": [everyone()],
+    "info.cookie_page": [everyone()],
+    "info.contact": [everyone()],
+    "info.about": [everyone()],
+    "info.api_docs": [everyone()],
+    "info.favicon": [everyone()],
+    "info.become_supplier": [everyone()],
     "dps.dps": [everyone(args={"slug": "@dps_slug"})],
     "dps.document": [
         everyone(args={"document_id": "@public_doc"}, label="terms of a published service"),

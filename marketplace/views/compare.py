@@ -202,6 +202,6 @@ def tray():
         note = Msg("Tjenesten er lagt til sammenligningen.", "The service is added to the comparison.").text(lang)
     session[TRAY_KEY] = ids
     if is_htmx():
-        return render_template("partials/compare_tray_update.html", note=note, service_id=service_id)
+        return render_template("partials/compare_tray_update.html", note=note, note_ok=ok, service_id=service_id)
     flash(note, "success" if ok else "error")
     return redirect(_safe_next(request.form.get("neste")))

@@ -2,13 +2,58 @@
 // No inline scripts anywhere, so the Content Security Policy stays strict.
 (function () {
   "use strict";
-  // After htmx swaps in new content, move focus to a heading that asks for it, so
-  // screen-reader and keyboard users land where the change happened.
+
+  // Focus after every htmx swap, so keyboard and screen-reader users are never dropped on <body>:
+  // 1. new content that asks for focus ([data-focus-after-swap]: an error summary, a status) gets it;
+  // 2. otherwise the element that had focus, if a swap replaced it, is found again by its id
+  //    (a button that was swapped out of band, a field in a re-rendered form);
+  // 3. otherwise, if focus was lost, the swapped region itself takes it.
+  var before = null;
+
+  document.addEventListener("htmx:beforeRequest", function () {
+    // Feedback written beside a button ([data-transient]) belongs to the last press only.
+    document.querySelectorAll("[data-transient]").forEach(function (el) { el.remove(); });
+    var active = document.activeElement;
+    before = active && active !== document.body ? { el: active, id: active.id || "" } : null;
+  });
+
+  function focusable(el) {
+    if (!el.matches("a[href], button, input, select, textarea, summary, [tabindex]")) {
+      el.setAttribute("tabindex", "-1");
+    }
+    el.focus();
+  }
+
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail && event.detail.target;
     if (!target) { return; }
-    var focus = target.querySelector("[data-focus-after-swap]");
-    if (focus) { focus.setAttribute("tabindex", "-1"); focus.focus(); }
+    var asked = target.querySelector("[data-focus-after-swap]");
+    if (asked) { focusable(asked); return; }
+    var active = document.activeElement;
+    var lost = !active || active === document.body || !active.isConnected;
+    if (!lost || !before) { return; }
+    var again = before.id ? document.getElementById(before.id) : null;
+    if (again) { again.focus(); return; }
+    if (target.isConnected && target !== document.body) { focusable(target); }
+  });
+
+  // Copy buttons (data-copy-target) are hidden until this file runs: without JavaScript the
+  // link is shown as text to copy by hand.
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-needs-js][hidden]").forEach(function (el) { el.hidden = false; });
+    // Tables reflow into labelled rows on narrow screens: give cells without a label their
+    // column header's text (templates label their own tables; this covers any that do not).
+    document.querySelectorAll("main table").forEach(function (table) {
+      var heads = table.querySelectorAll("thead th");
+      if (!heads.length) { return; }
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, i) {
+          if (!cell.hasAttribute("data-label") && heads[i] && heads[i].textContent.trim()) {
+            cell.setAttribute("data-label", heads[i].textContent.trim());
+          }
+        });
+      });
+    });
   });
   // Logout: the form to the login provider's end-session endpoint is sent at once (without
   // JavaScript the person presses its button). Posted, so the id_token is in no URL.

@@ -29,14 +29,14 @@
     remembered.focusResults = !!(event.detail.elt && event.detail.elt.hasAttribute &&
                                  event.detail.elt.hasAttribute("data-focus-results"));
     remembered.open = Array.prototype.map.call(
-      target.querySelectorAll("details.facet[open]"), function (d) { return d.getAttribute("data-facet"); });
+      target.querySelectorAll("details[data-facet][open]"), function (d) { return d.getAttribute("data-facet"); });
   });
 
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = region(event);
     if (!target) { return; }
     remembered.open.forEach(function (key) {
-      var details = target.querySelector('details.facet[data-facet="' + key + '"]');
+      var details = target.querySelector('details[data-facet="' + key + '"]');
       if (details) { details.open = true; }
     });
     var count = target.querySelector("[data-result-count]");

@@ -22,7 +22,27 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"]
+# Every page is checked at a phone's narrowest width (WCAG 1.4.10 reflow: 320 CSS px) and on a desktop.
+WIDTHS = (320, 1280)
+DESKTOP = {"width": 1280, "height": 900}
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artefacts" / "screenshots"
+# True when the page scrolls sideways: the document is wider than the window.
+_SIDEWAYS = """() => {
+  const doc = document.documentElement;
+  if (doc.scrollWidth <= window.innerWidth) { return null; }
+  const wide = [...document.querySelectorAll("body *")].filter(el => {
+    const r = el.getBoundingClientRect(); return r.right > window.innerWidth + 1 && r.width > 0;
+  }).slice(-5).map(el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+                     (el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\s+/).join(".") : "") +
+                     " (" + Math.round(el.getBoundingClientRect().right) + "px)");
+  return {scrollWidth: doc.scrollWidth, innerWidth: window.innerWidth, widest: wide};
+}"""
+# Where focus is: inside the error summary?
+_FOCUS_IN_ERROR_SUMMARY = """() => {
+  const summary = document.querySelector(".error-summary");
+  return !!summary && (document.activeElement === summary || summary.contains(document.activeElement));
+}"""
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
 
 _AXE = Axe()
@@ -112,18 +132,43 @@ class Visitor:
         return response
 
     def check(self, axe: bool = True, label: str = "") -> None:
-        """The page as it is now: no CSP/script problems, no WCAG 2.1 A/AA violation."""
+        """The page as it is now, at 320 and at 1280 px: no CSP/script problems, no sideways
+        scrolling, no axe violation (WCAG 2.2 A/AA and best practice)."""
         where = label or self.path
         if self.problems:
             found, self.problems = self.problems, []
             raise BrowserCheckFailed(f"{where} ({self.name}):\n" + "\n".join(found))
-        if axe:
-            violations = self._axe_violations()
+        if not axe:
+            return
+        try:
+            for width in WIDTHS:
+                self.page.set_viewport_size({"width": width, "height": DESKTOP["height"]})
+                sideways = self.page.evaluate(_SIDEWAYS)
+                if sideways:
+                    raise BrowserCheckFailed(f"{where} scrolls sideways at {width} px ({self.name}): {sideways}")
+                violations = self._axe_violations()
+                if violations:
+                    raise BrowserCheckFailed(
+                        f"axe: {len(violations)} violation(s) on {where} at {width} px ({self.name}, "
+                        f"JavaScript {'on' if self.javascript else 'off'}):\n{format_violations(violations)}")
             self.checked.append(where)
-            if violations:
-                raise BrowserCheckFailed(
-                    f"axe: {len(violations)} WCAG 2.1 A/AA violation(s) on {where} ({self.name}, "
-                    f"JavaScript {'on' if self.javascript else 'off'}):\n{format_violations(violations)}")
+        finally:
+            self.page.set_viewport_size(DESKTOP)
+
+    def assert_error_summary_focused(self) -> None:
+        """After a failed form: focus is on the error summary and the title starts with "Feil:"."""
+        assert self.page.evaluate(_FOCUS_IN_ERROR_SUMMARY), f"focus is not on the error summary on {self.path}"
+        assert self.page.title().startswith(("Feil:", "Error:")), f"title without «Feil:»: {self.page.title()}"
+
+    def screenshot(self, name: str) -> None:
+        """Keep a full-page screenshot at each width in artefacts/screenshots/ for review."""
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        try:
+            for width in WIDTHS:
+                self.page.set_viewport_size({"width": width, "height": DESKTOP["height"]})
+                self.page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
+        finally:
+            self.page.set_viewport_size(DESKTOP)
 
     def _axe_violations(self) -> list[dict]:
         if self.javascript:
@@ -136,6 +181,7 @@ class Visitor:
         html = re.sub(r"<noscript(\s[^>]*)?>", "<div data-was-noscript>", html, flags=re.I)
         html = re.sub(r"</noscript>", "</div>", html, flags=re.I)
         auditor = self._auditor()
+        auditor.set_viewport_size(self.page.viewport_size)
         snapshot = self.origin + "/__axe-no-js-snapshot__"
         auditor.route(snapshot, lambda route: route.fulfill(status=200, body=html,
                                                           content_type="text/html; charset=utf-8"))
@@ -182,6 +228,8 @@ class Visitor:
         wanted = expect_status if isinstance(expect_status, tuple) else (expect_status,)
         if response is not None:
             assert response.status in wanted, f"{self.path}: HTTP {response.status}, expected {wanted}"
+        if self.page.locator(".error-summary").count():
+            self.assert_error_summary_focused()
         self.check(axe=axe)
         return response
 
