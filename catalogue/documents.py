@@ -1,4 +1,4 @@
-"""Uploaded documents (standard terms, DPA, tax certificate): PDF only, checked by content.
+"""Uploaded documents (standard terms, DPA, price list, tax certificate): PDF only, checked by content.
 
 Files are kept under the configured upload directory (never under ``static/``) with a
 random storage key, so a name chosen by the uploader never becomes a path. Who may read a
@@ -27,11 +27,12 @@ PDF_TYPE = "application/pdf"
 KINDS = {
     "terms": Msg("Standardvilkår", "Standard terms"),
     "dpa": Msg("Databehandleravtale", "Data processing agreement"),
+    "price_list": Msg("Prisliste", "Price list"),
     "tax_certificate": Msg("Skatteattest (skatt og merverdiavgift)", "Tax and VAT certificate"),
     "signed_contract": Msg("Signert avtale", "Signed contract"),
     "certificate": Msg("Sertifikat", "Certificate"),  # a row of the certifications term
 }
-SERVICE_KINDS = ("terms", "dpa")
+SERVICE_KINDS = ("terms", "dpa", "price_list")
 # Documents that anyone may read once the service version that refers to them is published.
 PUBLIC_KINDS = frozenset(SERVICE_KINDS)
 CERTIFICATE_KIND = "certificate"

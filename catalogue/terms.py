@@ -126,6 +126,9 @@ class Term:
     short_en: str = ""
     # Which change of this term is worse for the buyer (None: no direction, shown as changed).
     worse: Worse | None = None
+    # For a term that names a document (standard terms, DPA, price list): the kind of the uploaded
+    # PDF it names (catalogue.documents.KINDS), so pages can link the title to the file.
+    document: str = ""
 
     # -- labels -----------------------------------------------------------
     def label(self, lang: str = "nb") -> str:
@@ -659,6 +662,11 @@ CERTIFICATE_STANDARDS = _c(
 
 TERMS = TermsRegistry(
     groups=(
+        Group("pris", "Pris", "Price",
+              "Prismodell, enhetspriser med enhet, prisliste, gratis prøveperiode og minste bindingstid. "
+              "Alle beløp er i norske kroner uten merverdiavgift.",
+              "Pricing model, unit prices with their units, price list, free trial and minimum commitment. "
+              "All amounts are in Norwegian kroner excluding VAT."),
         Group("vilkar", "Vilkår", "Terms",
               "Leverandørens standardvilkår, lovvalg og verneting, ansvar, API og uttak av data.",
               "The supplier's standard terms, governing law and venue, liability, API and data exit."),
@@ -673,10 +681,55 @@ TERMS = TermsRegistry(
               "Availability, support, consumption metering and other terms."),
     ),
     terms=(
+        # --- Pris (issue 16: the price is what buyers ask first, seed 002) ---
+        Term("pricing_model", "pris", CHOICE, "Prismodell", "Pricing model",
+             "Hvordan tjenesten prises.", "How the service is priced.",
+             choices=_c(
+                 ("forbruk", "Betaling etter forbruk", "Pay as you go"),
+                 ("abonnement", "Fast abonnement", "Fixed subscription"),
+                 ("per-bruker", "Lisens per bruker", "Per-user licence"),
+                 ("fast-og-forbruk", "Fast grunnpris og forbruk", "Base fee plus usage"),
+                 ("timepris", "Timepris", "Hourly rate"),
+             ), filterable=True, requirement=REQ_ONE_OF, required=False),
+        Term("price_from", "pris", DECIMAL, "Pris fra, per måned", "Price from, per month",
+             "Laveste månedspris for en bestilling som gir mening, i kroner uten mva. Brukes til å sortere og "
+             "sammenligne; enhetsprisene og prislisten gjelder.",
+             "The lowest monthly price for a meaningful order, in NOK excluding VAT. Used to sort and compare; "
+             "the unit prices and the price list apply.",
+             min_value=0, max_value=100_000_000, unit_nb="kr/mnd", unit_en="NOK/month", requirement=REQ_AT_MOST,
+             required=False, short_nb="Pris fra", short_en="Price from"),
+        Term("unit_prices", "pris", ROWS, "Enhetspriser", "Unit prices",
+             "Det viktigste kjøperen betaler for, med pris og enhet (for eksempel «Lagring – 0,25 kr – per GB per måned»).",
+             "The main things the buyer pays for, with price and unit (e.g. “Storage – 0.25 NOK – per GB per month”).",
+             columns=(
+                 Term("item", "pris", TEXT, "Hva", "What", max_length=120),
+                 Term("price", "pris", DECIMAL, "Pris (kr uten mva.)", "Price (NOK excl. VAT)",
+                      min_value=0, max_value=10_000_000),
+                 Term("unit", "pris", TEXT, "Per", "Per", max_length=60),
+             ), max_rows=20, required=False),
+        Term("price_list_document", "pris", TEXT, "Prisliste (dokument)", "Price list (document)",
+             "Navnet på den fullstendige prislisten. Last opp prislisten som PDF.",
+             "The name of the full price list. Upload the price list as a PDF.", max_length=160, required=False,
+             document="price_list"),
+        Term("free_trial", "pris", BOOLEAN, "Gratis prøveperiode", "Free trial",
+             "Om kjøperen kan prøve tjenesten gratis før avtale.", "Whether the buyer can try the service free of charge.",
+             filterable=True, requirement=REQ_IS, required=False, worse=YES_IS_BETTER),
+        Term("free_trial_days", "pris", INTEGER, "Prøveperiodens lengde", "Length of the free trial",
+             "", "", min_value=0, max_value=365, unit_nb="dager", unit_en="days", required=False, worse=LOWER_IS_WORSE),
+        Term("minimum_commitment", "pris", CHOICE, "Minste bindingstid", "Minimum commitment",
+             "Hvor lenge kjøperen minst må betale for tjenesten.", "How long the buyer must pay for the service at least.",
+             choices=_c(
+                 ("ingen", "Ingen binding", "No commitment"),
+                 ("1-mnd", "1 måned", "1 month"),
+                 ("12-mnd", "12 måneder", "12 months"),
+                 ("36-mnd", "36 måneder eller mer", "36 months or more"),
+             ), filterable=True, requirement=REQ_ONE_OF, required=False, short_nb="Binding", short_en="Commitment",
+             worse=worse_order("ingen", "1-mnd", "12-mnd", "36-mnd")),
         # --- Vilkår -------------------------------------------------------
         Term("terms_document", "vilkar", TEXT, "Standardvilkår (dokument)", "Standard terms (document)",
              "Navnet på leverandørens standardvilkår, for eksempel «Enterprise Agreement».",
-             "The name of the supplier's standard terms, e.g. “Enterprise Agreement”.", max_length=160),
+             "The name of the supplier's standard terms, e.g. “Enterprise Agreement”.", max_length=160,
+             document="terms"),
         Term("terms_version", "vilkar", TEXT, "Versjon av standardvilkårene", "Version of the standard terms",
              "Versjonsnummer eller dato for vilkårene som gjelder.", "Version number or date of the terms in force.",
              max_length=60),
@@ -760,7 +813,8 @@ TERMS = TermsRegistry(
              max_length=2000, buyer_only=True),
         # --- Databehandleravtale og SCC --------------------------------------
         Term("dpa_document", "databehandleravtale", TEXT, "Databehandleravtale (dokument)", "Data processing agreement (document)",
-             "Navnet på databehandleravtalen.", "The name of the data processing agreement.", max_length=160),
+             "Navnet på databehandleravtalen.", "The name of the data processing agreement.", max_length=160,
+             document="dpa"),
         Term("dpa_version", "databehandleravtale", TEXT, "Versjon av databehandleravtalen", "Version of the DPA",
              "", "", max_length=60),
         Term("scc_modules", "databehandleravtale", MULTICHOICE, "SCC-moduler som tilbys", "SCC modules offered",

@@ -31,10 +31,12 @@ def db_upgrade(revision: str) -> None:
 def seed_demo() -> None:
     """Load the demo catalogue (idempotent: running it again changes nothing)."""
     from seed.demo import load_demo
+    from seed.documents import attach_demo_documents
 
     started = time.perf_counter()
     with session_scope(_engine()) as session:
         counts = load_demo(session)
+        counts["documents"] = attach_demo_documents(session, current_app.config["UPLOAD_DIR"])
     summary = ", ".join(f"{k}: {v}" for k, v in counts.items())
     click.echo(f"Demodata lastet på {time.perf_counter() - started:.1f} s ({summary}).")
 

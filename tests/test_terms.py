@@ -11,7 +11,8 @@ from catalogue.terms import TERMS
 def test_registry_declares_each_term_once_in_known_groups():
     keys = [t.key for t in TERMS]
     assert len(keys) == len(set(keys))
-    assert [g.nb for g in TERMS.groups] == ["Vilkår", "Referansearkitektur", "Databehandleravtale og SCC", "Andre vilkår"]
+    assert [g.nb for g in TERMS.groups] == ["Pris", "Vilkår", "Referansearkitektur", "Databehandleravtale og SCC",
+                                          "Andre vilkår"]
     for term in TERMS:
         assert term.nb and term.en, term.key
         assert term.group in {g.key for g in TERMS.groups}

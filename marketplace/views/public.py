@@ -1,15 +1,18 @@
 """Public pages: front page, categories, services and suppliers. Open to everyone."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template, request, url_for
+from werkzeug.routing import BuildError
 
 from auth.guards import current_viewer, public
-from catalogue import browse
+from catalogue import browse, buying
 from catalogue.company import SIZE_LABELS, company_size
+from catalogue.documents import KINDS, SERVICE_KINDS
 from catalogue.models import Category
 from catalogue.registerwatch.apply import open_alerts as register_alerts
 from catalogue.terms import TERMS
 from marketplace.db import get_session
+from marketplace.templating import current_lang
 from marketplace.web import public_service_or_abort
 
 bp = Blueprint("public", __name__)
@@ -66,8 +69,21 @@ def service(service_id: int):
         missing=lambda: 404)
     alerts = register_alerts(get_session(), supplier.id)
     groups = TERMS.grouped(include_buyer_only=current_viewer().sees_buyer_only)
+    offer = buying.offer_of(get_session(), svc)
+    # Starting a competition is another area's page (issue 13): linked once that page exists.
+    competition_url = optional_url("competitions.new", kategori=offer.competition_key) if offer.covers_service else None
     return render_template("service.html", service=svc, supplier=supplier, category=cat, parent=parent,
-                           groups=groups, terms=svc.terms or {}, alerts=alerts)
+                           groups=groups, terms=svc.terms or {}, alerts=alerts, offer=offer,
+                           competition_url=competition_url,
+                           document_kinds=[(k, KINDS[k].text(current_lang())) for k in SERVICE_KINDS])
+
+
+def optional_url(endpoint: str, **values) -> str | None:
+    """The address of a view another area adds later (e.g. starting a competition), or None until it exists."""
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
 
 
 @bp.get("/leverandorer")

@@ -275,7 +275,7 @@ def service_terms(rng: random.Random, profile: SupplierProfile, top_slug: str) -
     metering = weighted(rng, METERING_OF_KIND[kind])
     if profile.flavour == "internasjonal" and kind in ("iaas", "paas"):
         metering = "maling-og-tak"  # the large providers all offer budgets and spending alerts
-    return {
+    terms = {
         "terms_document": profile.terms_document,
         "terms_version": profile.terms_version,
         "governing_law": profile.governing_law,
@@ -309,6 +309,49 @@ def service_terms(rng: random.Random, profile: SupplierProfile, top_slug: str) -
         "consumption_metering": metering,
         "other_terms": profile.other_terms,
         "public_sector_contact": profile.contact,
+    }
+    return {**price_terms(profile, top_slug, salt=repr(sorted(terms.items()))), **terms}
+
+
+# Prices per kind of service: (pricing models with weights, unit price lines (what, NOK from–to, per),
+# monthly "price from" range). Amounts are NOK excluding VAT, in the range the public price lists show.
+PRICES_OF_KIND: dict[str, tuple[list[tuple[str, int]], list[tuple[str, float, float, str]], tuple[int, int]]] = {
+    "iaas": ([("forbruk", 70), ("fast-og-forbruk", 30)],
+             [("vCPU", 120, 260, "per vCPU per måned"), ("Minne", 30, 60, "per GB per måned"),
+              ("Lagring", 0.2, 1.2, "per GB per måned"), ("Utgående trafikk", 0.3, 0.9, "per GB")], (150, 2500)),
+    "paas": ([("forbruk", 55), ("fast-og-forbruk", 30), ("abonnement", 15)],
+             [("Instans", 400, 2400, "per instans per måned"), ("Lagring", 0.5, 2.5, "per GB per måned"),
+              ("Forespørsler", 2, 12, "per million")], (300, 6000)),
+    "security": ([("abonnement", 50), ("per-bruker", 35), ("forbruk", 15)],
+                 [("Bruker", 25, 140, "per bruker per måned"), ("Hendelsesdata", 1, 6, "per GB")], (2000, 30000)),
+    "saas": ([("per-bruker", 60), ("abonnement", 40)],
+             [("Bruker", 60, 450, "per bruker per måned"), ("Ekstra lagring", 1, 4, "per GB per måned")], (1000, 25000)),
+    "consulting": ([("timepris", 100)],
+                   [("Rådgiver", 1100, 1600, "per time"), ("Seniorrådgiver", 1500, 2100, "per time")], (15000, 60000)),
+}
+
+
+def price_terms(profile: SupplierProfile, top_slug: str, salt: str = "") -> dict[str, Any]:
+    """The price group of one service. Drawn from a generator of its own (seeded by the service's other
+    terms and its category), so adding prices changed no other term of the seeded data."""
+    kind = parts.KIND_OF_TOP[top_slug]
+    rng = random.Random(f"pris:{top_slug}:{salt}")
+    models, lines, (low, high) = PRICES_OF_KIND[kind]
+    model = weighted(rng, models)
+    unit_prices = []
+    for what, cheapest, dearest, per in rng.sample(lines, k=rng.randint(1, len(lines))):
+        price = rng.uniform(cheapest, dearest)
+        unit_prices.append({"item": what, "price": round(price, 2 if price < 10 else 0), "unit": per})
+    trial = kind in ("saas", "paas", "security") and rng.random() < 0.45
+    return {
+        "pricing_model": model,
+        "price_from": float(round(rng.uniform(low, high), -1)),
+        "unit_prices": unit_prices,
+        "price_list_document": f"{profile.name} – prisliste {profile.terms_version}"[:160],
+        "free_trial": trial,
+        "free_trial_days": rng.choice((14, 30, 30, 60)) if trial else 0,
+        "minimum_commitment": ("ingen" if model == "forbruk" else
+                               weighted(rng, [("1-mnd", 40), ("12-mnd", 45), ("36-mnd", 15)])),
     }
 
 

@@ -28,7 +28,7 @@ WIDTHS = (320, 1280)
 DESKTOP = {"width": 1280, "height": 900}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artefacts" / "screenshots"
 # True when the page scrolls sideways: the document is wider than the window.
-_SIDEWAYS = """() => {
+_SIDEWAYS = r"""() => {
   const doc = document.documentElement;
   if (doc.scrollWidth <= window.innerWidth) { return null; }
   const wide = [...document.querySelectorAll("body *")].filter(el => {
@@ -140,6 +140,9 @@ class Visitor:
             raise BrowserCheckFailed(f"{where} ({self.name}):\n" + "\n".join(found))
         if not axe:
             return
+        # Narrowing the window can hide the focused element (a filter behind the phone's
+        # disclosure), which moves focus to <body>; the check puts it back where it was.
+        focused = self.page.evaluate_handle("() => document.activeElement")
         try:
             for width in WIDTHS:
                 self.page.set_viewport_size({"width": width, "height": DESKTOP["height"]})
@@ -154,6 +157,8 @@ class Visitor:
             self.checked.append(where)
         finally:
             self.page.set_viewport_size(DESKTOP)
+            self.page.evaluate("el => { if (el && el.isConnected && document.activeElement !== el) el.focus(); }",
+                               focused)
 
     def assert_error_summary_focused(self) -> None:
         """After a failed form: focus is on the error summary and the title starts with "Feil:"."""
