@@ -237,6 +237,8 @@ def _column_schema(column: Term) -> dict[str, Any]:
         return {"type": ["string", "null"], "format": "date", "title": column.nb}
     if column.type == CHOICE:
         return {"enum": [c.value for c in column.choices] + [None], "title": column.nb}
+    if column.type in (INTEGER, DECIMAL):
+        return term_schema(column)  # a number (e.g. a unit price)
     return {"type": ["string", "null"], "title": column.nb}
 
 

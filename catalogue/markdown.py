@@ -50,6 +50,11 @@ class Heading:
     text: str
     anchor: str  # the id of the heading in the rendered HTML
 
+    @property
+    def numbered(self) -> bool:
+        """The writer numbered the heading ("1. Start med behovet"): a list of them needs no numbers."""
+        return bool(re.match(r"\d+[.)]\s", self.text))
+
 
 @dataclass(frozen=True)
 class Rendered:

@@ -60,3 +60,4 @@ def test_favicon(client):
     assert ico.status_code == 200 and ico.data[:4] == b"\x00\x00\x01\x00"
     assert client.get("/static/favicon.svg").status_code == 200
     assert 'rel="icon"' in client.get("/").get_data(as_text=True)
+

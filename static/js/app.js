@@ -37,10 +37,7 @@
     if (target.isConnected && target !== document.body) { focusable(target); }
   });
 
-  // Copy buttons (data-copy-target) are hidden until this file runs: without JavaScript the
-  // link is shown as text to copy by hand.
   document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("[data-needs-js][hidden]").forEach(function (el) { el.hidden = false; });
     // Tables reflow into labelled rows on narrow screens: give cells without a label their
     // column header's text (templates label their own tables; this covers any that do not).
     document.querySelectorAll("main table").forEach(function (table) {

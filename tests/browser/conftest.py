@@ -54,6 +54,14 @@ def site_server(template_db, search_template, tmp_path_factory):
     server = LiveServer(lambda base: make_app(url, instance, **live_app_config(base)))
     share_signing_key(server.app)
     install_index(search_template, server.app.config["INDEX_DIR"])
+    # The demo documents (real small PDFs) as `make run` has them, in this site's own upload folder.
+    from sqlmodel import Session
+
+    from seed.documents import attach_demo_documents
+
+    with Session(server.app.extensions["db_engine"]) as session:
+        attach_demo_documents(session, server.app.config["UPLOAD_DIR"])
+        session.commit()
     env = {**os.environ, "DATABASE_URL": url, "MARKETPLACE_INSTANCE": str(instance),
            "INDEX_DIR": server.app.config["INDEX_DIR"], "SECRET_KEY": "browser-indexer", "PYTHONUNBUFFERED": "1"}
     log = open(tmp / "indexer.log", "w")
