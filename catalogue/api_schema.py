@@ -372,7 +372,9 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                     "highlights": {"type": "string", "description": "HTML-utdrag med <mark> / HTML snippet"},
                     "score": {"type": "number"}, "url": string, "api_url": string}},
             "FacetValue": {"type": "object", "required": ["value", "label", "count", "selected"], "properties": {
-                "value": string, "label": string, "count": {"type": "integer", "minimum": 0},
+                "value": string, "label": string, "count": {
+                    "type": "integer", "minimum": 0,
+                    "description": "Antall treff hvis verdien også krysses av / results when this value is ticked too"},
                 "selected": {"type": "boolean"}}},
             "Facet": {"type": "object", "required": ["key", "label", "values"], "properties": {
                 "key": string, "label": string,

@@ -442,7 +442,10 @@ def _facet(snap: Snapshot, facet: FacetSpec, base: int, selected: list[str], lan
         shown = [slug for slug, _ in ranked[:facet.max_values or len(ranked)]]
         shown += [s for s in selected if s not in shown]
         more = max(0, len(ranked) - (facet.max_values or len(ranked)))
-        values = [FacetValue(s, snap.supplier_name(s), counts.get(s, 0), s in selected) for s in shown]
+        # A service has one supplier, so ticking another supplier adds its services to those chosen.
+        chosen = sum(counts.get(s, 0) for s in selected)
+        values = [FacetValue(s, snap.supplier_name(s), chosen + (0 if s in selected else counts.get(s, 0)),
+                             s in selected) for s in shown]
     else:
         masks = _value_masks(snap, facet)
         if facet.source == TERM:
@@ -462,9 +465,9 @@ def _facet(snap: Snapshot, facet: FacetSpec, base: int, selected: list[str], lan
         else:
             order = sorted(((slug, name, None) for slug, name in labels.get("dps", {}).items()),
                            key=lambda row: row[1])
+        ticked = _ticked_counter(snap, facet, base, selected, masks)
         for value, label, parent in order:
-            count = (base & masks[value]).bit_count() if value in masks else 0
-            values.append(FacetValue(value, label, count, value in selected, parent))
+            values.append(FacetValue(value, label, ticked(value), value in selected, parent))
     return Facet(facet.key, facet.label(lang), values, facet_mode(facet), more)
 
 
@@ -484,6 +487,30 @@ def _facets(snap: Snapshot, text_bits: int, selected: dict[str, list[str]], acti
     _prune(facets)
     snap.facet_cache.put(key, facets)
     return facets
+
+
+def _ticked_counter(snap: Snapshot, facet: FacetSpec, base: int, selected: list[str], masks: dict[str, int]):
+    """``count(value)``: how many results the search has with *value* ticked too (issue 16: a count
+    means what ticking does, whatever the facet's rule). 0 when ticking it would add nothing (any-of)
+    or find nothing, so the value is not offered."""
+    mode = facet_mode(facet)
+    if mode == ALL:
+        chosen = reduce(and_, (masks.get(v, 0) for v in selected), base)
+        return lambda value: (chosen & masks.get(value, 0)).bit_count()
+    if mode == WITHIN:
+        def within(value: str) -> int:
+            bits = _filter_bits(snap, facet, selected if value in selected else [*selected, value])
+            return (base & bits).bit_count() if value in masks else 0
+        return within
+    chosen = reduce(or_, (masks.get(v, 0) for v in selected), 0) & base
+    now = chosen.bit_count()
+
+    def any_of(value: str) -> int:
+        if value in selected:
+            return now
+        own = base & masks.get(value, 0) & ~chosen
+        return now + own.bit_count() if own else 0
+    return any_of
 
 
 def _prune(facets: list[Facet]) -> None:
