@@ -13,7 +13,9 @@ from catalogue.qualification import parse_date
 from catalogue.text import Msg
 from catalogue.workdays import OSLO
 
-PER_PAGE = 50
+PER_PAGE = 20
+# The CSV export holds at most this many events (narrow the filter for more).
+MAX_EXPORT = 20_000
 
 
 @dataclass(frozen=True)

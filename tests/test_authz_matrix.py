@@ -173,6 +173,7 @@ ROUTES: dict[str, list[Case]] = {
     "declarations.request_page": [manager_only(HANDLED, args={"request_id": "@declaration_request"})],
     "declarations.supplier_declaration": [only("supplier", allowed=HANDLED)],
     "register.alert": [manager_only(HANDLED, args={"alert_id": "@register_alert"})],
+    "manager.log_csv": [manager_only()],
     "guidance.manage": [manager_only()],
     "guidance.create": [manager_only(HANDLED)],
     "guidance.edit": [manager_only(HANDLED, args={"slug": "@article_slug"})],

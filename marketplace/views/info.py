@@ -28,7 +28,7 @@ RETENTION_KEYS = {
     "audit": "AUDIT_RETENTION_DAYS",
     "sessions": "LOGIN_SESSION_RETENTION_DAYS",
     "uploads": "UPLOAD_RETENTION_DAYS",
-    "pending_uploads": "PENDING_UPLOAD_MINUTES",
+    "orphan_upload_hours": "UPLOAD_ORPHAN_GRACE_HOURS",
 }
 
 
@@ -38,7 +38,8 @@ def _minutes(delta) -> int:
 
 def retention() -> dict[str, int | None]:
     cfg = current_app.config
-    return {what: (int(cfg[key]) if cfg.get(key) not in (None, "") else None) for what, key in RETENTION_KEYS.items()}
+    return {what: (round(float(cfg[key])) if cfg.get(key) not in (None, "") else None)
+            for what, key in RETENTION_KEYS.items()}
 
 
 def cookies() -> list[dict]:

@@ -6,12 +6,12 @@ the same transaction.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from sqlmodel import select
 
 from auth.guards import current_viewer, roles_required
 from auth.roles import MANAGER
-from catalogue import auditlog, listings, moderation, qualification
+from catalogue import auditlog, auditview, listings, moderation, qualification
 from catalogue import diff as diffs
 from catalogue.lifecycle import IllegalTransition, Incomplete
 from catalogue.listing import Conflict, Listing
@@ -179,7 +179,30 @@ def log():
     if page > pages and total:
         abort(404)
     service_ids = {event.service_id for event, _ in rows if event.service_id}
-    return render_template("manager/log.html", rows=rows, total=total, page=page, pages=pages,
+    lang = current_lang()
+    names: dict[str, str] = {}
+    name_of = diffs.names_from(session, lang)
+    entries = [(event, supplier, auditview.action_label(event.action, lang),
+                auditview.org_label(session, event.acting_for, names),
+                auditview.changes(event, name_of=name_of, lang=lang,
+                                  org=lambda v: auditview.org_label(session, v, names))) for event, supplier in rows]
+    return render_template("manager/log.html", entries=entries, total=total, page=page, pages=pages,
                            filter=log_filter, args=log_filter.to_args(), errors=texts(errors),
-                           actions=auditlog.actions(session), suppliers=auditlog.suppliers(session),
+                           actions=[(a, auditview.action_label(a, lang)) for a in auditlog.actions(session)],
+                           suppliers=auditlog.suppliers(session),
                            service_names=auditlog.service_names(session, service_ids)), (422 if errors else 200)
+
+
+@bp.get("/logg.csv")
+@roles_required(MANAGER)
+def log_csv():
+    """The filtered audit log as CSV: one line per changed field (at most ``auditlog.MAX_EXPORT`` events)."""
+    session = get_session()
+    log_filter, errors = auditlog.read_filter(request.args)
+    if errors:
+        abort(400)
+    _, rows = auditlog.query(session, log_filter, page=1, per_page=auditlog.MAX_EXPORT)
+    names = auditlog.service_names(session, {event.service_id for event, _ in rows if event.service_id})
+    body = auditview.csv_export(session, rows, lang=current_lang(), service_names=names)
+    return current_app.response_class(body, mimetype="text/csv", headers={
+        "Content-Disposition": 'attachment; filename="revisjonslogg.csv"', "Cache-Control": "private, no-store"})

@@ -14,10 +14,12 @@ from urllib.parse import urlencode
 from flask import Blueprint, current_app, make_response, render_template, request, url_for
 
 from auth.guards import public
+from catalogue import buying
 from catalogue.search.query import (MAX_QUERY_CHARS, MAX_QUERY_WORDS, SORTS, SearchRequest, search_articles,
                                      search_as_page, warm_up)
 from catalogue.search.reader import SearchIndex
 from catalogue.search.store import IndexMissing
+from marketplace.db import get_session
 from marketplace.extensions import limiter
 from marketplace.htmx import is_htmx, render_page
 from marketplace.templating import current_lang
@@ -94,9 +96,14 @@ def search():
             articles = search_articles(index, result.request.q)  # guidance, in a group of its own
     except IndexMissing:
         status = 503
+    hit_terms = {}
     if result is not None:
         req = replace(req, page=result.page)  # a page past the end shows the last one
+        # Each hit shows its price and the terms the buyer filtered on (issue 16).
+        hit_terms = buying.hit_terms(get_session(), [h.service_id for h in result.hits],
+                                     [k for k, v in req.filters.items() if v], lang)
     context = dict(req=req, result=result, corrected_from=corrected_from, sorts=SORTS, articles=articles,
+                   hit_terms=hit_terms,
                    index_missing=result is None, max_query_words=MAX_QUERY_WORDS, max_query_chars=MAX_QUERY_CHARS,
                    expanded=set(request.args.getlist("flere")[:5]), facet_top=FACET_TOP)
     if request.headers.get("HX-History-Restore-Request") == "true":
