@@ -46,7 +46,7 @@ def test_every_action_in_the_log_has_words_in_both_languages(app):
 
 def test_log_page_shows_words_names_and_field_changes(manager, events):
     page = manager.get(f"/forvaltning/logg?leverandor={events}").get_data(as_text=True)
-    assert "Leverandør opplysninger endret" in page
+    assert "Leverandørens opplysninger endret" in page
     assert "Fjordsky AS (964 330 123)" in page           # the organisation by name, not 0192:964330123
     assert "0192:964330123" not in page
     assert "<th scope=\"row\">Nettsted</th>" in page and "https://fjordsky.no" in page
