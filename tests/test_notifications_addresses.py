@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlmodel import Session, select
 
-from catalogue.notifications.models import MailAddress, NotificationPreference
+from catalogue.notifications.models import MailAddress, NotificationPreference, NotificationStatus
 from tests.login import login
 from tests.notify_support import call, drain, engine, mail_app, rows, smtp  # noqa: F401
 
@@ -120,7 +120,7 @@ def test_one_click_unsubscribe_works_once(mail_app, smtp, supplier):
     call(mail_app, "listing.approved", users=[supplier.viewer.user_id], context={"service": "Y"}, url="/", key="u2")
     drain(mail_app)
     assert len(smtp.mailbox.received) == 1  # switched off now
-    assert rows(mail_app)[-1].status == "inbox"
+    assert rows(mail_app)[-1].status == NotificationStatus.INBOX
 
 
 def test_dev_mail_page_lists_the_catchers_mails_and_is_refused_in_production(app, tmp_path):
