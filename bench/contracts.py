@@ -159,11 +159,12 @@ def bilag10_figures(engine, upload_dir: str) -> dict:
     from catalogue.contracts import bilag10
     from catalogue.contracts import lifecycle as lc
     from catalogue.exports import export_shortlist
-    from catalogue.models import Service
+    from catalogue.models import Service, ServiceStatus
     from catalogue.services import publish
 
     with Session(engine, expire_on_commit=False) as session:
-        service = session.exec(select(Service).where(Service.status == "published").order_by(Service.id)).first()
+        service = session.exec(select(Service).where(Service.status == ServiceStatus.PUBLISHED)
+                               .order_by(Service.id)).first()
         service.terms = _full_terms(service.terms)
         from catalogue.audit import Actor
 
@@ -197,12 +198,12 @@ def bilag10_figures(engine, upload_dir: str) -> dict:
 def fanout_figures(engine) -> dict:
     from catalogue.contracts import lifecycle as lc
     from catalogue.contracts import drift
-    from catalogue.models import Service
+    from catalogue.models import Service, ServiceStatus
     from catalogue.notifications.models import Notification, NotificationEvent
 
     half = FAN_OUT // 2
     with Session(engine, expire_on_commit=False) as session:
-        services = session.exec(select(Service).where(Service.status == "published", Service.version == 1)
+        services = session.exec(select(Service).where(Service.status == ServiceStatus.PUBLISHED, Service.version == 1)
                                 .order_by(Service.id.desc()).limit(2)).all()
         watched, lonely = services[0], services[1]
         built = time.perf_counter()

@@ -21,10 +21,10 @@ from catalogue.audit import Actor, record
 from catalogue.contracts.lifecycle import (ContractLife, DeviationLife, DomainError, N_, Viewer, clean_text,
                                            parse_amount)
 from catalogue.contracts.models import Contract, ContractStatus, DeviationReport, DeviationStatus, TurnoverReport
-from catalogue.models import DPS, ArchivedService, Category, Qualification, Service, Supplier, utcnow
-from catalogue.qualification import DECISIONS
+from catalogue.models import (DPS, ArchivedService, Category, Qualification, QualificationStatus, Service, Supplier,
+                              utcnow)
 
-QUALIFIED = DECISIONS[0]     # the qualification outcome that admits a supplier
+QUALIFIED = QualificationStatus.QUALIFIED     # the qualification outcome that admits a supplier
 
 
 # ---------------------------------------------------------------------------
