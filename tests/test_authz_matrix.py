@@ -278,6 +278,7 @@ ROUTES: dict[str, list[Case]] = {
     "followup.turnover": [only("supplier", allowed=HANDLED)],
     "followup.overview": [manager_only()],
     "followup.remind": [manager_only(HANDLED)],
+    "followup.threshold": [manager_only(HANDLED)],
     "followup.awarded": [everyone()],
     "api.contracts": [everyone()],
     "api.contracts_ocds": [everyone()],

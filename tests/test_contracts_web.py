@@ -210,3 +210,19 @@ def test_no_contract_before_the_standstill_is_over(app, db):
     with pytest.raises(IllegalTransition):
         lc.from_competition(db, BUYER, competition=comp, buyer_orgnr="976240391", service_id=service.id,
                             call_off=lc.read_call_off(call_off_form()), user_id=None)
+
+
+def test_manager_sets_the_threshold_per_dps(app, db):
+    from catalogue.models import DPS
+
+    dps = db.exec(select(DPS)).first()
+    manager = app.test_client()
+    login(manager, "avtaleforvalter")
+    csrf = token(manager, "/forvaltning/oppfolging")
+    assert "300\u00a0000 kr" in manager.get("/forvaltning/oppfolging").get_data(as_text=True)
+    bad = manager.post("/forvaltning/oppfolging/terskel", data={"csrf_token": csrf, "dps": str(dps.id),
+                                                               "terskel": "mye"}, follow_redirects=True)
+    assert "hele kroner" in bad.get_data(as_text=True) and lc.threshold_for(db, dps.id) == 300_000
+    manager.post("/forvaltning/oppfolging/terskel", data={"csrf_token": csrf, "dps": str(dps.id), "terskel": "100 000"})
+    db.expire_all()
+    assert lc.threshold_for(db, dps.id) == 100_000

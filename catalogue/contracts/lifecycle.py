@@ -55,6 +55,13 @@ def threshold_for(session: Session, dps_id: Optional[int]) -> int:
     return DIRECT_AWARD_THRESHOLD_NOK
 
 
+def thresholds(session: Session) -> list[tuple[Any, int]]:
+    """Every DPS with its direct-award threshold (its own, or the default)."""
+    from catalogue.models import DPS
+
+    return [(dps, threshold_for(session, dps.id)) for dps in session.exec(select(DPS).order_by(DPS.name)).all()]
+
+
 def set_threshold(session: Session, actor: Actor, dps_id: int, threshold_nok: int) -> None:
     if threshold_nok < 0 or threshold_nok > MAX_VALUE_NOK:
         raise DomainError(N_("Terskelen må være et beløp mellom 0 og 10 milliarder kroner."), "terskel")

@@ -14,11 +14,11 @@ from auth.guards import current_viewer, public, roles_required
 from auth.roles import MANAGER, SUPPLIER
 from catalogue.contracts import followup, ocds, reminders
 from catalogue.contracts import lifecycle as lc
-from catalogue.lifecycle import DomainError
+from catalogue.lifecycle import N_, DomainError
 from catalogue.models import DPS
 from marketplace.db import get_session
 from marketplace.htmx import render_page
-from marketplace.domain import field_errors
+from marketplace.domain import error_text, field_errors
 
 bp = Blueprint("followup", __name__)
 
@@ -88,7 +88,31 @@ def overview():
     return render_page("contracts/followup.html", None, deviations=followup.deviations_by_supplier(db),
                        missing=followup.not_reported(db, year, quarter),
                        totals=followup.turnover_totals(db, year, quarter), year=year, quarter=quarter,
-                       quarters=_quarters())
+                       quarters=_quarters(), thresholds=(found := lc.thresholds(db)),
+                       dps_options=[(str(d.id), d.name) for d, _ in found])
+
+
+@bp.post("/forvaltning/oppfolging/terskel")
+@roles_required(MANAGER)
+def threshold():
+    """Set the direct-award threshold of one DPS (recorded in the audit log)."""
+    db = get_session()
+    try:
+        dps_id = int(request.form.get("dps", "0"))
+    except ValueError:
+        dps_id = 0
+    try:
+        if not 0 < dps_id <= 2**31 - 1 or db.get(DPS, dps_id) is None:
+            raise DomainError(N_("Velg en innkjøpsordning."), "dps")
+        amount = lc.parse_amount(request.form.get("terskel"), "terskel", N_("Oppgi terskelen i kroner."))
+        lc.set_threshold(db, current_viewer().actor(), dps_id, amount)
+    except DomainError as exc:
+        db.rollback()
+        flash(error_text(exc), "error")
+        return redirect(url_for("followup.overview"), code=303)
+    db.commit()
+    flash(gettext("Terskelen for direkte avrop er endret."), "success")
+    return redirect(url_for("followup.overview"))
 
 
 @bp.post("/forvaltning/oppfolging/paminnelser")

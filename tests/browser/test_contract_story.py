@@ -20,11 +20,11 @@ from playwright.sync_api import expect
 from sqlmodel import Session, select
 
 from auth.roles import BUYER, Viewer
-from catalogue import listings, moderation
+from catalogue.listing import Listing
 from catalogue import shortlists as sl
 from catalogue.audit import Actor
 from catalogue.contracts.models import Contract
-from catalogue.models import ArchivedService, LoginSession, Service, Supplier
+from catalogue.models import ArchivedService, LoginSession, Service, ServiceStatus, Supplier
 from catalogue.notifications.models import user_owner
 from catalogue.terms import TERMS
 from tests.notify_support import add_address, drain
@@ -38,7 +38,7 @@ KOMMUNE, FJORDSKY = "976240391", "964330123"
 
 def _norwegian_service(session: Session) -> Service:
     supplier = session.exec(select(Supplier).where(Supplier.orgnr == FJORDSKY)).one()
-    return session.exec(select(Service).where(Service.supplier_id == supplier.id, Service.status == "published")
+    return session.exec(select(Service).where(Service.supplier_id == supplier.id, Service.status == ServiceStatus.PUBLISHED)
                         .order_by(Service.id)).all()[0]
 
 
@@ -52,10 +52,7 @@ def _frozen_list(app, tag: str) -> tuple[int, int, int]:
         service = _norwegian_service(s)
         if service.terms.get("governing_law") != "norge":   # the story starts from Norwegian law
             service.terms = {**service.terms, "governing_law": "norge"}
-            listings_actor = Actor(name="Fjordsky", acting_for=f"0192:{FJORDSKY}", role="supplier")
-            from catalogue.services import publish
-
-            publish(s, service, listings_actor)
+            Listing(s, service).publish(Actor(name="Fjordsky", acting_for=f"0192:{FJORDSKY}", role="supplier"))
             s.commit()
         shortlist, _ = sl.save_search(s, viewer, f"Avropsliste {tag}", [("q", service.name)])
         assert sl.freeze(s, shortlist, viewer.actor(), [service.id], 1) is None
@@ -69,13 +66,13 @@ def _publish_ireland(app, service_id: int) -> None:
     with Session(app.extensions["db_engine"], expire_on_commit=False) as s:
         service = s.get(Service, service_id)
         terms = {**service.terms, "governing_law": "irland"}
-        listings.save(s, supplier_actor, service, {"terms": terms}, expected_lock=service.lock_version)
+        Listing(s, service).save(supplier_actor, {"terms": terms}, expected_lock=service.lock_version)
         s.commit()
         s.refresh(service)
-        assert not listings.submit(s, supplier_actor, service, expected_lock=service.lock_version)
+        Listing(s, service).submit(supplier_actor, expected_lock=service.lock_version)
         s.commit()
         s.refresh(service)
-        moderation.approve(s, Actor(name="Forvalter", role="manager"), service, expected_lock=service.lock_version)
+        Listing(s, service).approve(Actor(name="Forvalter", role="manager"), expected_lock=service.lock_version)
         s.commit()
 
 
