@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-05 16:50:21.541451
+Create Date: 2026-12-05 16:52:05.613116
 """
 from typing import Sequence, Union
 
