@@ -75,15 +75,16 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from auth import views as auth_views
-    from marketplace.views import (api, buyer, company, compare, contracts, declarations, devmail, dps, followup,
-                                   guidance, info, language, mail_settings, manager, market, notifications, public,
-                                   register, search, supplier)
+    from marketplace.views import (api, buyer, company, compare, contracts, declarations, devmail, dps, dpsadmin,
+                                   followup, guidance, info, language, mail_settings, manager, market, notifications,
+                                   public, register, search, supplier)
     from marketplace.views import competitions
 
     auth_views.init_app(app)  # login/logout, the viewer hook, and /testid outside production
     notifications.init_app(app)  # the unread count in the header
     for area in (public, search, compare, buyer, contracts, followup, api, supplier, manager, dps, guidance, market,
-                 language, notifications, mail_settings, devmail, register, company, declarations, info):
+                 language, notifications, mail_settings, devmail, register, company, declarations, info,
+                 dpsadmin):
         app.register_blueprint(area.bp)
     from marketplace.views import health
 

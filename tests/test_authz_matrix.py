@@ -169,6 +169,8 @@ ROUTES: dict[str, list[Case]] = {
     "manager.versions": [manager_only(args={"service_id": "@published_a"})],
     "manager.log": [manager_only()],
     "register.alerts": [manager_only()],
+    "dpsadmin.manage": [manager_only(HANDLED, args={"slug": "@dps_slug"})],
+    "dpsadmin.history": [everyone(args={"slug": "@dps_slug"}, query={"dato": "2025-06-30"})],
     "declarations.requests_page": [manager_only(HANDLED)],
     "declarations.request_page": [manager_only(HANDLED, args={"request_id": "@declaration_request"})],
     "declarations.supplier_declaration": [only("supplier", allowed=HANDLED)],

@@ -114,3 +114,5 @@ register(Kind("declaration.requested", N_("Oppdatert egenerklæring til %(dps)s 
               mandatory=True))
 register(Kind("declaration.overdue", N_("Egenerklæringen fra %(supplier)s kom ikke innen fristen"),
               N_("Avtaleforvalterne"), mandatory=True))
+register(Kind("dps.extended", N_("%(dps)s er forlenget til %(until)s"), N_("De kvalifiserte leverandørene")))
+register(Kind("dps.closed", N_("%(dps)s er avsluttet"), N_("De kvalifiserte leverandørene"), mandatory=True))
