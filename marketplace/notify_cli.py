@@ -60,6 +60,9 @@ def follow_command(interval: float) -> None:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     schedule.load_jobs()
+    from catalogue.notifications import jobs
+
+    jobs.SEARCH_INDEX_DIR = current_app.config["INDEX_DIR"]  # saved searches run against this host's index
     stop = StopFlag.install()
     with _single_dispatcher_on_sqlite():
         dispatcher = _dispatcher()

@@ -143,3 +143,18 @@ def test_inbox_lists_counts_and_marks_read(app):
     login(other, "leverandor-nordlys")
     assert other.post(f"/varsler/{first.id}/lest").status_code == 404
     assert other.get("/varsler?lang=en").status_code == 200
+
+
+def test_every_scheduled_job_is_loaded_by_the_dispatcher():
+    """A module with ``@scheduled`` jobs that the dispatcher does not import would never run."""
+    import re
+    from pathlib import Path
+
+    from catalogue.notifications import schedule
+
+    root = Path(__file__).resolve().parent.parent
+    declaring = {".".join(path.relative_to(root).with_suffix("").parts)
+                 for path in (root / "catalogue").rglob("*.py") if re.search(r"^@scheduled\(", path.read_text(), re.M)}
+    assert declaring <= set(schedule.JOB_MODULES), declaring - set(schedule.JOB_MODULES)
+    schedule.load_jobs()
+    assert "saved_searches" in schedule.JOBS

@@ -20,7 +20,8 @@ from catalogue.db import session_scope
 Job = Callable[..., None]
 JOBS: dict[str, Job] = {}
 # Modules whose import registers jobs; the dispatcher imports them at start. Add yours here.
-JOB_MODULES = ["catalogue.notifications.jobs", "catalogue.contracts.reminders", "catalogue.competitions.jobs"]
+JOB_MODULES = ["catalogue.notifications.jobs", "catalogue.contracts.reminders", "catalogue.competitions.jobs",
+               "catalogue.declarations.requests", "catalogue.certificates"]
 log = logging.getLogger("catalogue.notifications.schedule")
 
 
