@@ -218,3 +218,28 @@ def test_market_overview_counts_competitions_and_says_why_sme_share_is_missing(a
     assert values == {"kunngjort": 1, "apnet": 1, "tilbud": 2, "tildelt": 0}
     assert "2,0 tilbud per åpnet konkurranse" in figure.description.nb
     assert "antall ansatte" in figure.description.nb
+
+
+def test_a_competition_can_start_from_a_frozen_shortlist(app, people):
+    from catalogue import shortlists
+    from catalogue.models import Category, Service
+    from tests.login import viewer_of
+
+    buyer = people["buyer"]
+    viewer = viewer_of(buyer)
+    with db(app) as s:
+        lagring = s.exec(select(Category).where(Category.slug == "lagring")).one()
+        inside = [lagring.id] + list(s.exec(select(Category.id).where(Category.parent_id == lagring.id)))
+        ids = list(s.exec(select(Service.id).where(Service.category_id.in_(inside), Service.status == "published")
+                          .limit(3)))
+        shortlist, errors = shortlists.save_search(s, viewer, "Lagring for arkivet", [("q", "lagring")])
+        assert not errors
+        assert shortlists.freeze(s, shortlist, viewer.actor(), ids, len(ids)) is None
+        s.commit()
+    page = buyer.get(f"/innkjop/lister/{shortlist.id}").get_data(as_text=True)
+    assert f"/konkurranser/ny?liste={shortlist.id}" in page
+    form = buyer.get(f"/konkurranser/ny?liste={shortlist.id}").get_data(as_text=True)
+    assert 'value="Lagring for arkivet"' in form
+    assert re.search(r'<option value="\d+:%d" selected>' % lagring.id, form)
+    other = people["other_buyer"].get(f"/konkurranser/ny?liste={shortlist.id}")
+    assert other.status_code == 200 and "Lagring for arkivet" not in other.get_data(as_text=True)  # not theirs

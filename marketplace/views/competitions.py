@@ -168,6 +168,7 @@ def new():
     data = drafting.read_form(request.form) if request.method == "POST" else drafting.DraftInput()
     chosen = (request.form.get("kategori") if request.method == "POST" else request.args.get("kategori")) or ""
     if request.method == "GET":
+        chosen = chosen or _from_shortlist(request.args.get("liste", ""), data)
         return render_page("competitions/form.html", chosen=chosen, **form_context(None, data, {}))
     db = get_session()
     clean, errors = drafting.validate(data)
@@ -185,6 +186,28 @@ def new():
             return done(comp, gettext("Utkastet er lagret."), "competitions.edit")
     db.rollback()
     return render_page("competitions/form.html", chosen=chosen, **form_context(None, data, errors)), 422
+
+
+def _from_shortlist(raw_id: str, data: drafting.DraftInput) -> str:
+    """Starting from a frozen shortlist: its name as the title, and its category when the
+    services in it share one top-level category that an open DPS covers."""
+    from catalogue import shortlists
+
+    if not raw_id.isdigit() or len(raw_id) > 9:
+        return ""
+    db = get_session()
+    shortlist = shortlists.get_readable(db, current_viewer(), int(raw_id))
+    if shortlist is None or not shortlist.is_frozen:
+        return ""
+    data.title = shortlist.name[:200]
+    tops = {e.category.parent_id or e.category.id for e in shortlists.frozen_entries(db, shortlist) if e.category}
+    if len(tops) != 1:
+        return ""
+    top = tops.pop()
+    for value, _label in categories_for_buyer():
+        if value.endswith(f":{top}"):
+            return value
+    return ""
 
 
 def _category_choice(raw: str) -> tuple[DPS | None, Category | None]:
