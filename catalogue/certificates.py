@@ -13,16 +13,19 @@ Two daily jobs (``catalogue.notifications.schedule``):
 """
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
-from typing import Any, Iterator, Optional
+from typing import Any, Iterator, Mapping, Optional
 
 from sqlmodel import Field, Session, SQLModel, select
 
-from catalogue.audit import log_search_change
-from catalogue.models import Service, ServiceStatus
+from catalogue.audit import Actor, log_search_change
+from catalogue.documents import CERTIFICATE_KIND, check_pdf, store
+from catalogue.models import Document, Service, ServiceStatus
 from catalogue.notifications import notify
 from catalogue.notifications.schedule import scheduled
 from catalogue.terms import TERMS
+from catalogue.text import Msg
 from catalogue.validity import parse_day
 from catalogue.workdays import oslo_today
 
@@ -117,3 +120,74 @@ def remind_about_certificates(session: Session, now: datetime) -> int:
                                 "expires": expires.strftime("%d.%m.%Y"), "days": abs(offset)})
         sent += event is not None
     return sent
+
+
+# ---------------------------------------------------------------------------
+# the certificate PDFs of a listing's certificate rows
+
+ROW_FILE = re.compile(r"terms-certifications-(\d{1,3})-document-file")
+
+
+def _raw_rows(raw_terms: Mapping[str, Any]) -> list[Any]:
+    rows = raw_terms.get(CERTIFICATES_TERM)
+    return list(rows) if isinstance(rows, (list, tuple)) else []
+
+
+def _clean_index(raw_rows: list[Any], index: int) -> Optional[int]:
+    """Where raw row *index* ends up among the clean rows (empty rows are dropped by validation)."""
+    columns = TERMS[CERTIFICATES_TERM].columns
+    kept = -1
+    for i, row in enumerate(raw_rows):
+        empty = not isinstance(row, Mapping) or all(not str(row.get(c.key) or "").strip() for c in columns)
+        if not empty:
+            kept += 1
+        if i == index:
+            return None if empty else kept
+    return None
+
+
+def check_certificate_files(session: Session, supplier_id: int, raw_terms: Mapping[str, Any],
+                            files: Mapping[int, tuple[str, bytes]]) -> dict[str, Msg]:
+    """Errors for uploaded certificate PDFs (by content) and for document ids that are not the supplier's."""
+    errors: dict[str, Msg] = {}
+    rows = _raw_rows(raw_terms)
+    for index, (_name, data) in sorted(files.items()):
+        field = f"terms-{CERTIFICATES_TERM}-{index}-document-file"
+        problem = check_pdf(data)
+        if problem:
+            errors[field] = problem
+        elif _clean_index(rows, index) is None:
+            errors[field] = Msg("Fyll ut raden sertifikatet hører til.", "Fill in the row the certificate belongs to.")
+    for index, row in enumerate(rows):
+        raw_id = str((row or {}).get("document") or "").strip() if isinstance(row, Mapping) else ""
+        if raw_id.isdigit() and len(raw_id) < 10:
+            doc = session.get(Document, int(raw_id))
+            if doc is None or doc.supplier_id != supplier_id or doc.kind != CERTIFICATE_KIND:
+                errors[f"terms-{CERTIFICATES_TERM}-{index}-document"] = Msg(
+                    "Ukjent sertifikat. Last opp PDF-en på nytt.", "Unknown certificate. Upload the PDF again.")
+    return errors
+
+
+def store_certificate_files(session: Session, actor: Actor, upload_dir: str, supplier_id: int,
+                            raw_terms: Mapping[str, Any], content: dict[str, Any],
+                            files: Mapping[int, tuple[str, bytes]]) -> list[Document]:
+    """Keep the uploaded PDFs and put their ids in the clean certificate rows of *content*."""
+    rows = (content.get("terms") or {}).get(CERTIFICATES_TERM) or []
+    raw_rows = _raw_rows(raw_terms)
+    stored = []
+    for index, (name, data) in sorted(files.items()):
+        target = _clean_index(raw_rows, index)
+        if target is None or target >= len(rows):
+            continue
+        doc = store(session, actor, upload_dir, supplier_id=supplier_id, kind=CERTIFICATE_KIND, filename=name,
+                    data=data)
+        rows[target] = {**rows[target], "document": doc.id}
+        stored.append(doc)
+    return stored
+
+
+def attach_to_service(session: Session, documents: list[Document], service_id: int) -> None:
+    """The stored certificates belong to the service (they become public with its published version)."""
+    for doc in documents:
+        doc.service_id = service_id
+        session.add(doc)

@@ -184,3 +184,50 @@ def test_certificate_rows_are_validated():
     rows, error = TERM.clean([{**_certificate(), "issued": "11.12.2023", "document": "12"}])
     assert error is None and rows[0]["issued"] == "2023-12-11" and rows[0]["document"] == 12
     assert TERM.clean([{**_certificate(), "document": "../../x"}])[1] is not None
+
+
+def test_a_certificate_pdf_is_uploaded_with_its_row_and_kept_to_the_supplier(app):
+    from io import BytesIO
+
+    from catalogue.models import Document
+    from tests.login import login
+    from tests.pdf import make_pdf
+    from tests.test_listing_forms import demo_content, form_data
+
+    app.config["WTF_CSRF_ENABLED"] = False
+    engine = app.extensions["db_engine"]
+    client = app.test_client()
+    login(client, "leverandor-fjordsky")
+    with Session(engine) as session:
+        content = demo_content(session)
+    content["terms"]["certifications"] = [{}, _certificate(date(2029, 1, 31))]  # an empty row first: it is dropped
+    data = form_data(content, action="save").to_dict(flat=False)
+    data["terms-certifications-1-document-file"] = (BytesIO(make_pdf("ISO 27001-sertifikat")), "iso27001.pdf")
+    response = client.post("/leverandor/tjenester/ny", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    service_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
+    with Session(engine) as session:
+        service = session.get(Service, service_id)
+        row = service.terms["certifications"][0]
+        doc = session.get(Document, row["document"])
+    assert (doc.kind, doc.service_id, doc.supplier_id, doc.filename) == (
+        "certificate", service_id, service.supplier_id, "iso27001.pdf")
+    # A document id that is not the supplier's own certificate is refused, and so is a file that is no PDF.
+    from catalogue import documents
+    from catalogue.audit import Actor
+    from catalogue.models import Supplier
+
+    with session_scope(engine) as session:
+        other = session.exec(select(Supplier).where(Supplier.id != service.supplier_id)).first()
+        foreign = documents.store(session, Actor(name="Annen"), app.config["UPLOAD_DIR"], supplier_id=other.id,
+                                  kind="certificate", filename="annen.pdf", data=make_pdf("Annen leverandør"))
+        foreign_id = foreign.id
+    content["terms"]["certifications"] = [{**_certificate(), "document": str(foreign_id)}]
+    data = form_data(content, action="save").to_dict(flat=False)
+    response = client.post("/leverandor/tjenester/ny", data=data, content_type="multipart/form-data")
+    assert response.status_code == 422 and "Ukjent sertifikat" in response.get_data(as_text=True)
+    content["terms"]["certifications"] = [_certificate()]
+    data = form_data(content, action="save").to_dict(flat=False)
+    data["terms-certifications-0-document-file"] = (BytesIO(b"<html>ikke pdf</html>"), "x.pdf")
+    response = client.post("/leverandor/tjenester/ny", data=data, content_type="multipart/form-data")
+    assert response.status_code == 422 and "ikke en PDF" in response.get_data(as_text=True)

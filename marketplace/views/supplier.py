@@ -17,7 +17,7 @@ from sqlmodel import select
 from auth.guards import current_viewer, roles_required
 from auth.roles import SUPPLIER
 from catalogue import diff as diffs
-from catalogue import enhetsregisteret, listings, qualification, registration
+from catalogue import certificates, enhetsregisteret, listings, qualification, registration
 from catalogue.documents import MAX_BYTES, SERVICE_KINDS, StorageFailed
 from catalogue.lifecycle import DomainError, IllegalTransition, Incomplete
 from catalogue.listing import NOTHING_TO_WITHDRAW, Conflict, Listing, open_revisions_of
@@ -68,6 +68,16 @@ def read_uploads() -> dict[str, tuple[str, bytes]]:
         if storage is not None and storage.filename:
             uploads[kind] = (storage.filename, storage.stream.read(MAX_BYTES + 1))
     return uploads
+
+
+def read_certificate_files() -> dict[int, tuple[str, bytes]]:
+    """The certificate PDFs chosen in the certificate rows, by row number (read to one byte over the limit)."""
+    files = {}
+    for name, storage in request.files.items(multi=True):
+        found = certificates.ROW_FILE.fullmatch(name or "")
+        if found and storage.filename:
+            files[int(found.group(1))] = (storage.filename, storage.stream.read(MAX_BYTES + 1))
+    return files
 
 
 def upload_dir() -> str:
@@ -247,10 +257,15 @@ def new_service():
     content, errors = listings.validate(session, supplier.id, raw, complete=submit)
     uploads = read_uploads()
     errors.update(listings.check_uploads(uploads))
+    cert_files = read_certificate_files()
+    errors.update(certificates.check_certificate_files(session, supplier.id, raw["terms"], cert_files))
     if errors:
         return form_page(None, raw, errors, 422)
     try:
+        stored = certificates.store_certificate_files(session, actor(), upload_dir(), supplier.id, raw["terms"],
+                                                      content, cert_files)
         listing = Listing.create(session, actor(), supplier.id, content, uploads=uploads, upload_dir=upload_dir())
+        certificates.attach_to_service(session, stored, listing.service.id)
     except StorageFailed as failed:
         session.rollback()
         return storage_failed(None, raw, failed)
@@ -291,9 +306,14 @@ def edit_service(service_id: int):
     content, errors = listings.validate(session, service.supplier_id, raw, complete=submit)
     uploads = read_uploads()
     errors.update(listings.check_uploads(uploads))
+    cert_files = read_certificate_files()
+    errors.update(certificates.check_certificate_files(session, service.supplier_id, raw["terms"], cert_files))
     if errors:
         return form_page(listing, raw, errors, 422, lock=lock)
     try:
+        stored = certificates.store_certificate_files(session, actor(), upload_dir(), service.supplier_id,
+                                                      raw["terms"], content, cert_files)
+        certificates.attach_to_service(session, stored, service.id)
         listing.save(actor(), content, expected_lock=lock, uploads=uploads, upload_dir=upload_dir())
         if submit:
             listing.submit(actor())
