@@ -60,6 +60,19 @@ def _frozen_list(app, tag: str) -> tuple[int, int, int]:
         return shortlist.id, service.id, login.user_id
 
 
+def _buyer_address(app, user_id: int) -> str:
+    """The buyer's verified address for Fjellvik kommune (added once per test session)."""
+    from catalogue.notifications.models import MailAddress
+
+    with Session(app.extensions["db_engine"]) as s:
+        known = s.exec(select(MailAddress.email).where(MailAddress.owner == user_owner(user_id),
+                                                       MailAddress.org == f"0192:{KOMMUNE}")).first()
+    if known:
+        return known
+    add_address(app, user_owner(user_id), f"0192:{KOMMUNE}", "innkjoper@fjellvik.test", user_id=user_id)
+    return "innkjoper@fjellvik.test"
+
+
 def _publish_ireland(app, service_id: int) -> None:
     """Fjordsky's edit (governing law Ireland) submitted and approved, as the supplier and the manager do it."""
     supplier_actor = Actor(name="Fjordsky", acting_for=f"0192:{FJORDSKY}", role="supplier")
@@ -83,7 +96,7 @@ def test_direct_call_off_bilag10_drift_and_deviation(pages, site_server, mail, j
     buyer = pages.open(f"innkjoper-{tag}", javascript=javascript)
     buyer.login("kommune-innkjoper")
     shortlist_id, service_id, user_id = _frozen_list(app, tag)
-    add_address(app, user_owner(user_id), f"0192:{KOMMUNE}", f"innkjoper-{tag}@fjellvik.test", user_id=user_id)
+    email = _buyer_address(app, user_id)
     p = buyer.page
 
     # --- from the frozen list to the call-off form; above the threshold refused -----------------------
@@ -129,10 +142,10 @@ def test_direct_call_off_bilag10_drift_and_deviation(pages, site_server, mail, j
     # --- the supplier publishes new terms: governing law Norway → Ireland ------------------------------
     _publish_ireland(app, service_id)
     drain(app)
-    mails = [m for m in mail.mailbox.messages() if m["To"].addresses[0].addr_spec == f"innkjoper-{tag}@fjellvik.test"]
+    mails = [m for m in mail.mailbox.messages() if m["To"].addresses[0].addr_spec == email]
     assert mails, "the buyer got no e-mail"
-    body = mails[-1].get_body(("plain",)).get_content()
-    assert "[Dårligere] Lovvalg: Norsk rett → Irsk rett" in body
+    bodies = [m.get_body(("plain",)).get_content() for m in mails]
+    assert any("[Dårligere] Lovvalg: Norsk rett → Irsk rett" in body for body in bodies), bodies
     buyer.visit("/varsler")
     expect(p.locator("main")).to_contain_text("Leverandøren har endret vilkårene")
     buyer.visit(contract_path)
