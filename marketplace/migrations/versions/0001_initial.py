@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-05 16:54:21.260445
+Create Date: 2026-12-05 17:03:46.427886
 """
 from typing import Sequence, Union
 
