@@ -23,5 +23,5 @@ def conclude_standstills(session: Session, now: datetime) -> int:
                                                  Competition.standstill_ends_at <= now)).all()
     for comp in due:
         CompetitionLife(comp, now).conclude_standstill(session, SYSTEM, now)
-        notices.ready(session, comp)
+        notices.ready(session, comp, now)
     return len(due)

@@ -152,7 +152,7 @@ class CompetitionLife(LifeCycle[CompetitionStatus]):
             "status": str(C.PUBLISHED), "published_at": now.isoformat(),
             "tender_deadline": comp.tender_deadline.isoformat(), "invited": supplier_ids,
             "impact": comp.impact})
-        notices.invited(session, comp, supplier_ids)
+        notices.invited(session, comp, supplier_ids, now)
         return invitations
 
     def correct(self, session: Session, actor: Actor, changes: dict, summary: str, now: datetime) -> None:
@@ -178,7 +178,7 @@ class CompetitionLife(LifeCycle[CompetitionStatus]):
         session.add(CompetitionChange(competition_id=comp.id, version=comp.version, at=now, summary=summary.strip(),
                                       before=before, after=after))
         self._move(session, actor, "correct", detail=summary.strip(), after={**after, "version": comp.version})
-        notices.changed(session, comp, invited_ids(session, comp), summary.strip())
+        notices.changed(session, comp, invited_ids(session, comp), summary.strip(), now)
 
     def open(self, session: Session, actor: Actor, now: datetime, secret: str) -> list[Tender]:
         """The opening: after the deadline, unseal every submitted tender; logged per tender."""
@@ -213,7 +213,7 @@ class CompetitionLife(LifeCycle[CompetitionStatus]):
         self._move(session, actor, "award", detail=reason, after={
             "status": str(C.AWARDED), "awarded_tender_id": tender.id, "supplier_id": tender.supplier_id,
             "standstill_ends_at": comp.standstill_ends_at.isoformat(), "letters": len(letters)})
-        notices.award_letters(session, comp, letters)
+        notices.award_letters(session, comp, letters, now)
         if comp.standstill_days == 0:
             self.now = now
             self.conclude_standstill(session, actor, now)
@@ -239,7 +239,7 @@ class CompetitionLife(LifeCycle[CompetitionStatus]):
         comp.updated_at = now
         self._move(session, actor, "cancel", detail=reason.strip())
         if was_public:
-            notices.cancelled(session, comp, invited_ids(session, comp), reason.strip())
+            notices.cancelled(session, comp, invited_ids(session, comp), reason.strip(), now)
 
 
 class TenderLife(LifeCycle[TenderStatus]):
@@ -301,7 +301,7 @@ class TenderLife(LifeCycle[TenderStatus]):
         self._move(session, actor, "submit", supplier_id=tender.supplier_id,
                    after={"status": str(T.SUBMITTED), "competition_id": tender.competition_id,
                           "fingerprint": tender.fingerprint, "submitted_at": self.now.isoformat()})
-        notices.receipt(session, self.competition_life.competition, tender)
+        notices.receipt(session, self.competition_life.competition, tender, self.now)
 
     def withdraw(self, session: Session, actor: Actor) -> None:
         self._guard()

@@ -52,7 +52,7 @@ def answer(session: Session, actor: Actor, comp: Competition, question: Question
     session.add(question)
     record(session, actor, "competition.question_answered", "competition_question", question.id,
            after={"competition_id": comp.id, "answer": question.answer})
-    notices.answered(session, comp, invited_ids(session, comp), question.id)
+    notices.answered(session, comp, invited_ids(session, comp), question.id, now)
 
 
 def published(session: Session, comp: Competition) -> list[Question]:
