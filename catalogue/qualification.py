@@ -21,8 +21,9 @@ from catalogue.lifecycle import N_, DomainError, Incomplete, LifeCycle
 from catalogue.models import (DPS, ApplicationStatus, Category, DPSCategory, Document, Qualification,
                               QualificationApplication, QualificationStatus, Service, ServiceStatus, Supplier, utcnow)
 from catalogue.notifications import hooks
-from catalogue.terms import BOOLEAN, LONGTEXT, TEXT, Term
+from catalogue.terms import BOOLEAN, DATE, LONGTEXT, TEXT, Term
 from catalogue.text import Msg, slugify
+from catalogue.validity import parse_day, tax_certificate_too_old
 from catalogue.workdays import add_working_days, oslo_today
 
 EVALUATION_WORKING_DAYS = 10
@@ -84,6 +85,10 @@ DECLARATIONS: tuple[Term, ...] = (
                      max_length=2000),
 )
 TAX_CERTIFICATE_FIELD = "decl-tax_certificate"
+# The tax certificate's issue date: it may not be older than six months (catalogue.validity).
+TAX_ISSUED = DeclarationField("tax_certificate_issued", "egenerklaering", DATE, "Skatteattesten er utstedt",
+                              "The tax certificate was issued", "Datoen som står på attesten (dd.mm.åååå).",
+                              "The date on the certificate (dd.mm.yyyy).")
 CATEGORIES_FIELD = "application-categories"
 PERIOD_FIELD = "application-period"
 
@@ -309,7 +314,24 @@ def tax_certificate(session: Session, application: QualificationApplication | No
 
 def read_application_form(form) -> dict[str, Any]:
     return {"categories": form.getlist(CATEGORIES_FIELD),
-            "answers": {d.key: d.read_form(form) for d in DECLARATIONS}}
+            "answers": {d.key: d.read_form(form) for d in DECLARATIONS},
+            "tax_certificate_issued": TAX_ISSUED.read_form(form)}
+
+
+def previous_answers(session: Session, supplier_id: int) -> tuple[dict[str, Any], Optional[datetime]]:
+    """The self-declarations to pre-fill a new application with, and when they were given: the supplier's
+    stored declaration (catalogue.declarations) when there is one, else its latest submitted application."""
+    from catalogue.declarations.requests import application_answers, current_declaration
+
+    stored = current_declaration(session, supplier_id)
+    if stored is not None:
+        return application_answers(stored.answers), stored.given_at
+    last = session.exec(select(QualificationApplication).where(
+        QualificationApplication.supplier_id == supplier_id, QualificationApplication.submitted_at.is_not(None))
+        .order_by(QualificationApplication.submitted_at.desc())).first()
+    if last is None:
+        return {}, None
+    return dict((last.declarations or {}).get("answers") or {}), last.submitted_at
 
 
 def _int_list(values: Iterable[Any]) -> list[int]:
@@ -330,6 +352,7 @@ def _int_list(values: Iterable[Any]) -> list[int]:
 class ApplicationInput:
     categories: list[int] = field(default_factory=list)
     answers: dict[str, Any] = field(default_factory=dict)
+    tax_certificate_issued: Optional[str] = None  # ISO date
 
 
 def validate_application(session: Session, dps: DPS, supplier_id: int, raw: Mapping[str, Any], *, complete: bool,
@@ -363,7 +386,19 @@ def validate_application(session: Session, dps: DPS, supplier_id: int, raw: Mapp
                                             "Describe the ground for exclusion and the measures taken.")
     if complete and not has_tax_certificate:
         errors[TAX_CERTIFICATE_FIELD] = Msg("Last opp skatteattesten som PDF.", "Upload the tax certificate as a PDF.")
-    return ApplicationInput(chosen, answers), errors
+    issued, error = (TAX_ISSUED if complete else replace(TAX_ISSUED, required=False)).clean(
+        raw.get("tax_certificate_issued"))
+    day = parse_day(issued) if issued else None
+    if error:
+        errors[TAX_ISSUED.field_name] = error
+    elif day is not None and day > (today or oslo_today()):
+        errors[TAX_ISSUED.field_name] = Msg("Utstedelsesdatoen kan ikke være fram i tid.",
+                                            "The issue date cannot be in the future.")
+    elif day is not None and tax_certificate_too_old(day, today):
+        errors[TAX_ISSUED.field_name] = Msg(
+            f"Skatteattesten er eldre enn seks måneder (utstedt {day:%d.%m.%Y}). Last opp en ny attest.",
+            f"The tax certificate is older than six months (issued {day:%d.%m.%Y}). Upload a new certificate.")
+    return ApplicationInput(chosen, answers, issued), errors
 
 
 def check_upload(data: bytes | None) -> Msg | None:
@@ -429,7 +464,8 @@ class Application(LifeCycle[ApplicationStatus]):
             session.flush()
         before = dict(application.declarations or {})
         declarations = {"categories": clean.categories, "answers": clean.answers,
-                        "tax_certificate": before.get("tax_certificate")}
+                        "tax_certificate": before.get("tax_certificate"),
+                        "tax_certificate_issued": clean.tax_certificate_issued}
         if upload:
             try:
                 doc = store(session, actor, upload_dir, supplier_id=supplier_id, kind="tax_certificate",
@@ -456,7 +492,8 @@ class Application(LifeCycle[ApplicationStatus]):
         self.check("apply", N_("Søknaden er allerede sendt."), PERIOD_FIELD)
         decl = application.declarations or {}
         _, errors = validate_application(session, dps, application.supplier_id,
-                                         {"categories": decl.get("categories"), "answers": decl.get("answers")},
+                                         {"categories": decl.get("categories"), "answers": decl.get("answers"),
+                                          "tax_certificate_issued": decl.get("tax_certificate_issued")},
                                          complete=True,
                                          has_tax_certificate=tax_certificate(session, application) is not None,
                                          today=today)

@@ -172,3 +172,35 @@ def test_given_declarations_are_kept_and_the_newest_counts(app):
     with Session(engine) as session:
         assert current_declaration(session, supplier_id).answers["misconduct"]["answer"] is True
         assert criteria.grounds_reported(current_declaration(session, supplier_id).answers) == ["misconduct"]
+
+
+def test_a_second_application_is_prefilled_with_the_stored_declaration(app):
+    from catalogue import qualification as q
+    from catalogue.models import Category
+
+    app.config["WTF_CSRF_ENABLED"] = False
+    engine = app.extensions["db_engine"]
+    supplier_id, _ = _ids(engine)
+    with session_scope(engine) as session:
+        beregning = session.exec(select(Category).where(Category.slug == "beregning")).one()
+        today = datetime.now(OSLO).date()
+        clean, errors = q.validate_dps(session, {"name": "Ny ordning for skytjenester", "description": "",
+                                                 "valid_from": today.isoformat(),
+                                                 "valid_to": (today + timedelta(days=365)).isoformat(),
+                                                 "categories": [str(beregning.id)]})
+        assert not errors, errors
+        second = q.create_dps(session, MANAGER, clean)
+        slug = second.slug
+    client = app.test_client()
+    login(client, "leverandor-fjordsky")
+    # Fjordsky applied before (the demo DPS): its answers come back, marked as given then.
+    page = client.get(f"/leverandor/dps/{slug}/soknad").get_data(as_text=True)
+    assert "Svarene er hentet fra egenerklæringen dere ga" in page
+    assert re.search(r'name="decl-hms_description"[^>]*>[^<]+</textarea>', page)
+    # Once the company keeps its ESPD declaration, that is the one used.
+    answers = _answers(financial_standing={"answer": True, "details": "Egenkapital 55 %."},
+                       working_conditions={"answer": True, "details": "HMS etter ISO 45001."})
+    assert client.post("/leverandor/egenerklaering", data=_form(answers)).status_code == 302
+    page = client.get(f"/leverandor/dps/{slug}/soknad").get_data(as_text=True)
+    assert "Egenkapital 55 %." in page and "HMS etter ISO 45001." in page
+    assert re.search(r'id="decl-no_exclusion_grounds"[^>]*value="ja"[^>]*checked', page)

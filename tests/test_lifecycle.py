@@ -178,7 +178,8 @@ def _application_draft(db, tmp_path) -> Application:
     supplier = new_supplier(db)
     cats = tops(db)
     clean, errors = q.validate_application(db, dps, supplier.id, {"categories": [str(cats["beregning"].id)],
-                                                                  "answers": ANSWERS},
+                                                                  "answers": ANSWERS,
+                                                                  "tax_certificate_issued": oslo_today().isoformat()},
                                            complete=True, has_tax_certificate=True)
     assert errors == {}
     application = Application.save(db, SUPPLIER, dps, supplier.id, clean, application=None,

@@ -57,7 +57,8 @@ def test_application_received_and_decided(mail_app, smtp, tmp_path):
         db.commit()
         person(mail_app, member, "0192:999906087", "hanne@havbris.no", lang="en")
         clean, errors = q.validate_application(db, dps, supplier.id, {"categories": [str(cats["beregning"].id),
-                                               str(cats["lagring"].id)], "answers": ANSWERS}, complete=True,
+                                               str(cats["lagring"].id)], "answers": ANSWERS,
+                                               "tax_certificate_issued": oslo_today().isoformat()}, complete=True,
                                                has_tax_certificate=True)
         actor = Actor(name="Hanne", acting_for="0192:999906087", role="supplier")
         application = q.Application.save(db, actor, dps, supplier.id, clean, application=None,

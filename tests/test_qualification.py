@@ -101,14 +101,23 @@ def test_the_life_of_an_application(db, tmp_path):
     dps = new_dps(db, start=today - timedelta(days=30), end=today + timedelta(days=365))
     supplier = new_supplier(db)
     cats = tops(db)
-    raw = {"categories": [str(cats["beregning"].id), str(cats["lagring"].id)], "answers": ANSWERS}
+    raw = {"categories": [str(cats["beregning"].id), str(cats["lagring"].id)], "answers": ANSWERS,
+           "tax_certificate_issued": today.isoformat()}
     # A draft may be incomplete; submitting it may not.
     clean, errors = q.validate_application(db, dps, supplier.id, {"categories": [], "answers": {}}, complete=False,
                                            has_tax_certificate=False)
     assert errors == {}
     _, errors = q.validate_application(db, dps, supplier.id, {"categories": [], "answers": {}}, complete=True,
                                        has_tax_certificate=False)
-    assert {q.CATEGORIES_FIELD, q.TAX_CERTIFICATE_FIELD, "decl-no_exclusion_grounds", "decl-hms_description"} <= set(errors)
+    assert {q.CATEGORIES_FIELD, q.TAX_CERTIFICATE_FIELD, "decl-no_exclusion_grounds", "decl-hms_description",
+            q.TAX_ISSUED.field_name} <= set(errors)
+    # A tax certificate six months and a day old is refused (anskaffelsesforskriften § 7-2); six months is not.
+    from catalogue.validity import add_months
+
+    for issued, refused in ((add_months(today, -6) - timedelta(days=1), True), (add_months(today, -6), False)):
+        _, errors = q.validate_application(db, dps, supplier.id, {**raw, "tax_certificate_issued": issued.isoformat()},
+                                           complete=True, has_tax_certificate=True, today=today)
+        assert (q.TAX_ISSUED.field_name in errors) is refused, issued
 
     clean, errors = q.validate_application(db, dps, supplier.id, raw, complete=True, has_tax_certificate=True)
     assert errors == {}
@@ -162,7 +171,8 @@ def test_a_qualification_tells_the_search_index_about_the_suppliers_services(db,
     dps = new_dps(db, start=today - timedelta(days=1), end=today + timedelta(days=30), slugs=("beregning",))
     fjordsky = db.exec(select(Supplier).where(Supplier.orgnr == "964330123")).one()
     cats = tops(db)
-    clean, _ = q.validate_application(db, dps, fjordsky.id, {"categories": [str(cats["beregning"].id)], "answers": ANSWERS},
+    clean, _ = q.validate_application(db, dps, fjordsky.id, {"categories": [str(cats["beregning"].id)], "answers": ANSWERS,
+                                                             "tax_certificate_issued": today.isoformat()},
                                       complete=True, has_tax_certificate=True)
     app = q.Application.save(db, SUPPLIER, dps, fjordsky.id, clean, application=None,
                              upload=("attest.pdf", make_pdf()), upload_dir=str(tmp_path))

@@ -69,7 +69,8 @@ def test_the_supplier_journey(app):
     url = f"/leverandor/dps/{dps.slug}/soknad"
     answers = {"decl-no_exclusion_grounds": "ja", "decl-hms_confirmed": "ja",
                "decl-hms_description": "HMS-system etter ISO 45001.", "decl-financial_confirmed": "ja",
-               "decl-financial_description": "Omsetning 40 MNOK, egenkapitalandel 35 %."}
+               "decl-financial_description": "Omsetning 40 MNOK, egenkapitalandel 35 %.",
+               "decl-tax_certificate_issued": oslo_today().isoformat()}
     page = supplier_client.post(url, data={"csrf_token": csrf, "application-categories": str(compute.id),
                                            **answers, "action": "save"})
     assert page.status_code == 302

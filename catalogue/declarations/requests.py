@@ -59,6 +59,25 @@ def give_declaration(session: Session, actor: Actor, supplier_id: int, answers: 
     return declaration
 
 
+def application_answers(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored (ESPD-structured) declaration as the answers of a qualification application's form."""
+    from catalogue.declarations.criteria import CRITERIA
+
+    grounds = [c for c in CRITERIA if c.exclusion and (answers.get(c.key) or {}).get("answer")]
+    out: dict[str, Any] = {"no_exclusion_grounds": not grounds}
+    if grounds:
+        out["exclusion_note"] = "\n".join(f"{c.question.nb} {(answers.get(c.key) or {}).get('details', '')}".strip()
+                                          for c in grounds)[:2000]
+    for key, confirmed, described in (("working_conditions", "hms_confirmed", "hms_description"),
+                                      ("financial_standing", "financial_confirmed", "financial_description")):
+        entry = answers.get(key) or {}
+        if "answer" in entry:
+            out[confirmed] = bool(entry["answer"])
+        if entry.get("details"):
+            out[described] = entry["details"]
+    return out
+
+
 def qualified_suppliers(session: Session, dps_id: int) -> list[Supplier]:
     ids = set(session.exec(select(Qualification.supplier_id).where(
         Qualification.dps_id == dps_id, Qualification.status == QualificationStatus.QUALIFIED)).all())

@@ -558,10 +558,14 @@ def application(slug: str):
                    declarations=qualification.DECLARATIONS, q=qualification, closed=qualification.period_error(dps))
     if request.method == "GET":
         decl = (app_row.declarations or {}) if app_row else {}
+        answers, given_at = decl.get("answers", {}), None
+        if app_row is None:  # a new application starts from the declarations given before (once-only)
+            answers, given_at = qualification.previous_answers(session, supplier.id)
         errors = texts({qualification.PERIOD_FIELD: context["closed"]}) if context["closed"] else {}
-        return render_template("supplier/application.html", values={"categories": decl.get("categories", []),
-                                                                     "answers": decl.get("answers", {})},
-                               errors=errors, **context)
+        return render_template("supplier/application.html", values={
+            "categories": decl.get("categories", []), "answers": answers,
+            "tax_certificate_issued": decl.get("tax_certificate_issued") or ""}, prefilled_at=given_at,
+            errors=errors, **context)
     raw = qualification.read_application_form(request.form)
     submit = request.form.get("action") == "submit"
     upload = read_tax_upload()

@@ -20,6 +20,7 @@ from playwright.sync_api import expect
 from sqlmodel import Session, select
 
 from catalogue.models import DPS, AuditEvent, Category, QualificationApplication, Service, Supplier
+from catalogue.workdays import oslo_today
 from tests.pdf import make_pdf
 from tests.test_listing_forms import demo_content, form_data
 
@@ -90,7 +91,8 @@ def test_b1_supplier_registers_the_company_and_applies(pages, site_server):
     page.locator(f"input[name='application-categories'][value='{compute.id}']").check()
     fill(page, [("decl-no_exclusion_grounds", "ja"), ("decl-hms_confirmed", "ja"),
                 ("decl-hms_description", "HMS-system etter ISO 45001."), ("decl-financial_confirmed", "ja"),
-                ("decl-financial_description", "Omsetning 40 MNOK, egenkapitalandel 35 %.")])
+                ("decl-financial_description", "Omsetning 40 MNOK, egenkapitalandel 35 %."),
+                ("decl-tax_certificate_issued", oslo_today().isoformat())])
     page.locator("#decl-tax_certificate").set_input_files(
         {"name": "skatteattest.pdf", "mimeType": "application/pdf", "buffer": make_pdf("Skatteattest Havbris")})
     v.submit(page.get_by_role("button", name="Send søknaden"))
