@@ -29,7 +29,7 @@ class SupplierDeclaration(SQLModel, table=True):
 class RequestStatus(StrEnum):
     OPEN = "open"            # asked for; the supplier has until the end of the due date
     ANSWERED = "answered"    # an updated declaration was given
-    OVERDUE = "overdue"      # the deadline passed unanswered: the contract managers are told
+    OVERDUE = "lapsed"       # the deadline passed unanswered: the contract managers are told
     SUSPENDED = "suspended"  # the manager suspended the supplier's qualifications for it
 
 
