@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-05 17:03:46.427886
+Create Date: 2026-12-05 17:08:34.285361
 """
 from typing import Sequence, Union
 
@@ -597,7 +597,7 @@ def upgrade() -> None:
     sa.Column('overdue_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('suspended_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('reason', sa.Text(), nullable=False),
-    sa.CheckConstraint("status IN ('open', 'answered', 'overdue', 'suspended')", name='ck_declaration_request_status'),
+    sa.CheckConstraint("status IN ('open', 'answered', 'lapsed', 'suspended')", name='ck_declaration_request_status'),
     sa.ForeignKeyConstraint(['declaration_id'], ['supplier_declaration.id'], ),
     sa.ForeignKeyConstraint(['dps_id'], ['dps.id'], ),
     sa.ForeignKeyConstraint(['requested_by'], ['user_account.id'], ),
