@@ -10,7 +10,7 @@ from typing import Callable
 
 from flask import abort, g, redirect, request, url_for
 
-from auth.roles import ANONYMOUS_VIEWER, AUTHENTICATED_ROLES, Viewer
+from catalogue.viewer import ANONYMOUS_VIEWER, AUTHENTICATED_ROLES, Viewer
 
 
 def current_viewer() -> Viewer:

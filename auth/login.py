@@ -26,11 +26,11 @@ from typing import Any, Callable, Iterable, Optional
 from cryptography.fernet import Fernet, InvalidToken
 from sqlmodel import Session, select
 
-from auth.roles import BUYER, MANAGER, NO_ROLE, SUPPLIER, Viewer
 from catalogue.audit import Actor, record
 from catalogue.enhetsregisteret import Entity
-from catalogue.models import LoginSession, Membership, Supplier, User, utcnow
-from catalogue.suppliers import is_valid_orgnr
+from catalogue.models import LoginSession, Supplier, User, utcnow
+from catalogue.suppliers import ensure_membership, is_valid_orgnr
+from catalogue.viewer import BUYER, MANAGER, NO_ROLE, SUPPLIER, Viewer
 
 IDLE_LIMIT = timedelta(minutes=30)
 MAX_LIFETIME = timedelta(minutes=120)
@@ -159,20 +159,6 @@ def resolve_role(db: Session, *, is_manager: bool, reportee: Optional[Reportee],
         return Role(BUYER, reportee.orgnr, name)
     supplier_id = db.exec(select(Supplier.id).where(Supplier.orgnr == reportee.orgnr)).first()
     return Role(SUPPLIER, reportee.orgnr, name, supplier_id)
-
-
-def ensure_membership(db: Session, user_id: int, supplier_id: int, actor: Actor) -> bool:
-    """Record that *user_id* acts for *supplier_id* (once); True when it was new."""
-    exists = db.exec(select(Membership.id).where(Membership.user_id == user_id,
-                                                 Membership.supplier_id == supplier_id)).first()
-    if exists is not None:
-        return False
-    membership = Membership(user_id=user_id, supplier_id=supplier_id)
-    db.add(membership)
-    db.flush()
-    record(db, actor, "membership.recorded", "membership", membership.id, supplier_id=supplier_id,
-           after={"user_id": user_id, "supplier_id": supplier_id})
-    return True
 
 
 def _actor(user: User, role: Role) -> Actor:

@@ -58,7 +58,7 @@ def server_version(cfg: BenchConfig) -> str:
 
 def fill(cfg: BenchConfig, procs: Processes, env: dict[str, str]) -> dict[str, float]:
     """Migrate, load the demo catalogue and generate the synthetic services; seconds per step."""
-    from catalogue.migrate import upgrade
+    from marketplace.migrate import upgrade
 
     times = {}
     upgrade(cfg.database_url)

@@ -38,7 +38,7 @@ from sqlmodel import Session, select
 
 from bench.stats import summary
 from catalogue.db import make_engine, normalise_url
-from catalogue.migrate import upgrade
+from marketplace.migrate import upgrade
 from catalogue.models import User, utcnow
 from catalogue.notifications import notify
 from catalogue.notifications.dispatch import message_id

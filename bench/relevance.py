@@ -193,7 +193,7 @@ class PostgresBaseline:
 def demo_catalogue(workdir: Path):
     """A fresh SQLite database with the demo catalogue and its index: (engine, SearchIndex)."""
     from catalogue.db import make_engine, session_scope
-    from catalogue.migrate import upgrade
+    from marketplace.migrate import upgrade
     from catalogue.search.indexer import rebuild
     from catalogue.search.reader import SearchIndex
     from catalogue.search.store import IndexLocation

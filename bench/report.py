@@ -261,7 +261,7 @@ def _method(d: dict, run: dict) -> list[str]:
     return [
         "## Method",
         "",
-        f"1. **Corpus.** A fresh PostgreSQL database `{run['database']}`, migrated (`catalogue.migrate.upgrade`), "
+        f"1. **Corpus.** A fresh PostgreSQL database `{run['database']}`, migrated (`marketplace.migrate.upgrade`), "
         f"the demo catalogue (`flask seed demo`), then `flask seed synthetic --services {run['services']}` "
         f"(about one supplier per 25 services): {run.get('published')} published services from "
         f"{run.get('suppliers')} suppliers in all. Seeding took "

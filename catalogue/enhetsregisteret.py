@@ -4,23 +4,21 @@
 (``GET {base_url}/enhetsregisteret/api/enheter/{orgnr}``) when *base_url* is set
 (configuration ``BRREG_BASE_URL``, e.g. ``https://data.brreg.no``). With an empty base URL
 – the offline default for development and tests – it reads the same JSON shape from the
-fixture ``seed/data/enhetsregisteret.json`` and, for the rest of the demo suppliers, from
-the demo catalogue's supplier list, so nothing outside the machine is needed.
+*offline* records it is given (``read_records`` reads a fixture file); which records those are
+(the recorded fixture, the demo suppliers) is configuration, chosen by ``marketplace.registry``.
 """
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Mapping, Optional
 
 import requests
 
 from catalogue.suppliers import clean_orgnr
 from catalogue.text import Msg
 
-FIXTURE = Path(__file__).resolve().parent.parent / "seed" / "data" / "enhetsregisteret.json"
 TIMEOUT_SECONDS = 5.0
 
 # Organisational forms of the public sector (organisasjonsform.kode).
@@ -73,8 +71,8 @@ class Entity:
     employees: Optional[int] = None  # antallAnsatte, when the register states it
 
 
-def lookup(orgnr: str, base_url: str = "", *, http: Optional[requests.Session] = None,
-           timeout: float = TIMEOUT_SECONDS) -> Entity | None:
+def lookup(orgnr: str, base_url: str = "", *, offline: Optional[Mapping[str, dict[str, Any]]] = None,
+           http: Optional[requests.Session] = None, timeout: float = TIMEOUT_SECONDS) -> Entity | None:
     """The organisation with *orgnr*, or ``None`` when the register does not know it (or it is deleted).
 
     Raises ``catalogue.suppliers.InvalidOrgnr`` for a malformed number (nothing is asked) and
@@ -82,7 +80,7 @@ def lookup(orgnr: str, base_url: str = "", *, http: Optional[requests.Session] =
     """
     orgnr = clean_orgnr(orgnr)
     if not base_url:
-        data = _offline(orgnr)
+        data = (offline or {}).get(orgnr)
     else:
         data = _online(orgnr, base_url.rstrip("/"), http or requests, timeout)
     if data is None or data.get("slettedato"):
@@ -129,35 +127,8 @@ def _online(orgnr: str, base_url: str, http, timeout: float) -> dict[str, Any] |
     return data
 
 
-def _offline(orgnr: str) -> dict[str, Any] | None:
-    found = _fixture(str(FIXTURE)).get(orgnr)
-    if found is not None:
-        return found
-    return _demo_suppliers().get(orgnr)
-
-
 @lru_cache(maxsize=4)
-def _fixture(path: str) -> dict[str, dict[str, Any]]:
+def read_records(path: str) -> dict[str, dict[str, Any]]:
+    """The register's records by organisation number, from a JSON file in the API's shape."""
     with open(path, encoding="utf-8") as handle:
         return json.load(handle)
-
-
-@lru_cache(maxsize=1)
-def _demo_suppliers() -> dict[str, dict[str, Any]]:
-    """The demo catalogue's suppliers in the register's JSON shape (they are fictional, so no
-    real register knows them; the offline register must, or their people could not log in)."""
-    try:
-        from seed.data.suppliers import SUPPLIERS
-    except ImportError:  # the demo catalogue is optional for the register
-        return {}
-    return {
-        s["orgnr"]: {
-            "organisasjonsnummer": s["orgnr"],
-            "navn": s["name"],
-            "organisasjonsform": {"kode": s.get("org_form", "AS"), "beskrivelse": ""},
-            "forretningsadresse": {"adresse": [s.get("address", "")], "postnummer": s.get("postal_code", ""),
-                                   "poststed": s.get("city", ""), "land": "Norge", "landkode": "NO"},
-            "antallAnsatte": s.get("employees"),
-        }
-        for s in SUPPLIERS
-    }

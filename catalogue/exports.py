@@ -33,7 +33,7 @@ from odf.table import Table, TableCell, TableColumn, TableRow
 from odf.text import P
 from sqlmodel import Session
 
-from auth.roles import Viewer
+from catalogue.viewer import Viewer
 from catalogue.audit import record
 from catalogue.compare import Comparison, Entry, Field, compare, describe_requirement, flat_fields
 from catalogue.models import utcnow

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from types import SimpleNamespace
 from typing import Any, Iterable, Mapping, Optional
 
 from sqlmodel import Session, select
@@ -253,3 +254,10 @@ REMOVAL_REASON = ListingField("removal_reason", BASE_SECTION, LONGTEXT, "Begrunn
 
 def document_kinds() -> list[tuple[str, Msg]]:
     return [(kind, KINDS[kind]) for kind in SERVICE_KINDS]
+
+
+# What the listing form's template needs by name (field ids, sections, the base fields).
+LISTING_FORM = SimpleNamespace(BASE_SECTION=BASE_SECTION, DOCUMENTS_SECTION=DOCUMENTS_SECTION, NAME=NAME,
+                               SUMMARY=SUMMARY, DESCRIPTION=DESCRIPTION, FEATURES=FEATURES,
+                               CATEGORY_FIELD=CATEGORY_FIELD, DPS_FIELD=DPS_FIELD, SUBMIT_FIELD=SUBMIT_FIELD,
+                               document_field=document_field, document_kinds=document_kinds)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from types import SimpleNamespace
 from typing import Any, Iterable, Mapping, Optional
 
 from sqlalchemy import func
@@ -617,3 +618,10 @@ def application_for_supplier(session: Session, application_id: int,
     if app is None or supplier_id is None or app.supplier_id != supplier_id:
         return None
     return app
+
+
+# What the application and DPS forms' templates need by name (field ids and fields).
+APPLICATION_FORM = SimpleNamespace(CATEGORIES_FIELD=CATEGORIES_FIELD, PERIOD_FIELD=PERIOD_FIELD,
+                                   TAX_CERTIFICATE_FIELD=TAX_CERTIFICATE_FIELD, DPS_NAME=DPS_NAME,
+                                   DPS_DESCRIPTION=DPS_DESCRIPTION, DPS_FROM=DPS_FROM, DPS_TO=DPS_TO,
+                                   DPS_CATEGORIES=DPS_CATEGORIES)

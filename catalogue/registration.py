@@ -12,13 +12,12 @@ from typing import Any, Callable, Mapping, Optional
 
 from sqlmodel import Session, select
 
-from auth.login import ensure_membership
 from catalogue.audit import Actor, record
 from catalogue.enhetsregisteret import Entity, RegistryUnavailable
 from catalogue.models import Membership, Supplier
 from catalogue import company
 from catalogue.company import DESCRIPTION, WEBSITE
-from catalogue.suppliers import InvalidOrgnr, by_orgnr, clean_orgnr, create_supplier
+from catalogue.suppliers import InvalidOrgnr, by_orgnr, clean_orgnr, create_supplier, ensure_membership
 from catalogue.text import Msg
 
 ORGNR_FIELD = "company-orgnr"

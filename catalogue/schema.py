@@ -1,9 +1,8 @@
-"""Every module that defines tables, imported once so ``SQLModel.metadata`` knows them all.
+"""Every module of the domain that defines tables, imported once so ``SQLModel.metadata`` knows them all.
 
-Alembic's environment and the tests import this module. A new module with tables adds
-its import here.
+A new module with tables adds its import here. The whole application's tables (these and the
+built-in test identity provider's) are ``marketplace.schema``: Alembic's environment imports that.
 """
-import auth.testid.models  # noqa: F401  (the built-in test identity provider)
 import catalogue.articles  # noqa: F401
 import catalogue.models  # noqa: F401
 import catalogue.market_snapshot  # noqa: F401

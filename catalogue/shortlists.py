@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import JSON, Column, Index, String, UniqueConstraint, func, or_, update
 from sqlmodel import Field, Session, SQLModel, select
 
-from auth.roles import Viewer
+from catalogue.viewer import Viewer
 from catalogue.audit import Actor, record
 from catalogue.compare import Entry
 from catalogue.lifecycle import status_check

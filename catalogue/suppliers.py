@@ -6,7 +6,7 @@ from stdnum.no import orgnr as stdnum_orgnr
 from sqlmodel import Session, select
 
 from catalogue.audit import Actor, record
-from catalogue.models import Supplier
+from catalogue.models import Membership, Supplier
 from catalogue.text import Msg, slugify
 
 
@@ -67,3 +67,17 @@ def create_supplier(session: Session, actor: Actor, *, orgnr: str, name: str, **
     record(session, actor, "supplier.registered", "supplier", supplier.id, supplier_id=supplier.id,
            after={"orgnr": supplier.orgnr, "name": supplier.name})
     return supplier
+
+
+def ensure_membership(db: Session, user_id: int, supplier_id: int, actor: Actor) -> bool:
+    """Record that *user_id* acts for *supplier_id* (once); True when it was new."""
+    exists = db.exec(select(Membership.id).where(Membership.user_id == user_id,
+                                                 Membership.supplier_id == supplier_id)).first()
+    if exists is not None:
+        return False
+    membership = Membership(user_id=user_id, supplier_id=supplier_id)
+    db.add(membership)
+    db.flush()
+    record(db, actor, "membership.recorded", "membership", membership.id, supplier_id=supplier_id,
+           after={"user_id": user_id, "supplier_id": supplier_id})
+    return True

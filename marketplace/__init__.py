@@ -64,6 +64,9 @@ def _init_extensions(app: Flask) -> None:
     from marketplace.extensions import csrf, limiter
 
     csrf.init_app(app)
+    from marketplace.htmx import htmx
+
+    htmx.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
     # Redis away: count in this process until it is back (flask-limiter logs the switch), never a 500.
     app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
@@ -74,13 +77,16 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from auth import views as auth_views
     from marketplace.views import (api, buyer, company, compare, contracts, declarations, devmail, dps, dpsadmin,
-                                   followup, guidance, info, language, mail_settings, manager, market, notifications,
-                                   public, register, search, supplier)
+                                   followup, guidance, info, language, login, mail_settings, manager, market,
+                                   notifications, public, register, search, supplier)
     from marketplace.views import competitions
 
-    auth_views.init_app(app)  # login/logout, the viewer hook, and /testid outside production
+    login.init_app(app)  # login/logout and the viewer hook
+    if app.config["TEST_IDP_ENABLED"] and not app.config["PRODUCTION"]:
+        from marketplace.views import testid
+
+        testid.init_app(app)  # the built-in test identity provider, outside production only
     notifications.init_app(app)  # the unread count in the header
     for area in (public, search, compare, buyer, contracts, followup, api, supplier, manager, dps, guidance, market,
                  language, notifications, mail_settings, devmail, register, company, declarations, info,

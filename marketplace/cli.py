@@ -21,7 +21,7 @@ def _engine():
 @click.option("--revision", default="head", show_default=True)
 def db_upgrade(revision: str) -> None:
     """Migrate the database to *revision* (default: the newest)."""
-    from catalogue.migrate import upgrade
+    from marketplace.migrate import upgrade
 
     upgrade(current_app.config["DATABASE_URL"], revision)
     click.echo(f"Databasen er migrert til {revision}.")
@@ -63,7 +63,7 @@ def init_app(app: Flask) -> None:
     from seed.articles import articles_command
 
     seed_cli.add_command(articles_command)  # flask seed articles
-    from catalogue.search.cli import index_cli
+    from marketplace.index_cli import index_cli
 
     app.cli.add_command(index_cli)  # flask index rebuild|follow|catchup|status
     from marketplace.notify_cli import notify_cli

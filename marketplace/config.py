@@ -70,6 +70,10 @@ def load_config(environ: os._Environ | dict | None = None, instance_path: str | 
         # Where users write to the operator (contact, accessibility and privacy pages).
         "CONTACT_EMAIL": env.get("CONTACT_EMAIL", "markedsplassen@dfo.example"),
         "BRREG_BASE_URL": env.get("BRREG_BASE_URL", ""),
+        # Offline (no BRREG_BASE_URL): the register's records from this fixture, plus the demo
+        # suppliers when BRREG_DEMO_SUPPLIERS is on (the default outside production).
+        "BRREG_FIXTURE": env.get("BRREG_FIXTURE") or str(PROJECT_ROOT / "seed" / "data" / "enhetsregisteret.json"),
+        "BRREG_DEMO_SUPPLIERS": _flag(env.get("BRREG_DEMO_SUPPLIERS"), default=not production),
         # Offline (no BRREG_BASE_URL): the register follower reads these recorded update pages.
         "BRREG_UPDATES_FIXTURE": env.get("BRREG_UPDATES_FIXTURE") or str(PROJECT_ROOT / "seed" / "data"
                                                                          / "brreg_oppdateringer.json"),

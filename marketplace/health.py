@@ -37,7 +37,7 @@ def database(app: Flask) -> dict:
 @functools.lru_cache(maxsize=4)
 def _code_heads(url: str) -> frozenset[str]:
     """The migration heads of this code (read once per process: the code does not change under it)."""
-    from catalogue.migrate import current_heads
+    from marketplace.migrate import current_heads
 
     return frozenset(current_heads(url))
 

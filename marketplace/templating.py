@@ -88,14 +88,11 @@ def init_app(app: Flask) -> None:
 
     from auth.guards import current_viewer
 
-    def has_endpoint(name: str) -> bool:
-        return name in app.view_functions
-
     @app.context_processor
     def _viewer():
         return {"viewer": current_viewer()}
 
-    app.jinja_env.globals.update(TERMS=TERMS, NSM=nsm, current_lang=current_lang, has_endpoint=has_endpoint,
+    app.jinja_env.globals.update(TERMS=TERMS, NSM=nsm, current_lang=current_lang,
                                  status_label=status_label, QualificationStatus=QualificationStatus)
     from catalogue.validity import counts_on
 

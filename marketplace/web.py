@@ -1,20 +1,30 @@
-"""Web helpers shared by every blueprint: domain messages in the request's language, and lookups.
+"""Web helpers shared by every blueprint (views import these, never another blueprint).
 
-Views import what they need from here, never from another blueprint.
+Domain messages in the request's language (``domain_message``, ``texts``, ``say``), the 404/410
+lookup of a public service, the try-commit-or-conflict step (``commit_or_conflict``), documents
+and versions pages shared by the supplier and the contract manager, and the search index handle.
+The CSRF field of every form is the ``csrf()`` macro in ``templates/macros/forms.html``.
 """
 from __future__ import annotations
 
 from typing import Any, Callable, Mapping
 
-from flask import abort, make_response
+from flask import abort, current_app, flash, make_response, render_template, request
 from flask_babel import gettext
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
 
 from catalogue import browse
+from catalogue import diff as diffs
 from catalogue.lifecycle import DomainError
 from catalogue.listing import PublicStatus, public_status
+from catalogue.models import ArchivedService, Document, Service
+from catalogue.search.reader import SearchIndex
 from catalogue.text import Msg
 from marketplace.db import get_session
 from marketplace.templating import current_lang
+
+SEARCH_INDEX = "search_index"  # app.extensions key of this process's read-only index handle
 
 
 def message_text(message: Any, params: Mapping[str, Any] | None = None) -> str:
@@ -25,13 +35,40 @@ def message_text(message: Any, params: Mapping[str, Any] | None = None) -> str:
 
 
 def domain_message(error: DomainError) -> str:
-    """The one clear message of a refusal from the domain."""
+    """The one clear message of a refusal from the domain, in the reader's language."""
+    msg = getattr(error, "msg", None)  # a bilingual text some refusals carry beside their msgid
+    if msg is not None:
+        return message_text(msg)
     return message_text(error.message, error.params)
+
+
+def field_errors(error: DomainError) -> dict[str, str]:
+    """``{field id: text}`` for the error summary: every field of an ``InvalidInput``, or the one refusal."""
+    found = getattr(error, "errors", None) or {error.field or "feil": error}
+    return {field: domain_message(e) if isinstance(e, DomainError) else message_text(e) for field, e in found.items()}
+
+
+def format_nok(value: Any) -> str:
+    """«250 000 kr» (no-break spaces between thousands)."""
+    if value is None:
+        return ""
+    return f"{int(value):,} kr".replace(",", "\u00a0")
 
 
 def texts(errors: Mapping[str, Any]) -> dict[str, str]:
     """Field messages (field id → message) in the language of the request, for the templates."""
     return {key: message_text(message) for key, message in errors.items()}
+
+
+def commit_or_conflict(session: Any, on_conflict: Callable[[], Any]) -> Any:
+    """Commit; when the database refuses it (another request took the same key first), roll back and
+    return ``on_conflict()`` – the view answers that (409) – else ``None``."""
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        return on_conflict()
+    return None
 
 
 def public_service_or_abort(service_id: int, *, gone: Callable[..., Any], missing: Callable[[], Any]):
@@ -52,3 +89,54 @@ def public_service_or_abort(service_id: int, *, gone: Callable[..., Any], missin
 def _answer(result: Any) -> None:
     """Stop the view with *result*: a status code (the error page) or a response."""
     abort(result if isinstance(result, int) else make_response(result))
+
+
+# ---------------------------------------------------------------------------
+# messages, documents, versions and the search index, for every blueprint
+
+
+def say(nb: str, en: str, category: str = "success") -> None:
+    """A flash message in the language of the request."""
+    flash(Msg(nb, en).text(current_lang()), category)
+
+
+def documents_of(content: Mapping[str, Any]) -> dict[str, Document]:
+    session = get_session()
+    out = {}
+    for kind, doc_id in (content.get("documents") or {}).items():
+        doc = session.get(Document, doc_id) if doc_id else None
+        if doc is not None:
+            out[kind] = doc
+    return out
+
+
+def render_versions(template: str, svc: Service):
+    """The versions page (shared with the contract manager's view of the same service)."""
+    session = get_session()
+    snapshots = session.exec(select(ArchivedService).where(ArchivedService.service_id == svc.id)
+                             .order_by(ArchivedService.version.desc())).all()
+    chosen = request.args.get("versjon", type=int)
+    by_version = {s.version: s for s in snapshots}
+    changes = None
+    if chosen is not None:
+        if chosen not in by_version or chosen - 1 not in by_version:
+            abort(404)
+        changes = diffs.diff(by_version[chosen - 1].content, by_version[chosen].content,
+                             name_of=diffs.names_from(session, current_lang()), lang=current_lang())
+    return render_template(template, service=svc, snapshots=snapshots, chosen=chosen, changes=changes)
+
+
+def search_index() -> SearchIndex:
+    """This process's read-only handle on the index (opened on first use, reused after)."""
+    handle = current_app.extensions.get(SEARCH_INDEX)
+    if handle is None:
+        handle = current_app.extensions[SEARCH_INDEX] = SearchIndex(current_app.config["INDEX_DIR"])
+    return handle
+
+
+def current_search_index() -> SearchIndex | None:
+    """The index to search, or ``None`` while no index has been built yet."""
+    handle = search_index()
+    return handle if handle.available() else None
+
+

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from catalogue.db import make_engine, session_scope
-from catalogue.migrate import upgrade
+from marketplace.migrate import upgrade
 from marketplace import create_app
 from tests.databases import backend, drop_database, new_database
 from tests.search_fixtures import *  # noqa: F401,F403  (search index fixtures)

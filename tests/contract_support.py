@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from auth.roles import MANAGER, SUPPLIER, Viewer
+from catalogue.viewer import MANAGER, SUPPLIER, Viewer
 from catalogue import shortlists as sl
 from catalogue.contracts import lifecycle as lc
 from catalogue.contracts.models import Contract

@@ -50,7 +50,7 @@ from werkzeug.serving import make_server
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from auth import login as logins
-from auth.roles import Viewer
+from catalogue.viewer import Viewer
 from auth.testid import keys
 from auth.testid.persons import persons
 
@@ -187,8 +187,8 @@ def authorize(client, authorize_path: str, person_key: str, orgnr: Optional[str]
 
 def viewer_of(client) -> Viewer:
     """The viewer the marketplace sees for *client*'s browser session (anonymous if none)."""
-    from auth.roles import ANONYMOUS_VIEWER
-    from auth.views import LOGIN_KEY
+    from catalogue.viewer import ANONYMOUS_VIEWER
+    from marketplace.views.login import LOGIN_KEY
     from marketplace.db import get_session
 
     with client.session_transaction() as cookie_session:

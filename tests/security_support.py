@@ -17,7 +17,7 @@ from typing import Any, Optional
 from sqlalchemy import inspect, select, text
 from sqlmodel import Session
 
-import catalogue.schema  # noqa: F401  (every table)
+import marketplace.schema  # noqa: F401  (every table)
 from catalogue.listing import Listing
 from catalogue.audit import Actor
 from catalogue.models import (

@@ -473,7 +473,7 @@ def test_english_pages_keep_the_article_in_norwegian(reader, compiled_translatio
 
 
 def test_every_guidance_view_declares_who_may_use_it(guidance_app):
-    from auth.roles import MANAGER as MANAGER_ROLE
+    from catalogue.viewer import MANAGER as MANAGER_ROLE
 
     endpoints = [r.endpoint for r in guidance_app.url_map.iter_rules() if r.endpoint.startswith("guidance.")]
     assert len(endpoints) >= 11

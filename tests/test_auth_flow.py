@@ -18,7 +18,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from auth.login import pid_hash
-from auth.roles import BUYER, MANAGER, NO_ROLE, SUPPLIER
+from catalogue.viewer import BUYER, MANAGER, NO_ROLE, SUPPLIER
 from auth.testid.models import ProviderCode, ProviderSession
 from auth.testid.persons import persons
 from catalogue.models import AuditEvent, LoginSession, Membership, Supplier, User, utcnow
@@ -223,7 +223,7 @@ def test_logout_without_a_login_just_goes_home(client):
 
 
 def login_row(client) -> LoginSession:
-    from auth.views import LOGIN_KEY
+    from marketplace.views.login import LOGIN_KEY
 
     with client.session_transaction() as cookie:
         key = cookie[LOGIN_KEY]
@@ -496,7 +496,10 @@ def test_the_untampered_path_through_the_same_transport_works(app, client):
 
 
 def test_a_registry_outage_refuses_the_login_and_writes_nothing(app, client):
-    app.extensions["auth"].brreg_base_url = "http://127.0.0.1:9"  # nothing listens on the discard port
+    from marketplace.registry import register_lookup
+
+    # Nothing listens on the discard port.
+    app.extensions["auth"].lookup = register_lookup({**app.config, "BRREG_BASE_URL": "http://127.0.0.1:9"})
     callback = authorize(client, start(client), "kommune-innkjoper")
     before = counts(app)
     response = client.get(callback)

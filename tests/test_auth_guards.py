@@ -6,7 +6,7 @@ from flask import g
 from werkzeug.exceptions import Forbidden
 
 from auth.guards import login_required, public, roles_required
-from auth.roles import ANONYMOUS_VIEWER, AUTHENTICATED_ROLES, BUYER, MANAGER, NO_ROLE, SUPPLIER, Viewer
+from catalogue.viewer import ANONYMOUS_VIEWER, AUTHENTICATED_ROLES, BUYER, MANAGER, NO_ROLE, SUPPLIER, Viewer
 from tests.login import prepare
 
 

@@ -280,7 +280,7 @@ def test_the_provider_is_not_there_in_production(tmp_path):
         assert not [r for r in app.url_map.iter_rules() if r.rule.startswith("/testid")]
         assert "testid" not in app.extensions
         assert app.test_client().get("/testid/.well-known/openid-configuration").status_code == 404
-        from auth import testid
+        from marketplace.views import testid
 
         app.config["TEST_IDP_ENABLED"] = True
         with pytest.raises(RuntimeError):

@@ -21,7 +21,7 @@ from catalogue.search.store import IndexLocation
 from catalogue.terms import TERMS
 from catalogue.validity import tax_certificate_too_old, valid_standards
 from catalogue.workdays import OSLO
-from marketplace.views.search import search_index
+from marketplace.web import search_index
 from tests.search_fixtures import catch_up, publish_service
 
 EXPIRES = date(2026, 12, 10)

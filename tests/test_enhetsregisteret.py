@@ -5,12 +5,14 @@ import json
 import socket
 import threading
 import time
+from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from catalogue.enhetsregisteret import RegistryUnavailable, lookup
 from catalogue.suppliers import InvalidOrgnr
+from marketplace.registry import register_lookup
 
 KOMMUNE = {
     "organisasjonsnummer": "976240391", "navn": "Fjellvik kommune",
@@ -139,6 +141,14 @@ def test_malformed_number_is_refused_without_asking(register):
 
 # --- offline (the default: BRREG_BASE_URL empty) -----------------------------------------
 
+OFFLINE = {"BRREG_BASE_URL": "", "BRREG_FIXTURE": str(Path(__file__).resolve().parent.parent / "seed" / "data"
+                                                        / "enhetsregisteret.json"), "BRREG_DEMO_SUPPLIERS": True}
+
+
+def offline(orgnr: str):
+    """The offline register as development configures it (marketplace.registry chooses the records)."""
+    return register_lookup(OFFLINE)(orgnr)
+
 
 @pytest.mark.parametrize("orgnr, name, form, public", [
     ("976240391", "Fjellvik kommune", "KOMM", True),
@@ -149,7 +159,7 @@ def test_malformed_number_is_refused_without_asking(register):
     ("935308291", "Nordlys Datasenter AS", "AS", False),
 ])
 def test_offline_fixture(orgnr, name, form, public):
-    entity = lookup(orgnr)
+    entity = offline(orgnr)
     assert (entity.name, entity.org_form, entity.is_public_body) == (name, form, public)
 
 
@@ -157,11 +167,11 @@ def test_offline_knows_every_demo_supplier():
     from seed.data.suppliers import SUPPLIERS
 
     for supplier in SUPPLIERS:
-        entity = lookup(supplier["orgnr"])
+        entity = offline(supplier["orgnr"])
         assert entity is not None, supplier["orgnr"]
         assert entity.org_form_name, supplier["orgnr"]
 
 
 def test_offline_deleted_and_unknown():
-    assert lookup("912345009") is None   # in the fixture, with a deletion date
-    assert lookup("988077917") is None   # valid, but neither in the fixture nor a demo supplier
+    assert offline("912345009") is None   # in the fixture, with a deletion date
+    assert offline("988077917") is None   # valid, but neither in the fixture nor a demo supplier

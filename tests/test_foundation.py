@@ -7,9 +7,9 @@ from alembic.migration import MigrationContext
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 
-import catalogue.schema  # noqa: F401  (every table on SQLModel.metadata)
+import marketplace.schema  # noqa: F401  (every table on SQLModel.metadata)
 from catalogue.db import make_engine
-from catalogue.migrate import upgrade
+from marketplace.migrate import upgrade
 from catalogue.models import Category, Membership, Service, Supplier, User
 from catalogue.suppliers import InvalidOrgnr, clean_orgnr, is_valid_orgnr
 from catalogue.terms import TERMS

@@ -209,7 +209,7 @@ def test_tally_in_bulk_equals_one_by_one(shared_app):
 
 def test_an_empty_catalogue_has_empty_figures(tmp_path):
     from catalogue.db import make_engine
-    from catalogue.migrate import upgrade
+    from marketplace.migrate import upgrade
     from tests.databases import drop_database, new_database
 
     url = new_database(tmp_path)

@@ -14,7 +14,7 @@ from catalogue.search.documents import name_sort_key
 from catalogue.search.query import WITHIN, SearchRequest, facet_mode, search
 from catalogue.search.schema import FACETS_BY_KEY
 from catalogue.terms import TERMS
-from marketplace.views.search import search_index
+from marketplace.web import search_index
 from tests.search_fixtures import release_connections
 
 
@@ -258,7 +258,7 @@ def test_a_facet_shows_its_largest_values_and_a_link_to_all_of_them(shared_searc
 def test_facet_counts_are_cached_per_generation_and_filter_set(shared_search_app):
     from catalogue.search import query
     from catalogue.search.query import SearchRequest, search
-    from marketplace.views.search import search_index
+    from marketplace.web import search_index
 
     calls = []
     original = query._facet

@@ -15,7 +15,7 @@ from catalogue.search.query import SearchRequest, search
 from catalogue.search.schema import META_ID
 from catalogue.search.store import IndexBusy, IndexLocation, IndexState, read_state
 from catalogue.listing import Listing
-from marketplace.views.search import search_index
+from marketplace.web import search_index
 from tests.search_fixtures import catch_up, publish_service
 
 ACTOR = Actor.system("test")

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from bench.judged_queries import GROUPS, QUERIES
 from bench.relevance import METRICS, RESULTS, check_judgements, evaluate, judged_services, ours, scores
-from marketplace.views.search import search_index
+from marketplace.web import search_index
 
 TOLERANCE = 0.01  # rounding, and small moves when the demo catalogue gains services or texts
 

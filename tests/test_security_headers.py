@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from catalogue.migrate import upgrade
+from marketplace.migrate import upgrade
 from marketplace import create_app
 from marketplace.config import PROJECT_ROOT
 from tests.databases import drop_database, new_database

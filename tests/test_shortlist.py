@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from auth.roles import BUYER, MANAGER, SUPPLIER, Viewer
+from catalogue.viewer import BUYER, MANAGER, SUPPLIER, Viewer
 from catalogue import shortlists as sl
 from catalogue.audit import Actor
 from catalogue.exports import export_shortlist

@@ -80,13 +80,12 @@ def test_registration_refuses_bad_numbers(app, supplier, orgnr, message):
 
 def test_a_number_the_person_does_not_act_for_is_refused(app):
     """Checked against the offline register: Havbris exists, but this person acts for Fjordsky."""
-    from functools import partial
-
-    from catalogue import enhetsregisteret, registration
+    from catalogue import registration
+    from marketplace.registry import register_lookup
 
     with Session(app.extensions["db_engine"]) as s:
         check = registration.check_company(s, "999906087", acting_orgnr="964330123",
-                                           lookup=partial(enhetsregisteret.lookup, base_url=""))
+                                           lookup=register_lookup(app.config))
     assert not check.ok and "handler ikke på vegne av" in check.errors[registration.ORGNR_FIELD].nb
 
 

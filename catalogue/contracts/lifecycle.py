@@ -82,7 +82,7 @@ def today() -> date:
 
 
 class Viewer(Protocol):
-    """What the contract rules need to know about the person (``auth.roles.Viewer`` fits)."""
+    """What the contract rules need to know about the person (``catalogue.viewer.Viewer`` fits)."""
 
     is_manager: bool
     is_buyer: bool

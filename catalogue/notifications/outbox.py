@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from catalogue.db import is_sqlite
-from catalogue.models import LoginSession, Membership, Supplier, utcnow
+from catalogue.models import LoginSession, Membership, Role, Supplier, utcnow
 from catalogue.notifications import kinds
 from catalogue.notifications.models import (MANAGERS_ORG, TEAM, Delivery, MailAddress, Notification,
                                             NotificationEvent, NotificationPreference, NotificationStatus,
@@ -31,7 +31,7 @@ from catalogue.notifications.models import (MANAGERS_ORG, TEAM, Delivery, MailAd
 
 OSLO = ZoneInfo("Europe/Oslo")
 DIGEST_HOUR = 7  # daily digests leave at 07:00 Norwegian time
-MANAGER_ROLE = "manager"  # auth.roles.MANAGER (catalogue never imports auth)
+MANAGER_ROLE = Role.MANAGER
 
 
 def next_digest_time(now: datetime) -> datetime:

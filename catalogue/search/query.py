@@ -166,10 +166,6 @@ class SearchRequest:
         filters[key] = list(dict.fromkeys(filters.get(key, []) + list(values)))
         return self.but(filters=filters)
 
-    @property
-    def is_empty(self) -> bool:
-        return not self.q and not self.filters
-
 
 @dataclass
 class Hit:

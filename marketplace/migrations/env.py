@@ -2,7 +2,7 @@
 from alembic import context
 from sqlalchemy import pool
 
-import catalogue.schema  # noqa: F401  (registers every table on SQLModel.metadata)
+import marketplace.schema  # noqa: F401  (registers every table on SQLModel.metadata)
 from catalogue.db import make_engine
 from sqlmodel import SQLModel
 

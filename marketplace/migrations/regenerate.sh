@@ -8,7 +8,7 @@ rm -f marketplace/migrations/versions/0001_initial.py
 .venv/bin/python - "$tmp" <<'PY'
 import sys
 from alembic import command
-from catalogue.migrate import alembic_config
+from marketplace.migrate import alembic_config
 cfg = alembic_config(f"sqlite:///{sys.argv[1]}/empty.db")
 command.revision(cfg, message="initial schema", autogenerate=True, rev_id="0001_initial")
 import glob, os

@@ -21,10 +21,9 @@ from catalogue.search.query import SearchRequest, search_as_page
 from catalogue.search.store import IndexMissing
 from marketplace.db import get_session
 from marketplace.errors import MESSAGES, RETRY_AFTER_SECONDS, is_outage, log_outage
-from marketplace.web import public_service_or_abort
 from marketplace.extensions import csrf, limiter
 from marketplace.templating import current_lang
-from marketplace.views.search import current_search_index
+from marketplace.web import current_search_index, public_service_or_abort
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 

@@ -15,7 +15,7 @@ from sqlmodel import select
 from werkzeug.datastructures import MultiDict
 
 from auth.guards import current_viewer, roles_required
-from auth.roles import BUYER, MANAGER
+from catalogue.viewer import BUYER, MANAGER
 from catalogue import shortlists as sl
 from catalogue.exports import FORMATS, export_shortlist
 from catalogue.models import ArchivedService, Service, User
@@ -24,7 +24,7 @@ from catalogue.search.store import IndexMissing
 from catalogue.text import Msg
 from marketplace.db import get_session
 from marketplace.templating import current_lang
-from marketplace.views.search import current_search_index
+from marketplace.web import current_search_index
 
 bp = Blueprint("buyer", __name__, url_prefix="/innkjop")
 

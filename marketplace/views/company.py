@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from auth.guards import current_viewer, roles_required
-from auth.roles import SUPPLIER
+from catalogue.viewer import SUPPLIER
 from catalogue import company
 from catalogue.models import Supplier
 from catalogue.registration import is_member

@@ -24,7 +24,7 @@ from catalogue.text import Msg
 from marketplace.db import discard_session, get_session
 from marketplace.errors import is_outage
 from marketplace.extensions import limiter
-from marketplace.htmx import is_htmx, render_page
+from marketplace.htmx import hx_response, is_htmx, render_page
 from marketplace.templating import current_lang
 
 bp = Blueprint("compare", __name__)
@@ -97,9 +97,8 @@ def compare_page():
         described=[cmp.describe_requirement(TERMS[k], v, lang) for k, v in requirements.items()],
         cmp=cmp, lang=lang,
     )
-    response = current_app.make_response((render_page("compare.html", "comparison", **context), status))
-    if push_url:
-        response.headers["HX-Push-Url"] = push_url
+    response = hx_response(render_page("compare.html", "comparison", **context), push_url=push_url or None)
+    response.status_code = status
     return response
 
 

@@ -12,7 +12,7 @@ from flask_babel import gettext
 from sqlmodel import select
 
 from auth.guards import current_viewer, public, roles_required
-from auth.roles import BUYER, MANAGER, SUPPLIER
+from catalogue.viewer import BUYER, MANAGER, SUPPLIER
 from catalogue import compare as cmp
 from catalogue import qualification
 from catalogue.competitions import drafting, evaluation, questions, record, tendering

@@ -14,7 +14,7 @@ from flask_babel import gettext
 from sqlmodel import select
 
 from auth.guards import current_viewer, roles_required
-from auth.roles import BUYER, MANAGER, SUPPLIER
+from catalogue.viewer import BUYER, MANAGER, SUPPLIER
 from catalogue import compare as cmp
 from catalogue import documents
 from catalogue import shortlists as sl
@@ -25,7 +25,7 @@ from catalogue.diff import names_from
 from catalogue.lifecycle import DomainError
 from catalogue.models import ArchivedService, Category, Document, Supplier
 from marketplace.db import get_session
-from marketplace.domain import error_text, field_errors, format_nok
+from marketplace.web import domain_message, field_errors, format_nok
 from marketplace.htmx import render_page
 from marketplace.templating import current_lang
 
@@ -57,7 +57,7 @@ def _done(contract: Contract, message: str):
 
 def _refused(contract: Contract, exc: DomainError):
     get_session().rollback()
-    flash(error_text(exc), "error")
+    flash(domain_message(exc), "error")
     return redirect(url_for("contracts.contract", contract_id=contract.id), code=303)
 
 

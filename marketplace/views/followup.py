@@ -11,14 +11,14 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext
 
 from auth.guards import current_viewer, public, roles_required
-from auth.roles import MANAGER, SUPPLIER
+from catalogue.viewer import MANAGER, SUPPLIER
 from catalogue.contracts import followup, ocds, reminders
 from catalogue.contracts import lifecycle as lc
 from catalogue.lifecycle import N_, DomainError
 from catalogue.models import DPS
 from marketplace.db import get_session
 from marketplace.htmx import render_page
-from marketplace.domain import error_text, field_errors
+from marketplace.web import domain_message, field_errors
 
 bp = Blueprint("followup", __name__)
 
@@ -108,7 +108,7 @@ def threshold():
         lc.set_threshold(db, current_viewer().actor(), dps_id, amount)
     except DomainError as exc:
         db.rollback()
-        flash(error_text(exc), "error")
+        flash(domain_message(exc), "error")
         return redirect(url_for("followup.overview"), code=303)
     db.commit()
     flash(gettext("Terskelen for direkte avrop er endret."), "success")

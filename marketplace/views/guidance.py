@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from auth.guards import current_viewer, public, roles_required
-from auth.roles import MANAGER
+from catalogue.viewer import MANAGER
 from catalogue import articles, browse, markdown
 from catalogue.terms import TERMS
 from catalogue.text import Msg

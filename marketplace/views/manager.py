@@ -10,7 +10,6 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from sqlmodel import select
 
 from auth.guards import current_viewer, roles_required
-from auth.roles import MANAGER
 from catalogue import auditlog, auditview, listings, moderation, qualification
 from catalogue import diff as diffs
 from catalogue.lifecycle import IllegalTransition, Incomplete
@@ -18,10 +17,10 @@ from catalogue.listing import Conflict, Listing
 from catalogue.models import DPS, Category, QualificationApplication, Service, Supplier
 from catalogue.qualification import Application
 from catalogue.text import Msg
+from catalogue.viewer import MANAGER
 from marketplace.db import get_session
 from marketplace.templating import current_lang
-from marketplace.views.supplier import documents_of, render_versions, say
-from marketplace.web import texts
+from marketplace.web import documents_of, render_versions, say, texts
 
 bp = Blueprint("manager", __name__, url_prefix="/forvaltning")
 
@@ -46,7 +45,7 @@ def new_dps():
     """Create a dynamic purchasing system: name, description, validity period and categories."""
     session = get_session()
     categories = session.exec(select(Category).order_by(Category.position, Category.name_nb)).all()
-    context = dict(q=qualification, categories=categories)
+    context = dict(application_form=qualification.APPLICATION_FORM, categories=categories)
     if request.method == "GET":
         return render_template("manager/dps_form.html", values={"categories": []}, errors={}, **context)
     raw = qualification.read_dps_form(request.form)

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext
 
 from auth.guards import current_viewer, login_required, roles_required
-from auth.roles import MANAGER
+from catalogue.viewer import MANAGER
 from catalogue.notifications import inbox, kinds
 from marketplace.db import get_session
 from marketplace.htmx import render_page

@@ -11,14 +11,14 @@ from flask_babel import gettext
 from sqlmodel import select
 
 from auth.guards import current_viewer, roles_required
-from auth.roles import MANAGER
+from catalogue.viewer import MANAGER
 from catalogue.lifecycle import DomainError
 from catalogue.models import Supplier
 from catalogue.registerwatch.apply import AlertLifeCycle
 from catalogue.registerwatch.models import AlertStatus, RegisterAlert, RegisterUpdate
 from catalogue.suspension import suspended_in
 from marketplace.db import get_session
-from marketplace.views.supplier import say
+from marketplace.web import say
 
 bp = Blueprint("register", __name__, url_prefix="/forvaltning/registervarsler")
 

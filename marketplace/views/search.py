@@ -11,37 +11,22 @@ import threading
 from dataclasses import replace
 from urllib.parse import urlencode
 
-from flask import Blueprint, current_app, make_response, render_template, request, url_for
+from flask import Blueprint, current_app, make_response, request, url_for
 
 from auth.guards import public
 from catalogue import buying
 from catalogue.search.query import (MAX_QUERY_CHARS, MAX_QUERY_WORDS, SORTS, SearchRequest, search_articles,
                                      search_as_page, warm_up)
-from catalogue.search.reader import SearchIndex
 from catalogue.search.store import IndexMissing
 from marketplace.db import get_session
 from marketplace.extensions import limiter
-from marketplace.htmx import is_htmx, render_page
+from marketplace.htmx import render_page, wants_fragment
 from marketplace.templating import current_lang
+from marketplace.web import current_search_index, search_index
 
 bp = Blueprint("search", __name__)
 
-EXTENSION = "search_index"
 FACET_TOP = 5  # values shown per facet before "Vis alle" (selected values always shown)
-
-
-def search_index() -> SearchIndex:
-    """This process's read-only handle on the index (opened on first use, reused after)."""
-    handle = current_app.extensions.get(EXTENSION)
-    if handle is None:
-        handle = current_app.extensions[EXTENSION] = SearchIndex(current_app.config["INDEX_DIR"])
-    return handle
-
-
-def current_search_index() -> SearchIndex | None:
-    """The index to search, or ``None`` while no index has been built yet."""
-    handle = search_index()
-    return handle if handle.available() else None
 
 
 @bp.record_once
@@ -106,15 +91,10 @@ def search():
                    hit_terms=hit_terms,
                    index_missing=result is None, max_query_words=MAX_QUERY_WORDS, max_query_chars=MAX_QUERY_CHARS,
                    expanded=set(request.args.getlist("flere")[:5]), facet_top=FACET_TOP)
-    if request.headers.get("HX-History-Restore-Request") == "true":
-        # htmx restoring a page that fell out of its history cache wants the whole page.
-        body = render_template("search.html", **context)
-    else:
-        body = render_page("search.html", "results", **context)
-    response = make_response(body, status)
+    response = make_response(render_page("search.html", "results", **context), status)
     response.vary.add("HX-Request")
     if status == 503:
         response.headers["Retry-After"] = "30"
-    if is_htmx():
+    if wants_fragment():
         response.headers["Cache-Control"] = "no-store"  # the fragment is not a page of its own
     return response

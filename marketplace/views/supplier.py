@@ -7,7 +7,6 @@ service, application or document answers 404, as if it did not exist).
 """
 from __future__ import annotations
 
-from functools import partial
 from typing import Any, Mapping
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -15,22 +14,22 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from auth.guards import current_viewer, roles_required
-from auth.roles import SUPPLIER
+from catalogue.viewer import SUPPLIER
 from catalogue import diff as diffs
-from catalogue import certificates, enhetsregisteret, listings, qualification, registration
+from catalogue import certificates, listings, qualification, registration
 from catalogue.documents import MAX_BYTES, SERVICE_KINDS, StorageFailed
 from catalogue.lifecycle import DomainError, IllegalTransition, Incomplete
 from catalogue.listing import NOTHING_TO_WITHDRAW, Conflict, Listing, open_revisions_of
-from catalogue.models import ArchivedService, Category, Document, Service, Supplier
+from catalogue.models import Category, Service, Supplier
 from catalogue.qualification import Application
 from catalogue.suppliers import by_orgnr
 from catalogue.terms import TERMS
-from catalogue.text import Msg
 from marketplace.db import get_session
+from marketplace.registry import register_lookup
 from marketplace.extensions import limiter
 from marketplace.htmx import is_htmx, render_page
 from marketplace.templating import current_lang
-from marketplace.web import domain_message, message_text, texts
+from marketplace.web import commit_or_conflict, documents_of, domain_message, message_text, render_versions, say, texts
 
 bp = Blueprint("supplier", __name__, url_prefix="/leverandor")
 
@@ -88,11 +87,6 @@ def actor():
     return current_viewer().actor()
 
 
-def say(nb: str, en: str, category: str = "success") -> None:
-    """A flash message in the language of the request."""
-    flash(Msg(nb, en).text(current_lang()), category)
-
-
 def _per_person() -> str:
     # Counted per logged-in person, not per IP: a whole municipality may share one address.
     viewer = current_viewer()
@@ -104,21 +98,11 @@ def post_limit(key: str, default: str):
     return limiter.limit(lambda: current_app.config.get(key, default), methods=["POST"], key_func=_per_person)
 
 
-def documents_of(content: Mapping[str, Any]) -> dict[str, Document]:
-    session = get_session()
-    out = {}
-    for kind, doc_id in (content.get("documents") or {}).items():
-        doc = session.get(Document, doc_id) if doc_id else None
-        if doc is not None:
-            out[kind] = doc
-    return out
-
-
 def form_context(listing: Listing | None, values: Mapping[str, Any], errors: Mapping[str, Any], *,
                  lock: Any = None) -> dict[str, Any]:
     session = get_session()
     service = listing.service if listing else None
-    return dict(service=service, listing=listing, values=values, errors=texts(errors), f=listings,
+    return dict(service=service, listing=listing, values=values, errors=texts(errors), listing_form=listings.LISTING_FORM,
                 lock=lock if lock is not None else (service.lock_version if service else None),
                 categories=listings.subcategory_options(session), dps_list=listings.dps_options(session),
                 sections=listings.sections(), documents=documents_of(listing.editable_content() if listing else {}),
@@ -170,11 +154,11 @@ def dashboard():
 
 
 def register_page(**context):
-    return render_template("supplier/register.html", registration_fields=registration, **context)
+    return render_template("supplier/register.html", registration_fields=(registration.WEBSITE, registration.DESCRIPTION), **context)
 
 
 def _lookup():
-    return partial(enhetsregisteret.lookup, base_url=current_app.config.get("BRREG_BASE_URL", ""))
+    return register_lookup(current_app.config)
 
 
 @bp.route("/registrer", methods=["GET", "POST"])
@@ -204,15 +188,20 @@ def register():
                                                   for f in (registration.WEBSITE, registration.DESCRIPTION)})
     if errors:
         return register_page(step="confirm", entity=check.entity, errors=texts(errors), details=request.form), 422
-    try:
-        supplier = registration.register(session, actor(), viewer.user_id, check.entity, details)
-        session.commit()
-    except IntegrityError:
+    def taken():
         # Someone registered the same number a moment ago: tell them which one, as above.
-        session.rollback()
         existing = by_orgnr(session, check.orgnr)
         return register_page(step="number", orgnr=raw_orgnr, existing=existing, can_join=existing is not None,
                              errors=texts({registration.ORGNR_FIELD: registration.already_registered(existing)})), 409
+
+    try:
+        supplier = registration.register(session, actor(), viewer.user_id, check.entity, details)
+    except IntegrityError:  # the insert itself may meet the other registration
+        session.rollback()
+        return taken()
+    conflict = commit_or_conflict(session, taken)
+    if conflict is not None:
+        return conflict
     say(f"{supplier.name} er registrert. Du kan nå legge inn tjenester og søke kvalifisering.",
         f"{supplier.name} is registered. You can now add services and apply for qualification.")
     return redirect(url_for("supplier.dashboard"))
@@ -507,22 +496,6 @@ def versions(service_id: int):
     return render_versions("supplier/versions.html", svc)
 
 
-def render_versions(template: str, svc: Service):
-    """The versions page (shared with the contract manager's view of the same service)."""
-    session = get_session()
-    snapshots = session.exec(select(ArchivedService).where(ArchivedService.service_id == svc.id)
-                             .order_by(ArchivedService.version.desc())).all()
-    chosen = request.args.get("versjon", type=int)
-    by_version = {s.version: s for s in snapshots}
-    changes = None
-    if chosen is not None:
-        if chosen not in by_version or chosen - 1 not in by_version:
-            abort(404)
-        changes = diffs.diff(by_version[chosen - 1].content, by_version[chosen].content,
-                             name_of=diffs.names_from(session, current_lang()), lang=current_lang())
-    return render_template(template, service=svc, snapshots=snapshots, chosen=chosen, changes=changes)
-
-
 # ---------------------------------------------------------------------------
 # DPS qualification
 
@@ -555,7 +528,7 @@ def application(slug: str):
     states = qualification.category_states(session, dps.id, supplier.id)
     certificate = qualification.tax_certificate(session, app_row)
     context = dict(dps=dps, application=app_row, states=states, certificate=certificate,
-                   declarations=qualification.DECLARATIONS, q=qualification, closed=qualification.period_error(dps))
+                   declarations=qualification.DECLARATIONS, application_form=qualification.APPLICATION_FORM, closed=qualification.period_error(dps))
     if request.method == "GET":
         decl = (app_row.declarations or {}) if app_row else {}
         answers, given_at = decl.get("answers", {}), None

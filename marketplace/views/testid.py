@@ -12,7 +12,7 @@ from typing import Optional
 
 from authlib.common.urls import add_params_to_uri
 from authlib.oauth2 import OAuth2Error
-from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
+from flask import Blueprint, Flask, Response, abort, current_app, jsonify, render_template, request
 from flask_wtf.csrf import validate_csrf
 from sqlmodel import select
 from werkzeug.datastructures import MultiDict
@@ -26,6 +26,7 @@ from catalogue import enhetsregisteret
 from catalogue.suppliers import InvalidOrgnr, clean_orgnr, format_orgnr
 from catalogue.text import Msg, reject_markup
 from marketplace.db import get_session
+from marketplace.registry import register_lookup
 from marketplace.extensions import csrf
 
 bp = Blueprint("testid", __name__, url_prefix="/testid")
@@ -243,7 +244,7 @@ def _read_other(form, acr: str, errors: dict[str, Msg]) -> Optional[Pick]:
 
 def _organisation_name(orgnr: str) -> str:
     try:
-        entity = enhetsregisteret.lookup(orgnr, current_app.config.get("BRREG_BASE_URL", ""))
+        entity = register_lookup(current_app.config)(orgnr)
     except enhetsregisteret.RegistryUnavailable:
         entity = None
     return entity.name if entity else f"Organisasjon {format_orgnr(orgnr)}"
@@ -268,3 +269,23 @@ def _no_store(response: Response) -> Response:
 
 
 bp.after_request(_no_store)
+
+
+def init_app(app: Flask) -> None:
+    if app.config["PRODUCTION"] or not app.config["TEST_IDP_ENABLED"]:
+        raise RuntimeError("The built-in test identity provider is for development and tests only.")
+    from auth.testid.server import RegisteredClient
+
+    base = app.config["PUBLIC_BASE_URL"]
+    client = RegisteredClient(
+        client_id=app.config["OIDC_CLIENT_ID"],
+        client_secret=app.config["OIDC_CLIENT_SECRET"],
+        redirect_uris=(f"{base}/login/callback",),
+        post_logout_redirect_uris=(f"{base}/",),
+        frontchannel_logout_uri=f"{base}/logout/frontchannel",
+    )
+    app.extensions["testid"] = Provider(issuer=f"{base}/testid", client=client, instance_path=app.instance_path,
+                                        secret=app.config["SECRET_KEY"], session_factory=get_session)
+    app.register_blueprint(bp)
+    # Called by the client's server with its secret, not by a browser form.
+    csrf.exempt(token)

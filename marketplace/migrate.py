@@ -8,7 +8,7 @@ from alembic.config import Config
 
 from catalogue.db import normalise_url
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "marketplace" / "migrations"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def alembic_config(url: str) -> Config:
@@ -21,10 +21,6 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
-
-
-def downgrade(url: str, revision: str) -> None:
-    command.downgrade(alembic_config(url), revision)
 
 
 def current_heads(url: str) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 import time
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Callable, Optional
 from urllib.parse import urlsplit
 
 import requests
@@ -20,11 +20,11 @@ from flask_babel import gettext as _
 from auth import login as logins
 from auth.guards import current_viewer, login_required, public
 from auth.oidc import LoginError, OIDCClient, Pending, safe_next
-from auth.roles import ANONYMOUS_VIEWER, NO_ROLE
-from catalogue import enhetsregisteret
+from catalogue.viewer import ANONYMOUS_VIEWER, NO_ROLE
 from catalogue.enhetsregisteret import RegistryUnavailable
 from catalogue.text import Msg
 from marketplace.db import discard_session, get_session
+from marketplace.registry import register_lookup
 from marketplace.errors import is_outage, log_outage
 from marketplace.extensions import limiter
 
@@ -44,10 +44,7 @@ class AuthState:
     manager_hashes: frozenset[str]
     hmac_key: str
     seal_secret: str
-    brreg_base_url: str
-
-    def lookup(self, orgnr: str):
-        return enhetsregisteret.lookup(orgnr, self.brreg_base_url)
+    lookup: Callable[[str], Any]   # Enhetsregisteret, as configured (marketplace.registry)
 
 
 def state() -> AuthState:
@@ -55,7 +52,7 @@ def state() -> AuthState:
 
 
 def init_app(app: Flask) -> None:
-    """Register login, the viewer hook and (outside production) the built-in test provider."""
+    """Register login and the viewer hook."""
     cfg = app.config
     base = cfg["PUBLIC_BASE_URL"]
     client = OIDCClient(issuer=cfg["OIDC_ISSUER"], client_id=cfg["OIDC_CLIENT_ID"],
@@ -72,12 +69,8 @@ def init_app(app: Flask) -> None:
     cfg["CONTRACT_MANAGER_PIDS"] = []
     app.extensions["auth"] = AuthState(
         client=client, manager_hashes=frozenset(logins.pid_hash(p, cfg["PID_HMAC_KEY"]) for p in pids),
-        hmac_key=cfg["PID_HMAC_KEY"], seal_secret=cfg["SECRET_KEY"], brreg_base_url=cfg["BRREG_BASE_URL"])
+        hmac_key=cfg["PID_HMAC_KEY"], seal_secret=cfg["SECRET_KEY"], lookup=register_lookup(cfg))
     app.register_blueprint(bp)
-    if cfg["TEST_IDP_ENABLED"] and not cfg["PRODUCTION"]:
-        from auth import testid
-
-        testid.init_app(app)
 
 
 @bp.before_app_request
