@@ -1,6 +1,6 @@
 """Guards for views: every view declares who may use it.
 
-``current_viewer()`` is set per request by the login machinery (``auth.views``); until a
+``current_viewer()`` is set per request by the login machinery (``marketplace.views.login``); until a
 person logs in it is the anonymous viewer.
 """
 from __future__ import annotations

@@ -35,7 +35,7 @@ from catalogue.competitions import drafting, evaluation, rules, tendering
 from catalogue.competitions.lifecycle import CompetitionLife
 from catalogue.competitions.models import TenderStatus
 from catalogue.db import make_engine, normalise_url, session_scope
-from catalogue.migrate import upgrade
+from marketplace.migrate import upgrade
 from catalogue.models import (DPS, ApplicationStatus, Category, Qualification, QualificationApplication,
                               QualificationStatus, Service, ServiceStatus, Supplier)
 from marketplace.config import PROJECT_ROOT

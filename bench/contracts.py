@@ -55,7 +55,7 @@ def _database() -> str:
 
 def _seed(url: str) -> None:
     from catalogue.db import make_engine, session_scope
-    from catalogue.migrate import upgrade
+    from marketplace.migrate import upgrade
     from seed.demo import load_demo
 
     upgrade(url)
@@ -99,7 +99,7 @@ def _full_terms(terms: dict) -> dict:
 
 
 def _buyer(session: Session, i: int, prefix: str):
-    from auth.roles import BUYER, Viewer
+    from catalogue.viewer import BUYER, Viewer
     from catalogue.models import User
     from catalogue.notifications.models import MailAddress, user_owner
 

@@ -256,10 +256,10 @@ def index_ids(index_dir: Path) -> set[int]:
 def published_ids(engine) -> set[int]:
     from sqlmodel import Session, select
 
-    from catalogue.models import Service
+    from catalogue.models import Service, ServiceStatus
 
     with Session(engine) as session:
-        return set(session.exec(select(Service.id).where(Service.status == "published")).all())
+        return set(session.exec(select(Service.id).where(Service.status == ServiceStatus.PUBLISHED)).all())
 
 
 def seconds_until_equal(engine, index_dir: Path, since: float, limit: float = 60.0, *, exact: bool = False) -> float | None:

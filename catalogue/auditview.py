@@ -8,7 +8,7 @@ import csv
 import io
 import json
 import re
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from sqlmodel import Session, select
 
@@ -105,22 +105,23 @@ def action_label(code: str, lang: str = "nb") -> str:
     return code.replace("_", " ").replace(".", ": ")
 
 
-def org_label(session: Session, acting_for: str, names: dict[str, str] | None = None) -> str:
-    """``0192:925792403`` → the organisation's name (a registered supplier, else the offline register),
-    followed by its number; the number alone when no name is known."""
+def org_label(session: Session, acting_for: str, names: dict[str, str] | None = None,
+              lookup: Callable[[str], Any] | None = None) -> str:
+    """``0192:925792403`` → the organisation's name (a registered supplier, else *lookup* – the web layer
+    passes the offline register, never the network), followed by its number; the number alone when no
+    name is known."""
     if not acting_for:
         return ""
     orgnr = acting_for.split(":", 1)[-1]
     if names is not None and orgnr in names:
         return names[orgnr]
     name = session.exec(select(Supplier.name).where(Supplier.orgnr == orgnr)).first()
-    if name is None:
-        from catalogue import enhetsregisteret
-
+    if name is None and lookup is not None:
         try:
-            name = enhetsregisteret.lookup(orgnr, "").name  # the offline register only: never the network here
-        except Exception:  # not in the offline register: the number is shown
-            name = None
+            entity = lookup(orgnr)
+        except Exception:  # not in the register: the number is shown
+            entity = None
+        name = entity.name if entity is not None else None
     label = f"{name} ({format_orgnr(orgnr)})" if name else format_orgnr(orgnr)
     if names is not None:
         names[orgnr] = label
@@ -174,7 +175,7 @@ CSV_COLUMNS = (Msg("Tid (UTC)", "Time (UTC)"), Msg("Hvem", "Who"), Msg("På vegn
 
 
 def csv_export(session: Session, rows: Iterable[tuple[AuditEvent, Supplier | None]], *, lang: str = "nb",
-               service_names: Mapping[int, str] | None = None) -> str:
+               service_names: Mapping[int, str] | None = None, lookup: Callable[[str], Any] | None = None) -> str:
     """The filtered log as CSV (UTF-8 with BOM, semicolons, as Excel in Norway expects): one line
     per changed field, so before and after stay readable in a spreadsheet."""
     out = io.StringIO()
@@ -186,9 +187,9 @@ def csv_export(session: Session, rows: Iterable[tuple[AuditEvent, Supplier | Non
     for event, supplier in rows:
         concerns = " – ".join(x for x in (supplier.name if supplier else "",
                                           (service_names or {}).get(event.service_id or 0, ""), event.detail) if x)
-        head = [event.at.strftime("%Y-%m-%d %H:%M:%S"), event.actor_name, org_label(session, event.acting_for, names),
+        head = [event.at.strftime("%Y-%m-%d %H:%M:%S"), event.actor_name, org_label(session, event.acting_for, names, lookup),
                 action_label(event.action, lang), event.action, concerns]
-        found = changes(event, name_of=name_of, org=lambda v: org_label(session, v, names), lang=lang)
+        found = changes(event, name_of=name_of, org=lambda v: org_label(session, v, names, lookup), lang=lang)
         if not found:
             writer.writerow(head + ["", "", ""])
         for change in found:

@@ -29,3 +29,9 @@ def register_lookup(config: Mapping[str, Any]) -> Callable[[str], Optional[enhet
     base_url = config.get("BRREG_BASE_URL", "")
     offline = None if base_url else offline_records(config["BRREG_FIXTURE"], bool(config["BRREG_DEMO_SUPPLIERS"]))
     return partial(enhetsregisteret.lookup, base_url=base_url, offline=offline)
+
+
+def offline_lookup(config: Mapping[str, Any]) -> Callable[[str], Optional[enhetsregisteret.Entity]]:
+    """``lookup(orgnr)`` in the offline records only (pages that must never wait for the network)."""
+    return partial(enhetsregisteret.lookup, base_url="",
+                   offline=offline_records(config["BRREG_FIXTURE"], bool(config["BRREG_DEMO_SUPPLIERS"])))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from catalogue.search.query import SearchRequest, search
-from marketplace.views.search import search_index
+from marketplace.web import search_index
 
 SEARCHES = [
     ("", {}),

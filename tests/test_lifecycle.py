@@ -368,6 +368,8 @@ NOT_STATUSES = {
     ("catalogue/api_schema.py", "active"),          # the same OCDS values in the API's JSON schema
     ("catalogue/api_schema.py", "terminated"),
     ("catalogue/api_schema.py", "awarded"),         # a property name in the JSON schema
+    ("templates/manager/applications.html", "overdue"),  # a CSS class (an application past its due date)
+    ("templates/manager/dashboard.html", "overdue"),  # the queue row's attribute of that name
 }
 
 

@@ -7,7 +7,7 @@ from flask_babel import gettext
 from sqlmodel import select
 
 from auth.guards import current_viewer, roles_required
-from auth.roles import MANAGER, SUPPLIER
+from catalogue.viewer import MANAGER, SUPPLIER
 from catalogue.declarations import criteria
 from catalogue.declarations.models import DeclarationRequest, RequestStatus
 from catalogue.declarations.requests import (RequestLifeCycle, current_declaration, give_declaration,

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext
 
 from auth.guards import current_viewer, public, roles_required
-from auth.roles import MANAGER
+from catalogue.viewer import MANAGER
 from catalogue import dpsadmin
 from catalogue.lifecycle import DomainError
 from catalogue.models import DPS, Category

@@ -20,6 +20,7 @@ from catalogue.text import Msg
 from catalogue.viewer import MANAGER
 from marketplace.db import get_session
 from marketplace.templating import current_lang
+from marketplace.registry import offline_lookup
 from marketplace.web import documents_of, render_versions, say, texts
 
 bp = Blueprint("manager", __name__, url_prefix="/forvaltning")
@@ -181,10 +182,11 @@ def log():
     lang = current_lang()
     names: dict[str, str] = {}
     name_of = diffs.names_from(session, lang)
+    lookup = offline_lookup(current_app.config)
     entries = [(event, supplier, auditview.action_label(event.action, lang),
-                auditview.org_label(session, event.acting_for, names),
+                auditview.org_label(session, event.acting_for, names, lookup),
                 auditview.changes(event, name_of=name_of, lang=lang,
-                                  org=lambda v: auditview.org_label(session, v, names))) for event, supplier in rows]
+                                  org=lambda v: auditview.org_label(session, v, names, lookup))) for event, supplier in rows]
     return render_template("manager/log.html", entries=entries, total=total, page=page, pages=pages,
                            filter=log_filter, args=log_filter.to_args(), errors=texts(errors),
                            actions=[(a, auditview.action_label(a, lang)) for a in auditlog.actions(session)],
@@ -202,6 +204,7 @@ def log_csv():
         abort(400)
     _, rows = auditlog.query(session, log_filter, page=1, per_page=auditlog.MAX_EXPORT)
     names = auditlog.service_names(session, {event.service_id for event, _ in rows if event.service_id})
-    body = auditview.csv_export(session, rows, lang=current_lang(), service_names=names)
+    body = auditview.csv_export(session, rows, lang=current_lang(), service_names=names,
+                                lookup=offline_lookup(current_app.config))
     return current_app.response_class(body, mimetype="text/csv", headers={
         "Content-Disposition": 'attachment; filename="revisjonslogg.csv"', "Cache-Control": "private, no-store"})

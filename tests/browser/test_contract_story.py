@@ -19,7 +19,6 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import Session, select
 
-from auth.roles import BUYER, Viewer
 from catalogue.listing import Listing
 from catalogue import shortlists as sl
 from catalogue.audit import Actor
@@ -27,6 +26,7 @@ from catalogue.contracts.models import Contract
 from catalogue.models import ArchivedService, LoginSession, Service, ServiceStatus, Supplier
 from catalogue.notifications.models import user_owner
 from catalogue.terms import TERMS
+from catalogue.viewer import BUYER, Viewer
 from tests.notify_support import add_address, drain
 from tests.pdf import make_pdf
 from tests.test_contracts import odt_text
