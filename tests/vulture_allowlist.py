@@ -21,3 +21,4 @@ _.can_send, _.is_failed  # catalogue/notifications/lifecycle.py
 _.request_context  # catalogue/logs.py
 _.qualified_on  # catalogue/suspension.py
 _.row_unsubscribe  # marketplace/mailer.py
+_.check_first  # marketplace/checkstep.py
