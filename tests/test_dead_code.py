@@ -42,3 +42,11 @@ def test_no_dead_code():
     found = unused()
     assert not found, "dead code (remove it, or allow-list a framework hook in tests/vulture_allowlist.py):\n" + \
         "\n".join(found)
+
+
+def test_templates_have_no_guards_that_cannot_fail():
+    """Every endpoint and partial always exists: no ``has_endpoint()`` guards, no ``ignore missing`` includes."""
+    found = [f"{path.relative_to(ROOT)}:{number}" for path in sorted((ROOT / "templates").rglob("*.html"))
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if "has_endpoint(" in line or "ignore missing" in line]
+    assert not found, found
