@@ -377,8 +377,8 @@ def test_a_new_process_reads_the_stored_snapshot_and_never_counts_everything(app
     with Session(engine, expire_on_commit=False) as session:
         first = market.overview(session)  # creates the snapshot
         assert session.get(market_snapshot.MarketSnapshot, market_snapshot.SNAPSHOT_ID) is not None
-        service = session.exec(select(Service).where(Service.status == "published").order_by(Service.id)).first()
-        remove(session, service, Actor.system("test"), reason="Test")
+        service = session.exec(select(Service).where(Service.status == ServiceStatus.PUBLISHED).order_by(Service.id)).first()
+        Listing(session, service).remove(Actor.system("test"), expected_lock=service.lock_version, reason="Test")
         session.commit()
 
     original = market.project
@@ -394,7 +394,10 @@ def test_a_new_process_reads_the_stored_snapshot_and_never_counts_everything(app
         with Session(other, expire_on_commit=False) as session:
             again = market.overview(session)
             assert again.services == first.services - 1
-            publish(session, session.get(Service, service.id), actor)
+            other_service = session.exec(select(Service).where(Service.status == ServiceStatus.PUBLISHED)
+                                         .order_by(Service.id.desc())).first()
+            other_service.terms = {**other_service.terms, "governing_law": "tyskland"}
+            Listing(session, other_service).publish(actor)
             session.commit()
             latest = market.overview(session)
             monkeypatch.setattr(market, "project", original)
