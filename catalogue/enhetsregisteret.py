@@ -116,6 +116,11 @@ def _online(orgnr: str, base_url: str, http, timeout: float) -> dict[str, Any] |
     # 404: never registered; 410: deleted; 400: the register refuses the number.
     if response.status_code in (400, 404, 410):
         return None
+    return json_object(response)
+
+
+def json_object(response) -> dict[str, Any]:
+    """The JSON object of a 200 answer; ``RegistryUnavailable`` for any other status or a garbled body."""
     if response.status_code != 200:
         raise RegistryUnavailable()
     try:

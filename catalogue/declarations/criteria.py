@@ -14,23 +14,13 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from catalogue.lifecycle import N_
-from catalogue.terms import BOOLEAN, LONGTEXT
+from catalogue.terms import BOOLEAN, LONGTEXT, Group
 from catalogue.qualification import FieldTerm
 from catalogue.text import Msg
 
 
 class CriterionField(FieldTerm):
     prefix = "espd"
-
-
-@dataclass(frozen=True)
-class Section:
-    key: str
-    nb: str
-    en: str
-
-    def label(self, lang: str = "nb") -> str:
-        return self.en if lang == "en" else self.nb
 
 
 @dataclass(frozen=True)
@@ -47,12 +37,12 @@ class Criterion:
         return self.question.key
 
 
-SECTIONS = (
-    Section("A", "Del III A: Straffbare forhold", "Part III A: Criminal convictions"),
-    Section("B", "Del III B: Skatter, avgifter og trygdeavgifter", "Part III B: Taxes and social security"),
-    Section("C", "Del III C: Insolvens, interessekonflikter og alvorlige feil", "Part III C: Insolvency, conflicts "
+SECTIONS = (  # the parts of the declaration, as groups of the form
+    Group("A", "Del III A: Straffbare forhold", "Part III A: Criminal convictions"),
+    Group("B", "Del III B: Skatter, avgifter og trygdeavgifter", "Part III B: Taxes and social security"),
+    Group("C", "Del III C: Insolvens, interessekonflikter og alvorlige feil", "Part III C: Insolvency, conflicts "
             "of interest and professional misconduct"),
-    Section("IV", "Del IV: Kvalifikasjonskrav", "Part IV: Selection criteria"),
+    Group("IV", "Del IV: Kvalifikasjonskrav", "Part IV: Selection criteria"),
 )
 
 

@@ -28,7 +28,7 @@ from typing import Any, Optional, Protocol
 
 import requests
 
-from catalogue.enhetsregisteret import TIMEOUT_SECONDS, RegistryUnavailable
+from catalogue.enhetsregisteret import TIMEOUT_SECONDS, RegistryUnavailable, json_object
 
 FEED_PATH = "/enhetsregisteret/api/oppdateringer/enheter"
 ENTITY_PATH = "/enhetsregisteret/api/enheter/"
@@ -120,14 +120,7 @@ class HttpFeed:
             return EntityState({}, deleted=True)
         if response.status_code in (400, 404):
             return None
-        if response.status_code != 200:
-            raise RegistryUnavailable()
-        try:
-            data = response.json()
-        except ValueError as error:
-            raise RegistryUnavailable() from error
-        if not isinstance(data, dict):
-            raise RegistryUnavailable()
+        data = json_object(response)
         return EntityState(data, deleted=bool(data.get("slettedato")))
 
 
