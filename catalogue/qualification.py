@@ -622,6 +622,6 @@ def application_for_supplier(session: Session, application_id: int,
 
 # What the application and DPS forms' templates need by name (field ids and fields).
 APPLICATION_FORM = SimpleNamespace(CATEGORIES_FIELD=CATEGORIES_FIELD, PERIOD_FIELD=PERIOD_FIELD,
-                                   TAX_CERTIFICATE_FIELD=TAX_CERTIFICATE_FIELD, DPS_NAME=DPS_NAME,
+                                   TAX_CERTIFICATE_FIELD=TAX_CERTIFICATE_FIELD, TAX_ISSUED=TAX_ISSUED, DPS_NAME=DPS_NAME,
                                    DPS_DESCRIPTION=DPS_DESCRIPTION, DPS_FROM=DPS_FROM, DPS_TO=DPS_TO,
                                    DPS_CATEGORIES=DPS_CATEGORIES)
