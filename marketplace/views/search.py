@@ -18,7 +18,8 @@ from catalogue import buying
 from catalogue.search.query import (MAX_QUERY_CHARS, MAX_QUERY_WORDS, SORTS, SearchRequest, search_articles,
                                      search_as_page, warm_up)
 from catalogue.search.store import IndexMissing
-from marketplace.db import get_session
+from marketplace.db import discard_session, get_session
+from marketplace.errors import is_outage
 from marketplace.extensions import limiter
 from marketplace.htmx import render_page, wants_fragment
 from marketplace.templating import current_lang
@@ -85,8 +86,13 @@ def search():
     if result is not None:
         req = replace(req, page=result.page)  # a page past the end shows the last one
         # Each hit shows its price and the terms the buyer filtered on (issue 16).
-        hit_terms = buying.hit_terms(get_session(), [h.service_id for h in result.hits],
-                                     [k for k, v in req.filters.items() if v], lang)
+        try:
+            hit_terms = buying.hit_terms(get_session(), [h.service_id for h in result.hits],
+                                         [k for k, v in req.filters.items() if v], lang)
+        except Exception as error:
+            if not is_outage(error):
+                raise
+            discard_session()  # the database is away: the hits still show (from the index), without their terms
     context = dict(req=req, result=result, corrected_from=corrected_from, sorts=SORTS, articles=articles,
                    hit_terms=hit_terms,
                    index_missing=result is None, max_query_words=MAX_QUERY_WORDS, max_query_chars=MAX_QUERY_CHARS,

@@ -335,7 +335,7 @@ def price_terms(profile: SupplierProfile, top_slug: str, salt: str = "") -> dict
     """The price group of one service. Drawn from a generator of its own (seeded by the service's other
     terms and its category), so adding prices changed no other term of the seeded data."""
     kind = parts.KIND_OF_TOP[top_slug]
-    rng = random.Random(f"pris:{top_slug}:{salt}")
+    rng = random.Random(f"pris:{top_slug}:{salt}")  # deterministic demo data # nosec B311
     models, lines, (low, high) = PRICES_OF_KIND[kind]
     model = weighted(rng, models)
     unit_prices = []
