@@ -8,3 +8,6 @@ The Flask side (its pages and ``init_app``) is ``marketplace.views.testid``; her
 tables (``models``), synthetic persons (``persons``), keys and the Authlib server (``server``).
 """
 from __future__ import annotations
+
+# The provider's own login cookie (its ``sid``), scoped to /testid.
+SSO_COOKIE = "testid_sid"

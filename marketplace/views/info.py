@@ -44,7 +44,7 @@ def retention() -> dict[str, int | None]:
 
 def cookies() -> list[dict]:
     """Every cookie the site can set, with why (all strictly necessary)."""
-    from auth.testid.views import SSO_COOKIE
+    from auth.testid import SSO_COOKIE
 
     cfg = current_app.config
     found = [{"name": cfg.get("SESSION_COOKIE_NAME") or "session",

@@ -19,6 +19,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms.validators import ValidationError
 
 from auth.guards import public
+from auth.testid import SSO_COOKIE
 from auth.testid.models import ProviderSession
 from auth.testid.persons import SyntheticPerson, is_synthetic_pid, persons
 from auth.testid.server import ACR_VALUES, PickedUser, Provider, authorization_details_for
@@ -31,7 +32,6 @@ from marketplace.extensions import csrf
 
 bp = Blueprint("testid", __name__, url_prefix="/testid")
 
-SSO_COOKIE = "testid_sid"
 OTHER = "annen"
 NO_ORG = "ingen"
 
