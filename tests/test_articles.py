@@ -501,7 +501,7 @@ def test_manager_pages_are_refused_to_others(guidance_app, person):
         assert client.get(url).status_code == 403, url
     token = _token(client.get("/veiledning").get_data(as_text=True)) or ""
     for url in ("/forvaltning/veiledning/skyreisen/avpubliser", "/forvaltning/veiledning/skyreisen/publiser"):
-        assert client.post(url, data={"csrf_token": token}).status_code == 403
+        assert client.post(url, data={"bekreftet": "ja", "csrf_token": token}).status_code == 403
 
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -577,7 +577,7 @@ def test_manager_writes_previews_publishes_edits_and_unpublishes(app, manager):
 
     # Publish: now public, sanitised.
     assert manager.post("/forvaltning/veiledning/forbruk/publiser",
-                        data={"csrf_token": _token(edit_page)}).status_code == 302
+                        data={"bekreftet": "ja", "csrf_token": _token(edit_page)}).status_code == 302
     public = anonymous.get("/veiledning/forbruk")
     assert public.status_code == 200
     public_html = public.get_data(as_text=True)
@@ -594,7 +594,7 @@ def test_manager_writes_previews_publishes_edits_and_unpublishes(app, manager):
     assert "Fordi fakturaen kan overraske." in anonymous.get("/veiledning/forbruk").get_data(as_text=True)
     edit_page = manager.get("/forvaltning/veiledning/forbruk/rediger").get_data(as_text=True)
     assert "Versjon 2 er lagret." in edit_page and "Upubliserte endringer" in edit_page
-    manager.post("/forvaltning/veiledning/forbruk/publiser", data={"csrf_token": _token(edit_page)})
+    manager.post("/forvaltning/veiledning/forbruk/publiser", data={"bekreftet": "ja", "csrf_token": _token(edit_page)})
     assert "Ny og bedre tekst." in anonymous.get("/veiledning/forbruk").get_data(as_text=True)
 
     # Versions: both kept; the old one can be read and restored as version 3.
@@ -603,7 +603,7 @@ def test_manager_writes_previews_publishes_edits_and_unpublishes(app, manager):
     old = manager.get("/forvaltning/veiledning/forbruk/versjoner/1").get_data(as_text=True)
     assert "Fordi fakturaen kan overraske." in old and "alert(1)" not in old
     restored = manager.post("/forvaltning/veiledning/forbruk/versjoner/1/gjenopprett",
-                            data={"csrf_token": _token(versions), "base_version": "2"})
+                            data={"bekreftet": "ja", "csrf_token": _token(versions), "base_version": "2"})
     assert restored.status_code == 302
     with Session(app.extensions["db_engine"]) as session:
         article = articles.by_slug(session, "forbruk")
@@ -612,7 +612,7 @@ def test_manager_writes_previews_publishes_edits_and_unpublishes(app, manager):
 
     # Unpublish: gone from the public site, still in the manager's list.
     edit_page = manager.get("/forvaltning/veiledning/forbruk/rediger").get_data(as_text=True)
-    manager.post("/forvaltning/veiledning/forbruk/avpubliser", data={"csrf_token": _token(edit_page)})
+    manager.post("/forvaltning/veiledning/forbruk/avpubliser", data={"bekreftet": "ja", "csrf_token": _token(edit_page)})
     assert anonymous.get("/veiledning/forbruk").status_code == 404
     assert "Avpublisert" in manager.get("/forvaltning/veiledning").get_data(as_text=True)
 

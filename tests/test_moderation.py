@@ -46,13 +46,13 @@ def test_rejecting_needs_a_reason_which_the_supplier_then_sees(app, manager):
     page = manager.get("/forvaltning/tjenester").get_data(as_text=True)
     assert "Tjeneste til vurdering" in page and "Ny tjeneste" in page
     before = count(app, AuditEvent)
-    response = manager.post(f"/forvaltning/tjenester/{service.id}", data={
+    response = manager.post(f"/forvaltning/tjenester/{service.id}", data={"bekreftet": "ja", 
         "decision": "reject", "moderering-reason": "", "lock_version": str(service.lock_version)})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert 'href="#moderering-reason"' in html and "Skriv en begrunnelse" in html
     assert count(app, AuditEvent) == before
-    response = manager.post(f"/forvaltning/tjenester/{service.id}", data={
+    response = manager.post(f"/forvaltning/tjenester/{service.id}", data={"bekreftet": "ja", 
         "decision": "reject", "moderering-reason": "Mangler beskrivelse av exit.", "lock_version": str(service.lock_version)})
     assert response.status_code == 302
     with Session(app.extensions["db_engine"]) as s:
@@ -74,9 +74,9 @@ def test_a_decision_on_a_stale_page_is_refused(app, manager):
                          data={"lock_version": stale}).status_code == 302
     with Session(app.extensions["db_engine"]) as s:
         lock = s.get(Service, service.id).lock_version
-    assert supplier.post(f"/leverandor/tjenester/{service.id}/send", data={"lock_version": lock}).status_code == 302
+    assert supplier.post(f"/leverandor/tjenester/{service.id}/send", data={"bekreftet": "ja", "lock_version": lock}).status_code == 302
     before = count(app, AuditEvent)
-    response = manager.post(f"/forvaltning/tjenester/{service.id}", data={"decision": "approve", "lock_version": stale})
+    response = manager.post(f"/forvaltning/tjenester/{service.id}", data={"bekreftet": "ja", "decision": "approve", "lock_version": stale})
     assert response.status_code == 409
     assert "Noen andre har endret dette i mellomtiden" in response.get_data(as_text=True)
     with Session(app.extensions["db_engine"]) as s:
@@ -137,11 +137,11 @@ def test_qualification_decisions_need_reasons_for_rejections(app, manager):
     cat_id = int(re.search(r'name="decision-(\d+)"', detail).group(1))
     assert cat_id in pending_ids
     before = count(app, AuditEvent)
-    response = manager.post(f"/forvaltning/soknader/{application.id}", data={f"decision-{cat_id}": "rejected"})
+    response = manager.post(f"/forvaltning/soknader/{application.id}", data={"bekreftet": "ja", f"decision-{cat_id}": "rejected"})
     assert response.status_code == 422
     assert f'href="#reason-{cat_id}"' in response.get_data(as_text=True)
     assert count(app, AuditEvent) == before
-    response = manager.post(f"/forvaltning/soknader/{application.id}", data={
+    response = manager.post(f"/forvaltning/soknader/{application.id}", data={"bekreftet": "ja", 
         f"decision-{cat_id}": "rejected", f"reason-{cat_id}": "Referansene dekker ikke kategorien."})
     assert response.status_code == 302
     detail = manager.get(f"/forvaltning/soknader/{application.id}").get_data(as_text=True)
@@ -150,7 +150,7 @@ def test_qualification_decisions_need_reasons_for_rejections(app, manager):
 
 def test_the_audit_log_filters_and_pages(app, manager):
     html = manager.get("/forvaltning/logg").get_data(as_text=True)
-    total = int(re.search(r"<caption>(\d+) hendelser</caption>", html.replace("\u00a0", "")).group(1))
+    total = int(re.search(r'class="log-summary">(\d+) hendelser', html.replace("\u00a0", "")).group(1))
     assert total == count(app, AuditEvent)
     assert 'rel="next"' in html and "Side 1 av" in html
     assert manager.get("/forvaltning/logg?side=2").status_code == 200
@@ -159,17 +159,17 @@ def test_the_audit_log_filters_and_pages(app, manager):
         nordlys = s.exec(select(Supplier).where(Supplier.orgnr == "935308291")).one()
         service_id = s.exec(select(Service.id).where(Service.supplier_id == nordlys.id)).first()
     html = manager.get(f"/forvaltning/logg?leverandor={nordlys.id}&handling=service.published").get_data(as_text=True)
-    shown = int(re.search(r"<caption>(\d+) hendelse", html).group(1))
+    shown = int(re.search(r'class="log-summary">(\d+) hendelse', html).group(1))
     assert shown == count(app, AuditEvent, AuditEvent.supplier_id == nordlys.id,
                           AuditEvent.action == "service.published") > 0
     html = manager.get(f"/forvaltning/logg?tjeneste={service_id}").get_data(as_text=True)
-    assert int(re.search(r"<caption>(\d+) hendelse", html).group(1)) == count(
+    assert int(re.search(r'class="log-summary">(\d+) hendelse', html).group(1)) == count(
         app, AuditEvent, AuditEvent.service_id == service_id)
 
     # A time window: everything today (the demo's own audit trail was written today).
     today = oslo_today()
     html = manager.get(f"/forvaltning/logg?fra={today.isoformat()}&til={today.isoformat()}").get_data(as_text=True)
-    assert int(re.search(r"<caption>(\d+) hendelse", html.replace("\u00a0", "")).group(1)) == total
+    assert int(re.search(r'class="log-summary">(\d+) hendelse', html.replace("\u00a0", "")).group(1)) == total
     html = manager.get(f"/forvaltning/logg?til={(today - timedelta(days=1)).isoformat()}").get_data(as_text=True)
     assert "Ingen hendelser passer filteret." in html
 

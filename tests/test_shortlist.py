@@ -234,7 +234,7 @@ def test_buyer_saves_freezes_and_exports(search_app, client):
     found = re.search(r"Søket finner (\d+) tjenester? nå", page)
     assert found and 1 <= int(found.group(1)) <= 30
     shortlist_id = int(page_url.rstrip("/").split("/")[-1])
-    frozen = client.post(f"/innkjop/lister/{shortlist_id}/frys", data={"csrf_token": token(client, page_url)},
+    frozen = client.post(f"/innkjop/lister/{shortlist_id}/frys", data={"bekreftet": "ja", "csrf_token": token(client, page_url)},
                          follow_redirects=True)
     html = frozen.get_data(as_text=True)
     assert "Listen er frosset." in html and "Last ned som CSV" in html
@@ -269,7 +269,7 @@ def test_freezing_too_many_is_refused(search_app, client):
     page_url = saved.headers["Location"]
     assert "for mange til å fryse" in client.get(page_url).get_data(as_text=True)
     shortlist_id = int(page_url.rstrip("/").split("/")[-1])
-    answer = client.post(f"/innkjop/lister/{shortlist_id}/frys", data={"csrf_token": token(client, page_url)},
+    answer = client.post(f"/innkjop/lister/{shortlist_id}/frys", data={"bekreftet": "ja", "csrf_token": token(client, page_url)},
                          follow_redirects=True)
     assert "Du kan fryse en liste med høyst 30 tjenester" in answer.get_data(as_text=True)
     assert client.get(f"/innkjop/lister/{shortlist_id}/eksport.csv").status_code == 302
@@ -307,7 +307,7 @@ def test_other_organisations_cannot_see_a_list_but_the_manager_can(app, client):
     assert manager.get(f"/innkjop/lister/{shortlist.id}").status_code == 200
     assert manager.get(f"/innkjop/lister/{shortlist.id}/eksport.csv").status_code == 200
     page = f"/innkjop/lister/{shortlist.id}"
-    assert manager.post(f"{page}/slett", data={"csrf_token": token(manager, page)}).status_code == 403
+    assert manager.post(f"{page}/slett", data={"bekreftet": "ja", "csrf_token": token(manager, page)}).status_code == 403
 
 
 def test_save_search_button_for_buyers_only(app, client):

@@ -92,7 +92,7 @@ def test_the_supplier_journey(app):
     assert "Havbris Teknologi AS" in html(page)
     assert f"{application.due_date.day}." in html(page)
     mcsrf = token(manager_client, "/forvaltning/")
-    page = manager_client.post(f"/forvaltning/soknader/{application.id}", data={
+    page = manager_client.post(f"/forvaltning/soknader/{application.id}", data={"bekreftet": "ja", 
         "csrf_token": mcsrf, f"decision-{compute.id}": "qualified", f"reason-{compute.id}": "Oppfyller kravene."})
     assert page.status_code == 302
     page = supplier_client.get(f"/leverandor/soknader/{application.id}")
@@ -124,7 +124,7 @@ def test_the_supplier_journey(app):
     page = manager_client.get(f"/forvaltning/tjenester/{service.id}")
     assert page.status_code == 200 and "Havbris Skyservere" in html(page)
     lock = re.search(r'name="lock_version" value="(\d+)"', html(page)).group(1)
-    page = manager_client.post(f"/forvaltning/tjenester/{service.id}", data={
+    page = manager_client.post(f"/forvaltning/tjenester/{service.id}", data={"bekreftet": "ja", 
         "csrf_token": mcsrf, "lock_version": lock, "decision": "approve", "moderering-reason": ""})
     assert page.status_code == 302
     page = visitor.get(f"/tjeneste/{service.id}")
@@ -153,7 +153,7 @@ def test_the_supplier_journey(app):
     text = html(page)
     assert "Endringer mot publisert versjon" in text and "Vestland Drift AS" in text and "180" in text
     lock = re.search(r'name="lock_version" value="(\d+)"', text).group(1)
-    page = manager_client.post(f"/forvaltning/tjenester/{service.id}", data={
+    page = manager_client.post(f"/forvaltning/tjenester/{service.id}", data={"bekreftet": "ja", 
         "csrf_token": mcsrf, "lock_version": lock, "decision": "approve", "moderering-reason": "Ser bra ut."})
     assert page.status_code == 302
     page = visitor.get(f"/tjeneste/{service.id}")

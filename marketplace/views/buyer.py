@@ -11,6 +11,7 @@ import io
 from urllib.parse import parse_qsl, urlencode
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import lazy_gettext as _l
 from sqlmodel import select
 from werkzeug.datastructures import MultiDict
 
@@ -22,6 +23,7 @@ from catalogue.models import ArchivedService, Service, User
 from catalogue.search.query import SearchRequest, search
 from catalogue.search.store import IndexMissing
 from catalogue.text import Msg
+from marketplace.checkstep import check_first
 from marketplace.db import get_session
 from marketplace.templating import current_lang
 from marketplace.web import current_search_index
@@ -149,6 +151,9 @@ def changes(shortlist_id: int, service_id: int):
 
 @bp.post("/lister/<int:shortlist_id>/frys")
 @roles_required(BUYER)
+@check_first(_l("Frys kortlisten nå"), button=_l("Frys listen nå"),
+             explain=_l("Søket kjøres nå, og de nøyaktige versjonene av tjenestene det finner, lagres som dokumentasjon. "
+                        "En frosset liste kan ikke endres eller slettes."))
 def freeze(shortlist_id: int):
     """Freeze a saved search: run it now and record the exact service versions (≤ 30 results)."""
     shortlist = _changeable(shortlist_id)
@@ -174,6 +179,7 @@ def freeze(shortlist_id: int):
 
 @bp.post("/lister/<int:shortlist_id>/slett")
 @roles_required(BUYER)
+@check_first(_l("Slett det lagrede søket"), explain=_l("Søket blir slettet og kan ikke hentes tilbake."), button=_l("Slett"))
 def delete(shortlist_id: int):
     """Delete a saved search (a frozen list is part of the procurement file and stays)."""
     shortlist = _changeable(shortlist_id)

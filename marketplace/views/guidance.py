@@ -8,12 +8,14 @@ unpublish and read old versions. The domain rules live in ``catalogue.articles``
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 
 from auth.guards import current_viewer, public, roles_required
 from catalogue.viewer import MANAGER
 from catalogue import articles, browse, markdown
 from catalogue.terms import TERMS
 from catalogue.text import Msg
+from marketplace.checkstep import check_first
 from marketplace.db import get_session
 from marketplace.htmx import is_htmx, render_page
 from marketplace.templating import current_lang
@@ -200,6 +202,7 @@ def _transition(slug: str, step, done: Msg):
 
 @bp.post("/forvaltning/veiledning/<slug>/publiser")
 @roles_required(MANAGER)
+@check_first(_l("Publiser artikkelen"), explain=_l("Artikkelen blir synlig for alle med en gang."), button=_l("Publiser"))
 def publish(slug: str):
     """Publish the newest version of an article."""
     return _transition(slug, articles.publish, Msg("Artikkelen er publisert.", "The article was published."))
@@ -207,6 +210,8 @@ def publish(slug: str):
 
 @bp.post("/forvaltning/veiledning/<slug>/avpubliser")
 @roles_required(MANAGER)
+@check_first(_l("Avpubliser artikkelen"), explain=_l("Artikkelen blir borte fra nettstedet til den publiseres igjen."),
+             button=_l("Avpubliser"))
 def unpublish(slug: str):
     """Take an article off the public site; it can be published again later."""
     return _transition(slug, articles.unpublish,
@@ -236,6 +241,8 @@ def show_version(slug: str, number: int):
 
 @bp.post("/forvaltning/veiledning/<slug>/versjoner/<int:number>/gjenopprett")
 @roles_required(MANAGER)
+@check_first(_l("Gjenopprett denne versjonen"), explain=_l("Versjonen blir lagret som en ny versjon av artikkelen."),
+             button=_l("Gjenopprett"))
 def restore_version(slug: str, number: int):
     """Save an old version's content as the newest version (nothing is overwritten)."""
     session = get_session()

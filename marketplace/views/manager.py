@@ -7,6 +7,7 @@ the same transaction.
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from sqlmodel import select
 
 from auth.guards import current_viewer, roles_required
@@ -18,6 +19,7 @@ from catalogue.models import DPS, Category, QualificationApplication, Service, S
 from catalogue.qualification import Application
 from catalogue.text import Msg
 from catalogue.viewer import MANAGER
+from marketplace.checkstep import check_first
 from marketplace.db import get_session
 from marketplace.templating import current_lang
 from marketplace.registry import offline_lookup
@@ -68,6 +70,10 @@ def applications():
 
 @bp.route("/soknader/<int:application_id>", methods=["GET", "POST"])
 @roles_required(MANAGER)
+@check_first(_l("Registrer vedtak om kvalifisering"),
+             explain=_l("Leverandøren får vedtaket med begrunnelsen. Vedtaket kan ikke endres her etterpå."),
+             describe=lambda form: [(_l("Begrunnelse"), v) for k, v in form.items() if "reason" in k and v.strip()],
+             button=_l("Registrer vedtak"))
 def application(application_id: int):
     """One application: the declarations and the tax certificate; approve or reject each category."""
     session = get_session()
@@ -106,6 +112,10 @@ def services():
 
 @bp.route("/tjenester/<int:service_id>", methods=["GET", "POST"])
 @roles_required(MANAGER)
+@check_first(_l("Godkjenn eller avvis tjenesten"), when=lambda form: form.get("decision") in ("approve", "reject"),
+             explain=_l("Godkjent blir tjenesten publisert med en gang; avvist får leverandøren begrunnelsen."),
+             describe=lambda form: [(_l("Vedtak"), _l("Godkjenn og publiser") if form.get("decision") == "approve" else _l("Avvis"))]
+             + [(_l("Begrunnelse"), v) for k, v in form.items() if "reason" in k and v.strip()])
 def review(service_id: int):
     """Review one submission: a new service in full, or an edit as a diff against the live version."""
     session = get_session()

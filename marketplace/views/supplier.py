@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
@@ -24,6 +25,7 @@ from catalogue.models import Category, Service, Supplier
 from catalogue.qualification import Application
 from catalogue.suppliers import by_orgnr
 from catalogue.terms import TERMS
+from marketplace.checkstep import check_first
 from marketplace.db import get_session
 from marketplace.registry import register_lookup
 from marketplace.extensions import limiter
@@ -417,6 +419,9 @@ def service(service_id: int):
 
 @bp.post("/tjenester/<int:service_id>/send")
 @roles_required(SUPPLIER)
+@check_first(_l("Send tjenesten til godkjenning"), button=_l("Send til godkjenning"),
+             explain=_l("Forvalterne kontrollerer tjenesten før den publiseres. Du kan trekke innsendingen tilbake "
+                        "så lenge den ikke er behandlet."))
 def submit_service(service_id: int):
     """Send the saved draft (or the saved edit) for approval."""
     require_supplier()

@@ -115,6 +115,10 @@ def test_c1_manager_qualifies_the_supplier(pages):
     m.page.locator(f"input[name='decision-{STORY['compute_id']}'][value='qualified']").check()
     m.page.locator(f"[name='reason-{STORY['compute_id']}']").fill("Oppfyller kravene.")
     m.submit(m.page.get_by_role("button", name="Registrer vedtak"))
+    # The check step before the formal decision (issue 16), then the decision itself.
+    expect(m.page.locator("h1")).to_have_text("Sjekk før du sender")
+    assert m.page.title().startswith("Sjekk før du sender")
+    m.submit(m.page.get_by_role("button", name="Registrer vedtak"))
     m.visit(f"/dps/{STORY['dps_slug']}")
     expect(m.page.locator("main")).to_contain_text("Havbris Teknologi AS")
     STORY["qualified"] = True
@@ -152,6 +156,8 @@ def test_c2_manager_approves_the_service_and_reads_the_audit_log(pages, site_ser
     m.visit("/forvaltning/tjenester")
     m.submit(m.page.get_by_role("link", name=re.compile(SERVICE_NAME)).first)
     m.submit(m.page.get_by_role("button", name="Godkjenn og publiser"))
+    expect(m.page.locator("main")).to_contain_text("Sjekk før du sender")
+    m.submit(m.page.get_by_role("button", name="Bekreft og send"))
     m.visit(f"/forvaltning/logg?leverandor={STORY['supplier_id']}")
     log = m.page.locator("main")
     for action in ("supplier.registered", "service.published"):
@@ -230,6 +236,8 @@ def test_e_buyer_compares_saves_freezes_and_exports(pages, site_server):
     b.page.locator("#navn").fill("Skyservere til sak 2026/42")
     b.submit(b.page.get_by_role("button", name="Lagre søket"))
     expect(b.page.locator("h1")).to_contain_text("Skyservere til sak 2026/42")
+    b.submit(b.page.get_by_role("button", name="Frys listen nå"))
+    expect(b.page.locator("h1")).to_have_text("Sjekk før du sender")
     b.submit(b.page.get_by_role("button", name="Frys listen nå"))
     expect(b.page.locator("main")).to_contain_text("Frosset")
     name, body, _ = _download(b, b.page.get_by_role("link", name="Last ned som CSV"))
