@@ -27,18 +27,22 @@ def confirmed() -> bool:
 
 def check_first(title: Any, *, explain: Any = "", when: Callable[[Any], bool] | None = None,
                 describe: Callable[[Any], Iterable[tuple[Any, Any]]] | None = None,
-                button: Any = None) -> Callable:
+                button: Any = None, guard: Callable[..., Any] | None = None) -> Callable:
     """Ask before doing the decorated POST view's action.
 
     *title* and *explain* (lazy msgids) say what will happen; *when(form)* limits the check to the
     posts that do the action (a form with several buttons); *describe(form)* gives ``(label, value)``
-    lines shown for checking (the reason written, the decision made); *button* is the confirm button's text.
+    lines shown for checking (the reason written, the decision made); *button* is the confirm button's text;
+    *guard(**view args)* is the view's own look-up (it aborts 404/403 for an object the person may not act
+    on), so the check page is never shown for someone else's object.
     """
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         def checked(*args, **kwargs):
             if request.method != "POST" or confirmed() or (when is not None and not when(request.form)):
                 return view(*args, **kwargs)
+            if guard is not None:
+                guard(**kwargs)
             carried = [(k, v) for k, v in request.form.items(multi=True) if k not in _NOT_CARRIED]
             lines = list(describe(request.form)) if describe else []
             return render_template("checkstep.html", title=title, explain=explain, button=button,

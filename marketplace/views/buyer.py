@@ -151,7 +151,7 @@ def changes(shortlist_id: int, service_id: int):
 
 @bp.post("/lister/<int:shortlist_id>/frys")
 @roles_required(BUYER)
-@check_first(_l("Frys kortlisten nå"), button=_l("Frys listen nå"),
+@check_first(_l("Frys kortlisten nå"), button=_l("Frys listen nå"), guard=lambda shortlist_id: _changeable(shortlist_id),
              explain=_l("Søket kjøres nå, og de nøyaktige versjonene av tjenestene det finner, lagres som dokumentasjon. "
                         "En frosset liste kan ikke endres eller slettes."))
 def freeze(shortlist_id: int):
@@ -179,7 +179,8 @@ def freeze(shortlist_id: int):
 
 @bp.post("/lister/<int:shortlist_id>/slett")
 @roles_required(BUYER)
-@check_first(_l("Slett det lagrede søket"), explain=_l("Søket blir slettet og kan ikke hentes tilbake."), button=_l("Slett"))
+@check_first(_l("Slett det lagrede søket"), explain=_l("Søket blir slettet og kan ikke hentes tilbake."), button=_l("Slett"),
+             guard=lambda shortlist_id: _changeable(shortlist_id))
 def delete(shortlist_id: int):
     """Delete a saved search (a frozen list is part of the procurement file and stays)."""
     shortlist = _changeable(shortlist_id)

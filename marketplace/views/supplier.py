@@ -420,6 +420,7 @@ def service(service_id: int):
 @bp.post("/tjenester/<int:service_id>/send")
 @roles_required(SUPPLIER)
 @check_first(_l("Send tjenesten til godkjenning"), button=_l("Send til godkjenning"),
+             guard=lambda service_id: (require_supplier(), own_service(service_id)),
              explain=_l("Forvalterne kontrollerer tjenesten før den publiseres. Du kan trekke innsendingen tilbake "
                         "så lenge den ikke er behandlet."))
 def submit_service(service_id: int):
