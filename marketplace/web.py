@@ -14,6 +14,7 @@ from flask_babel import gettext
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
+from auth.guards import current_viewer
 from catalogue import browse
 from catalogue import diff as diffs
 from catalogue.lifecycle import DomainError
@@ -22,6 +23,7 @@ from catalogue.models import ArchivedService, Document, Service
 from catalogue.search.reader import SearchIndex
 from catalogue.text import Msg
 from marketplace.db import get_session
+from marketplace.extensions import limiter
 from marketplace.templating import current_lang
 
 SEARCH_INDEX = "search_index"  # app.extensions key of this process's read-only index handle
@@ -140,3 +142,12 @@ def current_search_index() -> SearchIndex | None:
     return handle if handle.available() else None
 
 
+def _per_person() -> str:
+    # Counted per logged-in person, not per IP: a whole municipality may share one address.
+    viewer = current_viewer()
+    return f"user:{viewer.user_id}" if viewer.is_authenticated else (request.remote_addr or "")
+
+
+def post_limit(key: str, default: str):
+    """Rate-limit POSTs to a view (registrations, uploads); the limit is read from the config per request."""
+    return limiter.limit(lambda: current_app.config.get(key, default), methods=["POST"], key_func=_per_person)

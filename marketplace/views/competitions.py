@@ -24,6 +24,7 @@ from catalogue.documents import check_pdf
 from catalogue.lifecycle import N_, DomainError
 from catalogue.models import DPS, Category, Supplier
 from marketplace.db import get_session
+from marketplace.web import post_limit
 from marketplace.htmx import render_page
 from marketplace.templating import current_lang
 
@@ -251,6 +252,7 @@ def edit(competition_id: int):
 
 @bp.post("/<int:competition_id>/dokumenter")
 @roles_required(BUYER)
+@post_limit("UPLOAD_RATE_LIMIT", "30/minute")
 def upload(competition_id: int):
     """Add a document (PDF) to the draft or, before the deadline, to the published competition."""
     comp = own_or_404(competition_id)
@@ -445,6 +447,7 @@ def answer(competition_id: int, question_id: int):
 
 @bp.route("/<int:competition_id>/tilbud", methods=["GET", "POST"])
 @roles_required(SUPPLIER)
+@post_limit("UPLOAD_RATE_LIMIT", "30/minute")
 def tender(competition_id: int):
     """The invited supplier's tender: save the draft, submit (replacing an earlier one)."""
     comp = invited_or_404(competition_id)

@@ -25,7 +25,7 @@ from catalogue.diff import names_from
 from catalogue.lifecycle import DomainError
 from catalogue.models import ArchivedService, Category, Document, Supplier
 from marketplace.db import get_session
-from marketplace.web import domain_message, field_errors, format_nok
+from marketplace.web import domain_message, field_errors, format_nok, post_limit
 from marketplace.htmx import render_page
 from marketplace.templating import current_lang
 
@@ -211,6 +211,7 @@ def _step(contract_id: int, do, message: str):
 
 @bp.post("/<int:contract_id>/signer")
 @roles_required(BUYER)
+@post_limit("UPLOAD_RATE_LIMIT", "30/minute")
 def sign(contract_id: int):
     """Record the signature: date and the signed PDF."""
     upload = request.files.get("signert-pdf")

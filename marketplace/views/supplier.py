@@ -28,10 +28,10 @@ from catalogue.terms import TERMS
 from marketplace.checkstep import check_first
 from marketplace.db import get_session
 from marketplace.registry import register_lookup
-from marketplace.extensions import limiter
 from marketplace.htmx import is_htmx, render_page
 from marketplace.templating import current_lang
-from marketplace.web import commit_or_conflict, documents_of, domain_message, message_text, render_versions, say, texts
+from marketplace.web import (commit_or_conflict, documents_of, domain_message, message_text, post_limit,
+                             render_versions, say, texts)
 
 bp = Blueprint("supplier", __name__, url_prefix="/leverandor")
 
@@ -87,17 +87,6 @@ def upload_dir() -> str:
 
 def actor():
     return current_viewer().actor()
-
-
-def _per_person() -> str:
-    # Counted per logged-in person, not per IP: a whole municipality may share one address.
-    viewer = current_viewer()
-    return f"user:{viewer.user_id}" if viewer.is_authenticated else (request.remote_addr or "")
-
-
-def post_limit(key: str, default: str):
-    """Rate-limit POSTs to a view (registrations, uploads); the limit is read from the config per request."""
-    return limiter.limit(lambda: current_app.config.get(key, default), methods=["POST"], key_func=_per_person)
 
 
 def form_context(listing: Listing | None, values: Mapping[str, Any], errors: Mapping[str, Any], *,
