@@ -64,6 +64,9 @@ def make_app(url: str, instance, **overrides):
         "SECRET_KEY": "test-secret-key",
         "PID_HMAC_KEY": "test-pid-key",
         "RATELIMIT_ENABLED": False,
+        # The limiter object is shared by every app in the process; should a test leave it
+        # switched on, the search limit (read per request) still never stops another test.
+        "SEARCH_RATE_LIMIT": "100000/second",
     }
     config.update(overrides)
     return create_app(config)

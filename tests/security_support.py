@@ -278,8 +278,13 @@ def make_objects(world: World) -> dict[str, Any]:
         notify(session, "listing.approved", suppliers=[objects["supplier_a"]], context={"service": "Matrise"},
                url="/", key="matrix:notification")
         session.commit()
-        objects["notification_a"] = session.exec(select(Notification.id).where(
-            Notification.user_id.is_not(None))).scalars().first()
+        from catalogue.notifications.models import NotificationEvent
+
+        # This call's own notification to a person (other objects above notified others first).
+        objects["notification_a"] = session.exec(
+            select(Notification.id).join(NotificationEvent, NotificationEvent.id == Notification.event_id)
+            .where(NotificationEvent.key == "matrix:notification", Notification.user_id.is_not(None))
+            .order_by(Notification.id)).scalars().first()
         # An unverified address of supplier A's person (its page offers "send again" and "remove").
         from catalogue.models import Membership
         from catalogue.notifications.models import MailAddress

@@ -192,18 +192,29 @@ def test_a_new_process_warms_its_index_at_start(shared_search_app, search_templa
 
 
 def test_warm_up_runs_in_the_background_when_the_app_starts(template_db, tmp_path, search_template):
+    import threading
     import time
 
     from tests.conftest import make_app
+    from tests.databases import drop_database, new_database
     from tests.search_fixtures import install_index
 
     install_index(search_template, str(tmp_path / "instance" / "index"))
-    app = make_app(template_db, tmp_path / "instance", TESTING=False, SEARCH_WARM_UP=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        handle = app.extensions.get("search_index")
-        if handle is not None and handle._snapshot is not None:
-            break
-        time.sleep(0.1)
-    assert app.extensions["search_index"]._snapshot is not None
-    app.extensions["db_engine"].dispose()
+    # A copy of the template: the warm-up's own request holds a connection while it runs, and an
+    # open connection to the template would stop other tests from copying it.
+    url = new_database(tmp_path, template=template_db)
+    app = make_app(url, tmp_path / "instance", TESTING=False, SEARCH_WARM_UP=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            handle = app.extensions.get("search_index")
+            if handle is not None and handle._snapshot is not None:
+                break
+            time.sleep(0.1)
+        assert app.extensions["search_index"]._snapshot is not None
+    finally:
+        for thread in threading.enumerate():
+            if thread.name == "search-warm-up":
+                thread.join(timeout=60)
+        app.extensions["db_engine"].dispose()
+        drop_database(url)

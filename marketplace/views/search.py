@@ -30,10 +30,12 @@ bp = Blueprint("search", __name__)
 FACET_TOP = 5  # values shown per facet before "Vis alle" (selected values always shown)
 
 
-@bp.record_once
-def _warm_up_at_start(state) -> None:
-    """Each web process opens and warms the index in the background as it starts."""
-    app = state.app
+def start_warm_up(app) -> None:
+    """Each web process opens and warms the index in the background as it starts.
+
+    Called by the app factory once the app is fully set up: the warm-up request must never be
+    the app's first request while setup methods are still being registered.
+    """
     if not app.config.get("SEARCH_WARM_UP") or app.config.get("TESTING"):
         return
 
