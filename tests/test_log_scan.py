@@ -9,6 +9,7 @@ JSON object (nothing can break a line in two).
 from __future__ import annotations
 
 import io
+import logging
 import json
 import re
 
@@ -37,6 +38,10 @@ def test_no_personal_data_or_secret_in_any_log_line(live_server, search_template
     install_index(search_template, live_server.app.config["INDEX_DIR"])
     base = live_server.url
     out = io.StringIO()
+    # The access log is the werkzeug logger's INFO lines; another test may have quietened it.
+    access_log = logging.getLogger("werkzeug")
+    access_level = access_log.level
+    access_log.setLevel(logging.INFO)
     logs.configure("json", stream=out)
     person = persons()["leverandor-fjordsky"]
     mail_address = "marte.aas@havbris.example"
@@ -67,6 +72,7 @@ def test_no_personal_data_or_secret_in_any_log_line(live_server, search_template
         assert browser.post(endpoint, data=fields, timeout=30).status_code == 200
     finally:
         logs.configure("text")
+        access_log.setLevel(access_level)
 
     lines = out.getvalue().splitlines()
     assert len(lines) > 20, "the session should have been logged (access log and application lines)"

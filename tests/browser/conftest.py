@@ -47,7 +47,9 @@ def site_server(template_db, search_template, tmp_path_factory):
     port); the indexer is the real ``flask index follow`` process, so a service approved in
     a journey becomes searchable the way it does in production.
     """
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request is noise here
+    werkzeug_log = logging.getLogger("werkzeug")
+    werkzeug_level = werkzeug_log.level
+    werkzeug_log.setLevel(logging.WARNING)  # one line per request is noise here
     tmp = tmp_path_factory.mktemp("live")
     url = new_database(tmp, template=template_db)
     instance = tmp / "instance"
@@ -79,6 +81,7 @@ def site_server(template_db, search_template, tmp_path_factory):
     server.stop()
     server.app.extensions["db_engine"].dispose()
     drop_database(url)
+    werkzeug_log.setLevel(werkzeug_level)
 
 
 @pytest.fixture(scope="session")
