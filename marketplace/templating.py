@@ -5,10 +5,10 @@ from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 from flask import Flask, request, session
-from flask_babel import Babel
+from flask_babel import Babel, get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
-from catalogue import nsm
+from catalogue import i18n, nsm
 from catalogue.models import ApplicationStatus, QualificationStatus, RevisionStatus, ServiceStatus
 from catalogue.terms import TERMS
 
@@ -77,8 +77,15 @@ def iso_datetime(value: datetime | None) -> str:
     return to_oslo(value).isoformat(timespec="minutes") if value else ""
 
 
+def shown_lang() -> str:
+    """The language being rendered: the request's, or the one a mail is forced into (``force_locale``)."""
+    locale = get_locale()
+    return locale.language if locale is not None else "nb"
+
+
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=current_lang)
+    i18n.install(gettext, ngettext, shown_lang)  # the domain's `_l` texts go through flask-babel too
 
     @app.before_request
     def _remember_lang():
@@ -92,7 +99,7 @@ def init_app(app: Flask) -> None:
     def _viewer():
         return {"viewer": current_viewer()}
 
-    app.jinja_env.globals.update(TERMS=TERMS, NSM=nsm, current_lang=current_lang,
+    app.jinja_env.globals.update(TERMS=TERMS, NSM=nsm, current_lang=current_lang, pick=i18n.pick,
                                  status_label=status_label, QualificationStatus=QualificationStatus)
     from catalogue.validity import counts_on
 

@@ -1,0 +1,30 @@
+"""The domain's texts go through the same gettext catalogue as the templates (issue 11, item 4)."""
+from __future__ import annotations
+
+from flask_babel import force_locale
+
+from catalogue.i18n import _l, _nl, pick, text
+
+
+def test_a_domain_text_is_shown_in_the_language_of_the_request(app):
+    draft = _l("Utkast")  # made once, before any request
+    with app.test_request_context("/?lang=en"):
+        assert text(draft) == "Draft"
+    with app.test_request_context("/"):
+        assert text(draft) == "Utkast"
+
+
+def test_a_domain_text_follows_a_forced_locale_and_counts(app):
+    staff = _nl("%(num)s ansatt", "%(num)s ansatte", 3)
+    with app.app_context(), force_locale("en"):
+        assert str(staff) == "3 employees"
+        assert pick("nb-verdi", "en value") == "en value"
+        assert pick("nb-verdi", "") == "nb-verdi"  # no English value: bokmål
+    with app.app_context(), force_locale("nb"):
+        assert str(staff) == "3 ansatte"
+        assert pick("nb-verdi", "en value") == "nb-verdi"
+
+
+def test_an_unknown_text_falls_back_to_bokmal_with_its_values(app):
+    with app.test_request_context("/?lang=en"):
+        assert text(_l("Ingen oversettelse for %(what)s", what="dette")) == "Ingen oversettelse for dette"
