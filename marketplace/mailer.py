@@ -17,7 +17,6 @@ from catalogue.notifications import addresses, kinds
 from catalogue.notifications.dispatch import Dispatcher, DispatchSettings, Item, Rendered
 from catalogue.notifications.inbox import format_subject
 from catalogue.notifications.mail import SmtpSettings, SmtpTransport
-from catalogue.notifications.models import Notification
 
 UNSUBSCRIBE_PATH = "/varsler/avmeld/"
 VERIFY_PATH = "/varsler/adresser/bekreft/"
@@ -72,7 +71,3 @@ def dispatcher(app: Flask, transport=None) -> Dispatcher:
                                 schedule_every=cfg["NOTIFY_SCHEDULE_SECONDS"])
     return Dispatcher(app.extensions["db_engine"], transport, make_renderer(app), settings,
                       unsubscribe_url=unsubscribe_url(app))
-
-
-def row_unsubscribe(app: Flask, row: Notification) -> str:
-    return unsubscribe_url(app)(row)

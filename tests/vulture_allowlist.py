@@ -11,14 +11,3 @@ _.authenticate_user, _.exists_nonce, _.resolve_client_private_key, _.get_client_
 _.get_client_claims, _.generate_user_info, _.get_server_jwks, _.get_algorithms
 # aiosmtpd's handler, prometheus_client's collector, http.server's request handler.
 _.handle_DATA, _.collect, _.version_string
-
-# Found unused when the check arrived (issue 11), in code other issues were still writing at the
-# time: each owner removes the name or starts using it, then deletes its line here.
-_.Impact  # catalogue/competitions/drafting.py
-_.is_draft, _.can_publish, _.can_award  # catalogue/competitions/lifecycle.py, catalogue/contracts/lifecycle.py
-_.can_close  # catalogue/contracts/lifecycle.py
-_.can_send, _.is_failed  # catalogue/notifications/lifecycle.py
-_.request_context  # catalogue/logs.py
-_.qualified_on  # catalogue/suspension.py
-_.row_unsubscribe  # marketplace/mailer.py
-_.check_first  # marketplace/checkstep.py

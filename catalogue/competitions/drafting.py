@@ -252,17 +252,6 @@ def _snapshot(comp: Competition) -> dict[str, Any]:
 # requirement impact
 
 
-@dataclass
-class Impact:
-    requirement: dict
-    meeting: list[str]
-    excluded: list[str]
-
-    @property
-    def term(self):
-        return TERMS[self.requirement["term"]]
-
-
 def impact(session: Session, comp: Competition, now: datetime) -> dict[str, Any]:
     """Per registry requirement: the qualified suppliers that list a service meeting it, and the rest."""
     supplier_ids = qualification.qualified_supplier_ids(session, comp.dps_id, comp.category_id)

@@ -46,10 +46,6 @@ class CompetitionLife(LifeCycle[CompetitionStatus]):
 
     # -- questions (views and templates ask these) ----------------------------------------------
     @property
-    def is_draft(self) -> bool:
-        return self.status == C.DRAFT
-
-    @property
     def is_public(self) -> bool:
         """Published at some point: the notice page is public."""
         return self.competition.published_at is not None
@@ -65,10 +61,6 @@ class CompetitionLife(LifeCycle[CompetitionStatus]):
     @property
     def can_edit(self) -> bool:
         return self.status == C.DRAFT
-
-    @property
-    def can_publish(self) -> bool:
-        return self.can("publish")
 
     @property
     def can_correct(self) -> bool:

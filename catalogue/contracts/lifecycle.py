@@ -146,10 +146,6 @@ class ContractLife(LifeCycle[ContractStatus]):
         return self.can("terminate")
 
     @property
-    def is_draft(self) -> bool:
-        return self.status == ContractStatus.DRAFT
-
-    @property
     def in_force(self) -> bool:
         return self.status in self.IN_FORCE
 
@@ -242,10 +238,6 @@ class DeviationLife(LifeCycle[DeviationStatus]):
     @property
     def can_answer(self) -> bool:
         return self.can("answer")
-
-    @property
-    def can_close(self) -> bool:
-        return self.can("close")
 
     @property
     def status_label(self) -> str:

@@ -27,20 +27,12 @@ class NotificationLife(LifeCycle[S]):
     obj: Notification
 
     @property
-    def can_send(self) -> bool:
-        return self.can("send")
-
-    @property
     def can_requeue(self) -> bool:
         return self.can("requeue")
 
     @property
     def is_mailed(self) -> bool:
         return self.status != S.INBOX
-
-    @property
-    def is_failed(self) -> bool:
-        return self.status == S.FAILED
 
     @property
     def is_unread(self) -> bool:
