@@ -94,7 +94,7 @@ bench-deps:
 # (marketplace/translations/en/LC_MESSAGES/messages.po) and compile it. Translate the new
 # entries in the .po file; tests/test_i18n.py fails while any entry is untranslated or fuzzy.
 translations: install
-	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k N_ --sort-by-file --no-wrap \
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k _lp:1c,2 -k _nl:1,2 -k N_ --sort-by-file --no-wrap \
 	  -o marketplace/translations/messages.pot .
 	$(BIN)/pybabel update -i marketplace/translations/messages.pot -d marketplace/translations \
 	  --no-fuzzy-matching --ignore-obsolete --no-wrap

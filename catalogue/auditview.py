@@ -10,98 +10,105 @@ import json
 import re
 from typing import Any, Callable, Iterable, Mapping
 
+from babel.support import LazyProxy
+
 from sqlmodel import Session, select
 
 from catalogue import diff as content_diff
 from catalogue.models import AuditEvent, Supplier
 from catalogue.suppliers import format_orgnr
-from catalogue.text import Msg
+from catalogue.i18n import _l, _lp, text
 
 # Whole event names that read better than noun + verb.
-ACTIONS: dict[str, Msg] = {
-    "auth.login": Msg("Logget inn", "Logged in"),
-    "auth.logout": Msg("Logget ut", "Logged out"),
-    "auth.organisation_switched": Msg("Byttet virksomhet", "Switched organisation"),
-    "application.decided": Msg("Vedtak om kvalifisering registrert", "Qualification decision recorded"),
-    "application.submitted": Msg("Søknad om kvalifisering sendt", "Qualification application submitted"),
-    "service.published": Msg("Tjeneste godkjent og publisert", "Service approved and published"),
-    "service.rejected": Msg("Endring av tjeneste avvist", "Service change rejected"),
-    "service.revision_submitted": Msg("Endring av tjeneste sendt til kontroll", "Service change sent for review"),
-    "service.revision_withdrawn": Msg("Endring av tjeneste trukket tilbake", "Service change withdrawn"),
-    "service.revision_saved": Msg("Utkast til endring lagret", "Draft change saved"),
-    "shortlist.frozen": Msg("Kortliste frosset", "Shortlist frozen"),
-    "supplier.details_updated": Msg("Leverandørens opplysninger endret", "Supplier details updated"),
-    "supplier.joined": Msg("Person lagt til hos leverandøren", "Person joined the supplier"),
-    "document.uploaded": Msg("Dokument lastet opp", "Document uploaded"),
-    "membership.recorded": Msg("Medlemskap registrert", "Membership recorded"),
-    "synthetic.services_generated": Msg("Syntetiske tjenester generert", "Synthetic services generated"),
-    "synthetic.suppliers_generated": Msg("Syntetiske leverandører generert", "Synthetic suppliers generated"),
+ACTIONS: dict[str, LazyProxy] = {
+    "auth.login": _l("Logget inn"),
+    "auth.logout": _l("Logget ut"),
+    "auth.organisation_switched": _l("Byttet virksomhet"),
+    "application.decided": _l("Vedtak om kvalifisering registrert"),
+    "application.submitted": _l("Søknad om kvalifisering sendt"),
+    "service.published": _l("Tjeneste godkjent og publisert"),
+    "service.rejected": _l("Endring av tjeneste avvist"),
+    "service.revision_submitted": _l("Endring av tjeneste sendt til kontroll"),
+    "service.revision_withdrawn": _l("Endring av tjeneste trukket tilbake"),
+    "service.revision_saved": _l("Utkast til endring lagret"),
+    "shortlist.frozen": _l("Kortliste frosset"),
+    "supplier.details_updated": _l("Leverandørens opplysninger endret"),
+    "supplier.joined": _l("Person lagt til hos leverandøren"),
+    "document.uploaded": _l("Dokument lastet opp"),
+    "membership.recorded": _l("Medlemskap registrert"),
+    "synthetic.services_generated": _l("Syntetiske tjenester generert"),
+    "synthetic.suppliers_generated": _l("Syntetiske leverandører generert"),
 }
 
-NOUNS: dict[str, Msg] = {
-    "application": Msg("Søknad", "Application"), "article": Msg("Artikkel", "Article"),
-    "comparison": Msg("Sammenligning", "Comparison"), "competition": Msg("Konkurranse", "Competition"),
-    "contract": Msg("Kontrakt", "Contract"), "deviation_report": Msg("Avviksrapport", "Deviation report"),
-    "document": Msg("Dokument", "Document"), "dps": Msg("Innkjøpsordning", "Purchasing system"),
-    "mail_address": Msg("E-postadresse", "E-mail address"), "membership": Msg("Medlemskap", "Membership"),
-    "notification_preference": Msg("Varslingsvalg", "Notification preference"),
-    "qualification": Msg("Kvalifisering", "Qualification"), "register_alert": Msg("Registervarsel", "Register alert"),
-    "service": Msg("Tjeneste", "Service"), "shortlist": Msg("Kortliste", "Shortlist"),
-    "supplier": Msg("Leverandør", "Supplier"), "tender": Msg("Tilbud", "Tender"),
-    "turnover": Msg("Omsetning", "Turnover"), "user": Msg("Bruker", "User"), "listing": Msg("Tjeneste", "Service"),
-    "notification": Msg("Varsel", "Notification"), "call_off": Msg("Avrop", "Call-off"),
+NOUNS: dict[str, LazyProxy] = {
+    "application": _l("Søknad"), "article": _l("Artikkel"),
+    "comparison": _l("Sammenligning"), "competition": _l("Konkurranse"),
+    "contract": _l("Kontrakt"), "deviation_report": _l("Avviksrapport"),
+    "document": _l("Dokument"), "dps": _l("Innkjøpsordning"),
+    "mail_address": _l("E-postadresse"), "membership": _l("Medlemskap"),
+    "notification_preference": _lp("hendelse", "Varslingsvalg"),
+    "qualification": _l("Kvalifisering"), "register_alert": _l("Registervarsel"),
+    "service": _l("Tjeneste"), "shortlist": _l("Kortliste"),
+    "supplier": _l("Leverandør"), "tender": _l("Tilbud"),
+    "turnover": _l("Omsetning"), "user": _l("Bruker"), "listing": _l("Tjeneste"),
+    "notification": _l("Varsel"), "call_off": _l("Avrop"),
 }
 
-# The English reads "Service was published" (and the words never equal a status value).
-VERBS: dict[str, Msg] = {
-    "created": Msg("opprettet", "was created"), "saved": Msg("lagret", "was saved"), "edited": Msg("endret", "was edited"),
-    "submitted": Msg("sendt", "was submitted"), "withdrawn": Msg("trukket tilbake", "was withdrawn"),
-    "published": Msg("publisert", "was published"), "unpublished": Msg("avpublisert", "was unpublished"),
-    "removed": Msg("fjernet", "was removed"), "rejected": Msg("avvist", "was rejected"), "approved": Msg("godkjent", "was approved"),
-    "decided": Msg("avgjort", "was decided"), "deleted": Msg("slettet", "was deleted"), "exported": Msg("eksportert", "was exported"),
-    "frozen": Msg("frosset", "was frozen"), "registered": Msg("registrert", "was registered"), "joined": Msg("ble med", "joined"),
-    "details_updated": Msg("opplysninger endret", "details updated"),
-    "register_updated": Msg("oppdatert fra Enhetsregisteret", "updated from the register"),
-    "verified": Msg("bekreftet", "was verified"), "set": Msg("satt", "was set"), "raised": Msg("meldt", "was raised"),
-    "filed": Msg("levert", "was filed"), "reported": Msg("rapportert", "was reported"), "opened": Msg("åpnet", "was opened"),
-    "evaluated": Msg("evaluert", "was evaluated"), "document_added": Msg("fikk et dokument", "document added"),
-    "question_asked": Msg("spørsmål stilt", "question asked"), "question_answered": Msg("spørsmål besvart", "question answered"),
-    "reminders_sent": Msg("påminnelser sendt", "reminders sent"), "threshold_set": Msg("terskel satt", "threshold set"),
-    "record_exported": Msg("protokoll eksportert", "record exported"), "announced": Msg("kunngjort", "was announced"),
-    "awarded": Msg("tildelt", "was awarded"), "cancelled": Msg("avlyst", "was cancelled"), "signed": Msg("signert", "was signed"),
-    "qualified": Msg("kvalifisert", "was qualified"), "sent": Msg("sendt", "was sent"), "restored": Msg("gjenopprettet", "was restored"),
-    # transitions named by their verb (life-cycle objects)
-    "submit": Msg("sendt", "was submitted"), "withdraw": Msg("trukket tilbake", "was withdrawn"),
-    "publish": Msg("publisert", "was published"), "unpublish": Msg("avpublisert", "was unpublished"),
-    "approve": Msg("godkjent", "was approved"), "reject": Msg("avvist", "was rejected"), "remove": Msg("fjernet", "was removed"),
-    "decide": Msg("avgjort", "was decided"), "freeze": Msg("frosset", "was frozen"), "open": Msg("åpnet", "was opened"),
-    "close": Msg("lukket", "was closed"), "award": Msg("tildelt", "was awarded"), "cancel": Msg("avlyst", "was cancelled"),
-    "correct": Msg("rettet", "was corrected"), "evaluate": Msg("evaluert", "was evaluated"), "sign": Msg("signert", "was signed"),
-    "announce": Msg("kunngjort", "was announced"), "expire": Msg("utløpt", "was expired"), "terminate": Msg("avsluttet", "was ended"),
+# The English reads "Service was published" (and the words never equal a status value). Past-tense
+# verbs out of context translate differently ("avvist": "rejected"), hence the context.
+VERBS: dict[str, LazyProxy] = {
+    "created": _lp("hendelse", "opprettet"), "saved": _lp("hendelse", "lagret"), "edited": _lp("hendelse", "endret"),
+    "submitted": _lp("hendelse", "sendt"), "withdrawn": _lp("hendelse", "trukket tilbake"),
+    "published": _lp("hendelse", "publisert"), "unpublished": _lp("hendelse", "avpublisert"),
+    "removed": _lp("hendelse", "fjernet"), "rejected": _lp("hendelse", "avvist"),
+    "approved": _lp("hendelse", "godkjent"), "decided": _lp("hendelse", "avgjort"),
+    "deleted": _lp("hendelse", "slettet"), "exported": _lp("hendelse", "eksportert"),
+    "frozen": _lp("hendelse", "frosset"), "registered": _lp("hendelse", "registrert"),
+    "joined": _lp("hendelse", "ble med"), "details_updated": _lp("hendelse", "opplysninger endret"),
+    "register_updated": _lp("hendelse", "oppdatert fra Enhetsregisteret"),
+    "verified": _lp("hendelse", "bekreftet"), "set": _lp("hendelse", "satt"), "raised": _lp("hendelse", "meldt"),
+    "filed": _lp("hendelse", "levert"), "reported": _lp("hendelse", "rapportert"), "opened": _lp("hendelse", "åpnet"),
+    "evaluated": _lp("hendelse", "evaluert"), "document_added": _lp("hendelse", "fikk et dokument"),
+    "question_asked": _lp("hendelse", "spørsmål stilt"), "question_answered": _lp("hendelse", "spørsmål besvart"),
+    "reminders_sent": _lp("hendelse", "påminnelser sendt"), "threshold_set": _lp("hendelse", "terskel satt"),
+    "record_exported": _lp("hendelse", "protokoll eksportert"), "announced": _lp("hendelse", "kunngjort"),
+    "awarded": _lp("hendelse", "tildelt"), "cancelled": _lp("hendelse", "avlyst"),
+    "signed": _lp("hendelse", "signert"), "qualified": _lp("hendelse", "kvalifisert"),
+    "sent": _lp("hendelse, sendt ut", "sendt"), "restored": _lp("hendelse", "gjenopprettet"),
+    # transitions named by their verb (life-cycle objects) that have no past-tense code
+    "close": _lp("hendelse", "lukket"), "correct": _lp("hendelse", "rettet"), "expire": _lp("hendelse", "utløpt"),
+    "terminate": _lp("hendelse", "avsluttet"),
 }
+# The other transitions read as their past tense.
+TRANSITIONS = {"submit": "submitted", "withdraw": "withdrawn", "publish": "published", "unpublish": "unpublished",
+               "approve": "approved", "reject": "rejected", "remove": "removed", "decide": "decided",
+               "freeze": "frozen", "open": "opened", "award": "awarded", "cancel": "cancelled",
+               "evaluate": "evaluated", "sign": "signed", "announce": "announced"}
+VERBS.update({verb: VERBS[done] for verb, done in TRANSITIONS.items()})
 
 # Field names seen in before/after, in words.
-FIELDS: dict[str, Msg] = {
-    "status": Msg("Status", "Status"), "reason": Msg("Begrunnelse", "Reason"), "name": Msg("Navn", "Name"),
-    "kind": Msg("Type", "Kind"), "filename": Msg("Filnavn", "File name"), "size": Msg("Størrelse (byte)", "Size (bytes)"),
-    "sha256": Msg("Sjekksum (SHA-256)", "Checksum (SHA-256)"), "application_id": Msg("Søknad", "Application"),
-    "version": Msg("Versjon", "Version"), "orgnr": Msg("Organisasjonsnummer", "Organisation number"),
-    "website": Msg("Nettsted", "Website"), "description": Msg("Beskrivelse", "Description"),
-    "decisions": Msg("Vedtak", "Decisions"), "categories": Msg("Kategorier", "Categories"),
-    "services": Msg("Tjenester", "Services"), "query": Msg("Søk", "Search"), "items": Msg("Tjenester", "Services"),
-    "title": Msg("Tittel", "Title"), "address": Msg("Adresse", "Address"), "email": Msg("E-post", "E-mail"),
-    "role": Msg("Rolle", "Role"), "acting_for": Msg("På vegne av", "On behalf of"),
-    "organisations": Msg("Virksomheter personen kan handle for", "Organisations the person may act for"),
+FIELDS: dict[str, LazyProxy] = {
+    "status": _l("Status"), "reason": _l("Begrunnelse"), "name": _l("Navn"),
+    "kind": _lp("felt", "Type"), "filename": _l("Filnavn"), "size": _l("Størrelse (byte)"),
+    "sha256": _l("Sjekksum (SHA-256)"), "application_id": _l("Søknad"),
+    "version": _l("Versjon"), "orgnr": _l("Organisasjonsnummer"),
+    "website": _l("Nettsted"), "description": _l("Beskrivelse"),
+    "decisions": _lp("felt", "Vedtak"), "categories": _l("Kategorier"),
+    "services": _l("Tjenester"), "query": _l("Søk"), "items": _l("Tjenester"),
+    "title": _l("Tittel"), "address": _l("Adresse"), "email": _l("E-post"),
+    "role": _l("Rolle"), "acting_for": _l("På vegne av"),
+    "organisations": _l("Virksomheter personen kan handle for"),
 }
 
 
-def action_label(code: str, lang: str = "nb") -> str:
-    """``application.decided`` → "Vedtak om kvalifisering registrert" / "Qualification decision recorded"."""
+def action_label(code: str) -> str:
+    """``application.decided`` → "Vedtak om kvalifisering registrert" / "Qualification decision recorded"
+    (in the language shown)."""
     if code in ACTIONS:
-        return ACTIONS[code].text(lang)
+        return text(ACTIONS[code])
     noun, _, verb = code.partition(".")
     if noun in NOUNS and verb in VERBS:
-        return f"{NOUNS[noun].text(lang)} {VERBS[verb].text(lang)}"
+        return f"{NOUNS[noun]} {VERBS[verb]}"
     return code.replace("_", " ").replace(".", ": ")
 
 
@@ -151,8 +158,8 @@ def _is_content(value: Any) -> bool:
 
 
 def changes(event: AuditEvent, *, name_of=None, org=None, lang: str = "nb") -> list[content_diff.Change]:
-    """Before/after of *event* as labelled changes: a listing's content through the listing diff;
-    other objects field by field."""
+    """Before/after of *event* as labelled changes: a listing's content through the listing diff (*lang*
+    is handed to it); other objects field by field, labelled in the language shown."""
     before, after = event.before, event.after
     if _is_content(before) or _is_content(after):
         return content_diff.diff(before if isinstance(before, Mapping) else {},
@@ -164,31 +171,32 @@ def changes(event: AuditEvent, *, name_of=None, org=None, lang: str = "nb") -> l
         a, b = _text(old.get(key), org), _text(new.get(key), org)
         if a == b and key in old and key in new:
             continue
-        label = FIELDS[key].text(lang) if key in FIELDS else key.replace("_", " ").capitalize()
+        label = text(FIELDS[key]) if key in FIELDS else key.replace("_", " ").capitalize()
         out.append(content_diff.Change(key, "", label, a, b))
     return out
 
 
-CSV_COLUMNS = (Msg("Tid (UTC)", "Time (UTC)"), Msg("Hvem", "Who"), Msg("På vegne av", "On behalf of"),
-               Msg("Hendelse", "Event"), Msg("Kode", "Code"), Msg("Gjelder", "Concerns"),
-               Msg("Felt", "Field"), Msg("Før", "Before"), Msg("Etter", "After"))
+CSV_COLUMNS = (_l("Tid (UTC)"), _l("Hvem"), _l("På vegne av"),
+               _l("Hendelse"), _l("Kode"), _l("Gjelder"),
+               _l("Felt"), _l("Før"), _l("Etter"))
 
 
 def csv_export(session: Session, rows: Iterable[tuple[AuditEvent, Supplier | None]], *, lang: str = "nb",
                service_names: Mapping[int, str] | None = None, lookup: Callable[[str], Any] | None = None) -> str:
     """The filtered log as CSV (UTF-8 with BOM, semicolons, as Excel in Norway expects): one line
-    per changed field, so before and after stay readable in a spreadsheet."""
+    per changed field, so before and after stay readable in a spreadsheet. Labels are in the language
+    shown; *lang* is handed to the listing diff."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([c.text(lang) for c in CSV_COLUMNS])
+    writer.writerow([text(c) for c in CSV_COLUMNS])
     names: dict[str, str] = {}
     name_of = content_diff.names_from(session, lang)
     for event, supplier in rows:
         concerns = " – ".join(x for x in (supplier.name if supplier else "",
                                           (service_names or {}).get(event.service_id or 0, ""), event.detail) if x)
         head = [event.at.strftime("%Y-%m-%d %H:%M:%S"), event.actor_name, org_label(session, event.acting_for, names, lookup),
-                action_label(event.action, lang), event.action, concerns]
+                action_label(event.action), event.action, concerns]
         found = changes(event, name_of=name_of, org=lambda v: org_label(session, v, names, lookup), lang=lang)
         if not found:
             writer.writerow(head + ["", "", ""])

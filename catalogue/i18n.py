@@ -22,13 +22,15 @@ DEFAULT_LANG = "nb"
 
 _gettext: Callable[..., str] | None = None
 _ngettext: Callable[..., str] | None = None
+_pgettext: Callable[..., str] | None = None
 _current_lang: Callable[[], str] = lambda: DEFAULT_LANG  # noqa: E731
 
 
-def install(gettext: Callable[..., str], ngettext: Callable[..., str], current_lang: Callable[[], str]) -> None:
+def install(gettext: Callable[..., str], ngettext: Callable[..., str], current_lang: Callable[[], str],
+            pgettext: Callable[..., str] | None = None) -> None:
     """Let the web layer's translations (flask-babel: request locale, ``force_locale``) render domain text."""
-    global _gettext, _ngettext, _current_lang
-    _gettext, _ngettext, _current_lang = gettext, ngettext, current_lang
+    global _gettext, _ngettext, _pgettext, _current_lang
+    _gettext, _ngettext, _pgettext, _current_lang = gettext, ngettext, pgettext, current_lang
 
 
 def current_lang() -> str:
@@ -42,6 +44,12 @@ def _translate(msgid: str, variables: dict[str, Any]) -> str:
     return msgid % variables if variables else msgid
 
 
+def _translate_in(context: str, msgid: str, variables: dict[str, Any]) -> str:
+    if _pgettext is not None:
+        return _pgettext(context, msgid, **variables)
+    return msgid % variables if variables else msgid
+
+
 def _translate_plural(singular: str, plural: str, num: int, variables: dict[str, Any]) -> str:
     if _ngettext is not None:
         return _ngettext(singular, plural, num, **variables)
@@ -51,6 +59,12 @@ def _translate_plural(singular: str, plural: str, num: int, variables: dict[str,
 def _l(msgid: str, **variables: Any) -> LazyProxy:
     """A bokmål text marked for translation, translated each time it is shown."""
     return LazyProxy(_translate, msgid, variables, enable_cache=False)
+
+
+def _lp(context: str, msgid: str, **variables: Any) -> LazyProxy:
+    """Like :func:`_l`, for a bokmål word that needs a different English by *context* ("sendt": "was sent"
+    or "was submitted")."""
+    return LazyProxy(_translate_in, context, msgid, variables, enable_cache=False)
 
 
 def _nl(singular: str, plural: str, num: int, **variables: Any) -> LazyProxy:
@@ -67,6 +81,12 @@ def pick(nb: Any, en: Any, lang: str | None = None) -> Any:
     """The English value when *lang* (default: the language shown now) is English and an English value
     exists, otherwise bokmål."""
     return en if (lang or _current_lang()) == "en" and en not in (None, "") else nb
+
+
+def lazy_pick(nb: Any, en: Any) -> LazyProxy:
+    """:func:`pick`, chosen each time it is shown (for values kept longer than one request, e.g. cached
+    figures)."""
+    return LazyProxy(pick, nb, en, enable_cache=False)
 
 
 def text(value: Any) -> str:

@@ -5,7 +5,7 @@ from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 from flask import Flask, request, session
-from flask_babel import Babel, get_locale, gettext, ngettext
+from flask_babel import Babel, get_locale, gettext, ngettext, pgettext
 from flask_babel import lazy_gettext as _l
 
 from catalogue import i18n, nsm
@@ -85,7 +85,7 @@ def shown_lang() -> str:
 
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=current_lang)
-    i18n.install(gettext, ngettext, shown_lang)  # the domain's `_l` texts go through flask-babel too
+    i18n.install(gettext, ngettext, shown_lang, pgettext)  # the domain's `_l` texts go through flask-babel too
 
     @app.before_request
     def _remember_lang():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping
 
+from babel.support import LazyProxy
 from flask import abort, current_app, flash, make_response, render_template, request
 from flask_babel import gettext
 from sqlalchemy.exc import IntegrityError
@@ -30,9 +31,12 @@ SEARCH_INDEX = "search_index"  # app.extensions key of this process's read-only 
 
 
 def message_text(message: Any, params: Mapping[str, Any] | None = None) -> str:
-    """A domain message in the language of the request: a bilingual ``Msg`` or a gettext message id."""
+    """A domain message in the language of the request: a lazy ``catalogue.i18n`` text, a bilingual ``Msg``
+    or a gettext message id."""
     if isinstance(message, Msg):
         return message.text(current_lang())
+    if isinstance(message, LazyProxy):  # a catalogue.i18n text: rendered in the language shown
+        return str(message)
     return gettext(message, **(params or {}))
 
 

@@ -34,6 +34,7 @@ TRANSLATIONS = PROJECT_ROOT / "marketplace" / "translations"
 EN_PO = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po"
 EN_MO = EN_PO.with_suffix(".mo")
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
+            "_lp": ((1, "c"), 2), "_nl": (1, 2),
             "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3)}
 
 COMPLETE = pytest.mark.skipif(

@@ -28,3 +28,14 @@ def test_a_domain_text_follows_a_forced_locale_and_counts(app):
 def test_an_unknown_text_falls_back_to_bokmal_with_its_values(app):
     with app.test_request_context("/?lang=en"):
         assert text(_l("Ingen oversettelse for %(what)s", what="dette")) == "Ingen oversettelse for dette"
+
+
+def test_a_word_with_a_context_and_a_stored_pair_chosen_when_shown(app):
+    from catalogue.i18n import _lp, lazy_pick
+
+    submitted, sent = _lp("hendelse", "sendt"), _lp("hendelse, sendt ut", "sendt")
+    label = lazy_pick("Skylagring", "Cloud storage")  # kept across requests (cached figures)
+    with app.test_request_context("/?lang=en"):
+        assert (text(submitted), text(sent), text(label)) == ("was submitted", "was sent", "Cloud storage")
+    with app.test_request_context("/"):
+        assert (text(submitted), text(sent), text(label)) == ("sendt", "sendt", "Skylagring")

@@ -193,13 +193,13 @@ def log():
     names: dict[str, str] = {}
     name_of = diffs.names_from(session, lang)
     lookup = offline_lookup(current_app.config)
-    entries = [(event, supplier, auditview.action_label(event.action, lang),
+    entries = [(event, supplier, auditview.action_label(event.action),
                 auditview.org_label(session, event.acting_for, names, lookup),
                 auditview.changes(event, name_of=name_of, lang=lang,
                                   org=lambda v: auditview.org_label(session, v, names, lookup))) for event, supplier in rows]
     return render_template("manager/log.html", entries=entries, total=total, page=page, pages=pages,
                            filter=log_filter, args=log_filter.to_args(), errors=texts(errors),
-                           actions=[(a, auditview.action_label(a, lang)) for a in auditlog.actions(session)],
+                           actions=[(a, auditview.action_label(a)) for a in auditlog.actions(session)],
                            suppliers=auditlog.suppliers(session),
                            service_names=auditlog.service_names(session, service_ids)), (422 if errors else 200)
 
