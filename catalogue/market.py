@@ -228,15 +228,32 @@ class Tally:
 def _audit_hours(session: Session) -> list[tuple[str, str, str, int]]:
     """``(UTC hour 'YYYY-MM-DD HH', action, status before, count)`` of service publications and removals.
 
+    The audit log says *what* happened (first publication, new version, removal); the month is that
+    of the business date: a publication counts at its version's ``published_at`` (the approval), a
+    service's last removal at its ``removed_at``. They are the time of the event in the service,
+    but not for data loaded with a history (the demo catalogue is seeded today with publication
+    dates spread over the past 18 months); the audit time is the fallback.
+
     Grouped by hour in SQL (few rows); turned into Norwegian months in Python, because
     daylight saving time makes the month boundary an hour that moves.
     """
     if _dialect(session) == "postgresql":
-        sql = text("SELECT to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24'), action, before ->> 'status', count(*) "
-                   "FROM audit_event WHERE action IN ('service.published', 'service.removed') GROUP BY 1, 2, 3")
+        hour, status, version = ("to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24')", "e.before ->> 'status'",
+                                 "(e.after ->> 'version')::int")
     else:
-        sql = text("SELECT strftime('%Y-%m-%d %H', at), action, json_extract(before, '$.status'), count(*) "
-                   "FROM audit_event WHERE action IN ('service.published', 'service.removed') GROUP BY 1, 2, 3")
+        hour, status, version = ("strftime('%Y-%m-%d %H', {})", "json_extract(e.before, '$.status')",
+                                 "json_extract(e.after, '$.version')")
+    when = ("CASE WHEN e.action = 'service.published' THEN coalesce(a.published_at, e.at) "
+            "ELSE coalesce(s.removed_at, e.at) END")
+    sql = text(
+        f"SELECT {hour.format(when)}, e.action, {status}, count(*) FROM audit_event e "
+        "LEFT JOIN archived_service a ON e.action = 'service.published' AND a.service_id = e.service_id "
+        f"AND a.version = {version} "
+        "LEFT JOIN service s ON e.action = 'service.removed' AND s.id = e.service_id AND s.status = :removed "
+        "AND e.id = (SELECT max(r.id) FROM audit_event r WHERE r.service_id = e.service_id "
+        "AND r.action = 'service.removed') "
+        "WHERE e.action IN ('service.published', 'service.removed') GROUP BY 1, 2, 3"
+    ).bindparams(removed=str(ServiceStatus.REMOVED))
     return [(h, a, s or "", n) for h, a, s, n in session.execute(sql).all()]
 
 
@@ -382,7 +399,8 @@ def size_figure(session: Session) -> Figure:
 def history_figure(session: Session, total: int) -> Figure:
     """Per month (Norwegian time): services entering the catalogue, new versions, removals, and the total after.
 
-    The monthly events come from the audit log. The total at each month's end is counted back
+    The monthly events come from the audit log, each in the month of its publication or removal
+    date (``_audit_hours``). The total at each month's end is counted back
     from today's *total*, so it always ends at the true number even when rows were loaded in
     bulk without per-service events (the synthetic benchmark catalogue).
     """

@@ -98,6 +98,15 @@ YES_IS_BETTER = worse_order(True, False)
 
 
 @dataclass(frozen=True)
+class SortOrder:
+    """A search order by a number term, lowest first; services that do not state it come last."""
+
+    param: str   # the search's ``sorter`` value (Norwegian, as the other orders: "pris")
+    nb: str      # the order's name in the sort menu
+    en: str
+
+
+@dataclass(frozen=True)
 class Term:
     key: str
     group: str
@@ -129,6 +138,8 @@ class Term:
     # For a term that names a document (standard terms, DPA, price list): the kind of the uploaded
     # PDF it names (catalogue.documents.KINDS), so pages can link the title to the file.
     document: str = ""
+    # A number term buyers can sort the search by (price: "Lavest pris først").
+    sort: SortOrder | None = None
 
     # -- labels -----------------------------------------------------------
     def label(self, lang: str = "nb") -> str:
@@ -286,6 +297,16 @@ class Term:
                 ", ".join(col.display(row.get(col.key), lang) for col in self.columns) for row in value
             )
         return str(value)
+
+    def sort_value(self, value: Any) -> float | None:
+        """The number a service is sorted by for this term (``None``: not stated, sorted last)."""
+        if self.sort is None or value is None or value == "" or isinstance(value, bool):
+            return None
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            return None
+        return number if number == number else None  # NaN is not a price
 
     def facet_values(self, value: Any, today: date | None = None) -> list[str]:
         """The values a service contributes to this term's search facet (certificates: those valid *today*)."""
@@ -540,6 +561,8 @@ class TermsRegistry:
                 raise ValueError(f"term {t.key} names unknown group {t.group}")
             if t.type in (CHOICE, MULTICHOICE) and not t.choices:
                 raise ValueError(f"term {t.key} needs choices")
+            if t.sort is not None and t.type not in (INTEGER, DECIMAL):
+                raise ValueError(f"term {t.key} is sortable but not a number")
 
     def __iter__(self) -> Iterator[Term]:
         return iter(self.terms)
@@ -573,6 +596,10 @@ class TermsRegistry:
 
     def filterable(self) -> list[Term]:
         return [t for t in self.terms if t.filterable]
+
+    def sortable(self) -> list[Term]:
+        """Number terms the search can be sorted by (lowest first, services without a value last)."""
+        return [t for t in self.terms if t.sort is not None]
 
     def comparable(self, *, include_buyer_only: bool = False) -> list[Term]:
         return [t for t in self.terms if t.comparable and (include_buyer_only or not t.buyer_only)]
@@ -697,7 +724,8 @@ TERMS = TermsRegistry(
              "The lowest monthly price for a meaningful order, in NOK excluding VAT. Used to sort and compare; "
              "the unit prices and the price list apply.",
              min_value=0, max_value=100_000_000, unit_nb="kr/mnd", unit_en="NOK/month", requirement=REQ_AT_MOST,
-             required=False, short_nb="Pris fra", short_en="Price from"),
+             required=False, short_nb="Pris fra", short_en="Price from",
+             sort=SortOrder("pris", "Lavest pris først", "Lowest price first")),
         Term("unit_prices", "pris", ROWS, "Enhetspriser", "Unit prices",
              "Det viktigste kjøperen betaler for, med pris og enhet (for eksempel «Lagring – 0,25 kr – per GB per måned»).",
              "The main things the buyer pays for, with price and unit (e.g. “Storage – 0.25 NOK – per GB per month”).",

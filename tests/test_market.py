@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from catalogue import charts, market, nsm
 from catalogue.audit import Actor
-from catalogue.models import AuditEvent, Category, DPSCategory, Qualification, Service, ServiceStatus
+from catalogue.models import ArchivedService, AuditEvent, Category, DPSCategory, Qualification, Service, ServiceStatus
 from catalogue.listing import Listing
 from catalogue.terms import TERMS
 from tests.test_i18n import compiled_translations  # noqa: F401  (a fixture)
@@ -54,8 +54,19 @@ def expected_from_rows(session: Session) -> dict:
     out["dps"] = {(d.dps_id, d.category_id): len(qualified[(d.dps_id, d.category_id)])
                   for d in session.exec(select(DPSCategory)).all()}
     months = defaultdict(lambda: [0, 0, 0])
-    for e in session.exec(select(AuditEvent).where(AuditEvent.action.in_(["service.published", "service.removed"]))):
-        at = e.at if e.at.tzinfo else e.at.replace(tzinfo=timezone.utc)
+    # Each event in the month of its business date: a version's publication, a service's last removal.
+    published_at = {(a.service_id, a.version): a.published_at for a in session.exec(select(ArchivedService))}
+    events = session.exec(select(AuditEvent).where(AuditEvent.action.in_(["service.published", "service.removed"]))
+                          .order_by(AuditEvent.id)).all()
+    last_removal = {e.service_id: e.id for e in events if e.action == "service.removed"}
+    for e in events:
+        at = e.at
+        if e.action == "service.published":
+            at = published_at.get((e.service_id, (e.after or {}).get("version"))) or at
+        elif last_removal[e.service_id] == e.id:
+            service = session.get(Service, e.service_id)
+            at = service.removed_at if service.status == ServiceStatus.REMOVED and service.removed_at else at
+        at = at if at.tzinfo else at.replace(tzinfo=timezone.utc)
         local = at.astimezone(OSLO)
         bucket = months[f"{local.year}-{local.month:02d}"]
         if e.action == "service.removed":
@@ -245,6 +256,21 @@ def test_figures_match_the_database(shared_app):
         published = session.exec(select(func.count(distinct(Service.supplier_id))).where(
             Service.status == "published")).one()
     assert sum(v[0] for v in size.values()) == published == data.figure("storrelse").total
+
+
+def test_the_demo_history_is_spread_over_the_publication_months(shared_app):
+    """The demo catalogue is seeded today, but its services were published over the past months: the
+    "Utvikling over tid" chart shows that history, not one spike of every service in the seeding month."""
+    with Session(shared_app.extensions["db_engine"]) as session:
+        rows = market.compute(session).figure("utvikling").rows
+        published = session.exec(select(Service.published_at).where(Service.status == ServiceStatus.PUBLISHED)).all()
+    entered = [row.values[0] for row in rows]
+    assert sum(entered) >= len(published) > 20
+    months_with_new = [row.key for row in rows if row.values[0]]
+    assert len(months_with_new) >= 12, months_with_new
+    assert max(entered) <= sum(entered) / 4, entered  # no month holds most of the catalogue
+    # The total grows over the period instead of jumping from zero in the last month.
+    assert 0 < rows[len(rows) // 2].values[3] < rows[-1].values[3]
 
 
 # ---------------------------------------------------------------------------

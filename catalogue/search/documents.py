@@ -20,8 +20,9 @@ from sqlmodel import Session, select
 
 from catalogue.models import DPS, Category, Qualification, QualificationStatus, Service, ServiceStatus, Supplier
 from catalogue.search import analysis
-from catalogue.search.schema import (CATEGORY_PARAM, DPS_PARAM, FACET_FIELD, FACETS, KIND_SERVICE, SPELLING_FIELD,
-                                     SUBCATEGORY_PARAM, SUPPLIER_PARAM)
+from catalogue.search.schema import (CATEGORY_PARAM, DPS_PARAM, FACET_FIELD, FACETS, KIND_SERVICE, NOT_STATED,
+                                     SPELLING_FIELD, SUBCATEGORY_PARAM, SUPPLIER_PARAM, sort_column)
+from catalogue.terms import TERMS
 
 Documents = dict[str, "dict[str, Any] | None"]
 
@@ -149,6 +150,9 @@ def service_document(service: Service, cat: Catalogue) -> dict[str, Any] | None:
         SPELLING_FIELD: "\n".join([service.name, service.summary or "", *features, category.name_nb,
                                    top.name_nb, supplier.name]),
     }
+    for term in TERMS.sortable():  # the price to sort by; services without one come last
+        value = term.sort_value(terms.get(term.key))
+        doc[sort_column(term)] = NOT_STATED if value is None else value
     facet_terms: list[str] = []
     for facet in FACETS:
         if facet.key == CATEGORY_PARAM:

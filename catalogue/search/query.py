@@ -32,10 +32,14 @@ from catalogue.search.reader import Snapshot, bits_from_ids
 from catalogue.search import facetwords
 from catalogue.search.thesaurus import thesaurus
 from catalogue.search.schema import (CATEGORY, DPS_FACET, FACET_FIELD, FACETS, FACETS_BY_KEY, FIELD_BOOSTS,
-                                     SPELLING_FIELD, SUBCATEGORY, SUPPLIER, TERM, TEXT_FIELDS, FacetSpec)
-from catalogue.terms import REQ_CONTAINS, REQ_COVERS, REQ_WITHIN
+                                     SORT_COLUMNS, SPELLING_FIELD, SUBCATEGORY, SUPPLIER, TERM, TEXT_FIELDS,
+                                     FacetSpec)
+from catalogue.terms import REQ_CONTAINS, REQ_COVERS, REQ_WITHIN, TERMS, SortOrder
 
-SORTS = ("relevans", "navn", "nyeste")
+# The orders of the search; the registry's sortable terms add theirs (price: "pris", lowest first).
+SORT_ORDERS: dict[str, SortOrder] = {term.sort.param: term.sort for term in TERMS.sortable()}
+SORTS = ("relevans", "navn", "nyeste", *SORT_ORDERS)
+assert set(SORT_ORDERS) == set(SORT_COLUMNS)
 PER_PAGE = 20
 MAX_PER_PAGE = 100
 MAX_PAGE = 500

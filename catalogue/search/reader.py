@@ -35,7 +35,8 @@ from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from catalogue.search.schema import FACET_FIELD, FACETS_BY_KEY, KIND_SERVICE, SPELLING_FIELD, SUPPLIER_PARAM
+from catalogue.search.schema import (FACET_FIELD, FACETS_BY_KEY, KIND_SERVICE, NOT_STATED, SORT_COLUMNS,
+                                     SPELLING_FIELD, SUPPLIER_PARAM)
 from catalogue.search.store import IndexLocation, IndexMissing, IndexState, read_state
 
 TERM_CACHE_SIZE = 2048          # cached postings per segment
@@ -189,10 +190,10 @@ class SegmentData:
             self.facets[facet.key] = masks
         return masks
 
-    def column(self, reader, name: str, dtype) -> np.ndarray:
+    def column(self, reader, name: str, dtype, default=0) -> np.ndarray:
         values = self._columns.get(name)
         if values is None:
-            raw = list(reader.column_reader(name)) if reader.has_column(name) else [0] * self.size
+            raw = list(reader.column_reader(name)) if reader.has_column(name) else [default] * self.size
             values = np.array(raw, dtype=dtype)
             self._columns[name] = values
         return values
@@ -409,7 +410,8 @@ class Snapshot:
         return [(int(candidates[i]), float(scores[candidates[i]])) for i in best]
 
     def order(self, sort: str) -> np.ndarray:
-        """Every document number in *sort* order ("navn", "nyeste" or "tilfeldig"), ties fair."""
+        """Every document number in *sort* order ("navn", "nyeste", a term's order such as "pris" (lowest
+        first, not stated last) or "tilfeldig"), ties fair."""
         salt = day_salt()
         key = (sort, salt)
         cached = self._orders.get(key)
@@ -424,6 +426,10 @@ class Snapshot:
         elif sort == "nyeste":
             published = np.concatenate([data.column(leaf, "published", np.int64) for data, leaf, _ in self.leaves])
             order = np.lexsort((fair, -published))
+        elif sort in SORT_COLUMNS:
+            numbers = np.concatenate([data.column(leaf, SORT_COLUMNS[sort], np.float64, NOT_STATED)
+                                      for data, leaf, _ in self.leaves])
+            order = np.lexsort((fair, numbers))
         else:
             order = np.argsort(fair, kind="stable")
         self._orders[key] = order

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 
 from whoosh import columns, fields, formats
@@ -157,6 +158,20 @@ FACETS_BY_KEY: dict[str, FacetSpec] = {f.key: f for f in FACETS}
 
 
 # ---------------------------------------------------------------------------
+# sort orders from the terms registry
+
+
+def sort_column(term: Term) -> str:
+    """The per-document column a sortable term's number is kept in (``inf`` when not stated)."""
+    return f"sort_{term.key}"
+
+
+# The search's ``sorter`` value → the column it orders by, lowest first (price: "pris").
+SORT_COLUMNS: dict[str, str] = {term.sort.param: sort_column(term) for term in TERMS.sortable()}
+NOT_STATED = math.inf   # sorts after every stated number
+
+
+# ---------------------------------------------------------------------------
 # the schema
 
 
@@ -174,6 +189,8 @@ def build_schema() -> fields.Schema:
         meta=fields.STORED(),
         **{SPELLING_FIELD: SpellingWords()},
     )
+    for term in TERMS.sortable():
+        schema.add(sort_column(term), fields.COLUMN(columns.NumericColumn("d", default=NOT_STATED)))
     for name in TEXT_FIELDS:
         schema.add(name, NorwegianText(stored=name in ("name", "summary", "description", "supplier")))
     schema.add(FACET_FIELD, FacetTerms())

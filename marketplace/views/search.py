@@ -15,8 +15,8 @@ from flask import Blueprint, current_app, make_response, request, url_for
 
 from auth.guards import public
 from catalogue import buying
-from catalogue.search.query import (MAX_QUERY_CHARS, MAX_QUERY_WORDS, SORTS, SearchRequest, search_articles,
-                                     search_as_page, warm_up)
+from catalogue.search.query import (MAX_QUERY_CHARS, MAX_QUERY_WORDS, SORT_ORDERS, SORTS, SearchRequest,
+                                     search_articles, search_as_page, warm_up)
 from catalogue.search.store import IndexMissing
 from marketplace.db import discard_session, get_session
 from marketplace.errors import is_outage
@@ -95,7 +95,8 @@ def search():
             if not is_outage(error):
                 raise
             discard_session()  # the database is away: the hits still show (from the index), without their terms
-    context = dict(req=req, result=result, corrected_from=corrected_from, sorts=SORTS, articles=articles,
+    context = dict(req=req, result=result, corrected_from=corrected_from, sorts=SORTS, sort_orders=SORT_ORDERS,
+                   articles=articles,
                    hit_terms=hit_terms,
                    index_missing=result is None, max_query_words=MAX_QUERY_WORDS, max_query_chars=MAX_QUERY_CHARS,
                    expanded=set(request.args.getlist("flere")[:5]), facet_top=FACET_TOP)
