@@ -33,7 +33,7 @@ from joserfc import jwt
 from joserfc.errors import BadSignatureError, DecodeError, JoseError
 from joserfc.jwk import KeySet
 
-from catalogue.text import Msg
+from catalogue.i18n import _l
 
 # Levels of assurance by rank: ID-porten's names and Ansattporten's ("substantial", "high").
 # "low" exists only at the built-in test provider, to see a too-low login refused.
@@ -56,44 +56,27 @@ class LoginError(Exception):
         super().__init__(f"{code}: {detail}" if detail else code)
 
 
-MESSAGES: dict[str, Msg] = {
-    "state": Msg("Svaret fra innloggingstjenesten hører ikke til en innlogging som ble startet her "
-                 "(ukjent eller feil «state»). Start innloggingen på nytt.",
-                 "The answer from the login service does not belong to a login started here (unknown or "
-                 "wrong “state”). Start the login again."),
-    "iss_missing": Msg("Svaret fra innloggingstjenesten mangler utstederen («iss»), så vi kan ikke vite hvem "
-                       "som sendte det.",
-                       "The answer from the login service lacks the issuer (“iss”), so we cannot know who sent it."),
-    "iss_wrong": Msg("Svaret kom fra en annen innloggingstjeneste enn den Markedsplassen bruker.",
-                     "The answer came from another login service than the one the marketplace uses."),
-    "provider_error": Msg("Innloggingen ble avbrutt eller avvist av innloggingstjenesten.",
-                          "The login was cancelled or refused by the login service."),
-    "code_missing": Msg("Svaret fra innloggingstjenesten mangler innloggingskoden.",
-                        "The answer from the login service lacks the authorization code."),
-    "token": Msg("Innloggingstjenesten ville ikke løse inn innloggingskoden. Koden kan være brukt før eller "
-                 "utløpt, eller kontrollen av engangsnøkkelen (PKCE) feilet.",
-                 "The login service would not redeem the authorization code. It may have been used before or "
-                 "expired, or the one-time key check (PKCE) failed."),
-    "unavailable": Msg("Innloggingstjenesten svarer ikke akkurat nå. Prøv igjen om litt.",
-                       "The login service is not answering right now. Try again shortly."),
-    "id_token_signature": Msg("Identitetsbeviset (id_token) har ikke en gyldig signatur fra innloggingstjenesten.",
-                              "The identity token (id_token) is not validly signed by the login service."),
-    "id_token_iss": Msg("Identitetsbeviset (id_token) er utstedt av en annen enn innloggingstjenesten vi bruker.",
-                        "The identity token (id_token) was issued by someone other than our login service."),
-    "id_token_aud": Msg("Identitetsbeviset (id_token) er laget for en annen tjeneste enn Markedsplassen.",
-                        "The identity token (id_token) was made for another service than the marketplace."),
-    "id_token_expired": Msg("Identitetsbeviset (id_token) er utløpt. Logg inn på nytt.",
-                            "The identity token (id_token) has expired. Log in again."),
-    "id_token_nonce": Msg("Identitetsbeviset (id_token) hører ikke til denne innloggingen (feil «nonce»).",
-                          "The identity token (id_token) does not belong to this login (wrong “nonce”)."),
-    "id_token_invalid": Msg("Identitetsbeviset (id_token) er ufullstendig eller feilformet.",
-                            "The identity token (id_token) is incomplete or malformed."),
-    "acr": Msg("Innloggingen hadde for lavt sikkerhetsnivå. Markedsplassen krever minst "
-               "«betydelig» (for eksempel MinID med kode, BankID eller Buypass).",
-               "The login had too low a level of assurance. The marketplace requires at least “substantial”."),
-    "next": Msg("Adressen du skulle sendes videre til etter innloggingen er ikke en side på Markedsplassen.",
-                "The address you were to be sent to after logging in is not a page of the marketplace."),
-    "invalid": Msg("Innloggingen kunne ikke fullføres.", "The login could not be completed."),
+MESSAGES: dict[str, Any] = {
+    "state": _l("Svaret fra innloggingstjenesten hører ikke til en innlogging som ble startet her (ukjent eller "
+                "feil «state»). Start innloggingen på nytt."),
+    "iss_missing": _l("Svaret fra innloggingstjenesten mangler utstederen («iss»), så vi kan ikke vite hvem som "
+                      "sendte det."),
+    "iss_wrong": _l("Svaret kom fra en annen innloggingstjeneste enn den Markedsplassen bruker."),
+    "provider_error": _l("Innloggingen ble avbrutt eller avvist av innloggingstjenesten."),
+    "code_missing": _l("Svaret fra innloggingstjenesten mangler innloggingskoden."),
+    "token": _l("Innloggingstjenesten ville ikke løse inn innloggingskoden. Koden kan være brukt før eller "
+                "utløpt, eller kontrollen av engangsnøkkelen (PKCE) feilet."),
+    "unavailable": _l("Innloggingstjenesten svarer ikke akkurat nå. Prøv igjen om litt."),
+    "id_token_signature": _l("Identitetsbeviset (id_token) har ikke en gyldig signatur fra innloggingstjenesten."),
+    "id_token_iss": _l("Identitetsbeviset (id_token) er utstedt av en annen enn innloggingstjenesten vi bruker."),
+    "id_token_aud": _l("Identitetsbeviset (id_token) er laget for en annen tjeneste enn Markedsplassen."),
+    "id_token_expired": _l("Identitetsbeviset (id_token) er utløpt. Logg inn på nytt."),
+    "id_token_nonce": _l("Identitetsbeviset (id_token) hører ikke til denne innloggingen (feil «nonce»)."),
+    "id_token_invalid": _l("Identitetsbeviset (id_token) er ufullstendig eller feilformet."),
+    "acr": _l("Innloggingen hadde for lavt sikkerhetsnivå. Markedsplassen krever minst «betydelig» (for eksempel "
+              "MinID med kode, BankID eller Buypass)."),
+    "next": _l("Adressen du skulle sendes videre til etter innloggingen er ikke en side på Markedsplassen."),
+    "invalid": _l("Innloggingen kunne ikke fullføres."),
 }
 
 

@@ -5,6 +5,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from catalogue.i18n import current_lang
+
 
 @dataclass(frozen=True)
 class Msg:
@@ -16,8 +18,8 @@ class Msg:
     def text(self, lang: str = "nb") -> str:
         return self.en if lang == "en" else self.nb
 
-    def __str__(self) -> str:
-        return self.nb
+    def __str__(self) -> str:  # in the language shown now, like a lazy gettext text (issue 11: Msg is going)
+        return self.text(current_lang())
 
 
 # A tag-like construct: "<" followed by a letter, "/" or "!" (so "a < b" stays allowed).

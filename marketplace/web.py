@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping
 
-from babel.support import LazyProxy
 from flask import abort, current_app, flash, make_response, render_template, request
 from flask_babel import gettext
 from sqlalchemy.exc import IntegrityError
@@ -22,7 +21,6 @@ from catalogue.lifecycle import DomainError
 from catalogue.listing import PublicStatus, public_status
 from catalogue.models import ArchivedService, Document, Service
 from catalogue.search.reader import SearchIndex
-from catalogue.text import Msg
 from marketplace.db import get_session
 from marketplace.extensions import limiter
 from marketplace.templating import current_lang
@@ -31,13 +29,10 @@ SEARCH_INDEX = "search_index"  # app.extensions key of this process's read-only 
 
 
 def message_text(message: Any, params: Mapping[str, Any] | None = None) -> str:
-    """A domain message in the language of the request: a lazy ``catalogue.i18n`` text, a bilingual ``Msg``
-    or a gettext message id."""
-    if isinstance(message, Msg):
-        return message.text(current_lang())
-    if isinstance(message, LazyProxy):  # a catalogue.i18n text: rendered in the language shown
-        return str(message)
-    return gettext(message, **(params or {}))
+    """A domain message in the language of the request: a gettext message id, or a lazy text (``_l``)."""
+    if isinstance(message, str):
+        return gettext(message, **(params or {}))
+    return str(message)
 
 
 def domain_message(error: DomainError) -> str:
@@ -101,9 +96,9 @@ def _answer(result: Any) -> None:
 # messages, documents, versions and the search index, for every blueprint
 
 
-def say(nb: str, en: str, category: str = "success") -> None:
-    """A flash message in the language of the request."""
-    flash(Msg(nb, en).text(current_lang()), category)
+def say(message: Any, category: str = "success") -> None:
+    """Flash a message (gettext, or a lazy domain text) in the language of the request."""
+    flash(str(message), category)
 
 
 def documents_of(content: Mapping[str, Any]) -> dict[str, Document]:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from catalogue.i18n import pick
+
 DATA = Path(__file__).resolve().parent / "persons.json"
 
 _WEIGHTS_K1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
@@ -60,8 +62,8 @@ class SyntheticPerson:
     organisations: tuple[Organisation, ...]
     manager: bool = False
 
-    def description(self, lang: str = "nb") -> str:
-        return self.description_en if lang == "en" else self.description_nb
+    def description(self) -> str:
+        return pick(self.description_nb, self.description_en)
 
     def organisation(self, orgnr: str) -> Organisation | None:
         return next((org for org in self.organisations if org.orgnr == orgnr), None)

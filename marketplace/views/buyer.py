@@ -11,6 +11,7 @@ import io
 from urllib.parse import parse_qsl, urlencode
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlmodel import select
 from werkzeug.datastructures import MultiDict
@@ -22,7 +23,6 @@ from catalogue.exports import FORMATS, export_shortlist
 from catalogue.models import ArchivedService, Service, User
 from catalogue.search.query import SearchRequest, search
 from catalogue.search.store import IndexMissing
-from catalogue.text import Msg
 from marketplace.checkstep import check_first
 from marketplace.db import get_session
 from marketplace.templating import current_lang
@@ -97,12 +97,12 @@ def save():
     shortlist, errors = sl.save_search(db, viewer, request.form.get("name", ""), pairs)
     if errors:
         db.rollback()
-        field_errors = {("navn" if key == "name" else "sok"): msg.text(lang) for key, msg in errors.items()}
+        field_errors = {("navn" if key == "name" else "sok"): str(msg) for key, msg in errors.items()}
         return render_template("buyer/save.html", query=query, described=sl.describe_query(db, pairs, lang),
                            name=request.form.get("name", ""), errors=field_errors,
                            search_url=_search_url(pairs)), 400
     db.commit()
-    flash(Msg("Søket er lagret.", "The search is saved.").text(lang), "success")
+    flash(gettext("Søket er lagret."), "success")
     return redirect(url_for("buyer.shortlist", shortlist_id=shortlist.id))
 
 
@@ -157,11 +157,9 @@ def changes(shortlist_id: int, service_id: int):
 def freeze(shortlist_id: int):
     """Freeze a saved search: run it now and record the exact service versions (≤ 30 results)."""
     shortlist = _changeable(shortlist_id)
-    lang = current_lang()
     found = run_search(shortlist.pairs, sl.MAX_FROZEN)
     if found is None:
-        flash(Msg("Søket er ikke tilgjengelig akkurat nå, så listen kan ikke fryses. Prøv igjen om litt.",
-                     "Search is not available right now, so the list cannot be frozen. Try again shortly.").text(lang),
+        flash(gettext("Søket er ikke tilgjengelig akkurat nå, så listen kan ikke fryses. Prøv igjen om litt."),
               "error")
         return redirect(url_for("buyer.shortlist", shortlist_id=shortlist.id))
     total, ids = found
@@ -169,11 +167,10 @@ def freeze(shortlist_id: int):
     error = sl.freeze(db, shortlist, current_viewer().actor(), ids, total)
     if error:
         db.rollback()
-        flash(error.text(lang), "error")
+        flash(str(error), "error")
     else:
         db.commit()
-        flash(Msg("Listen er frosset. Tjenestene er lagret i versjonene de har nå.",
-                     "The list is frozen. The services are kept in their current versions.").text(lang), "success")
+        flash(gettext("Listen er frosset. Tjenestene er lagret i versjonene de har nå."), "success")
     return redirect(url_for("buyer.shortlist", shortlist_id=shortlist.id))
 
 
@@ -184,15 +181,14 @@ def freeze(shortlist_id: int):
 def delete(shortlist_id: int):
     """Delete a saved search (a frozen list is part of the procurement file and stays)."""
     shortlist = _changeable(shortlist_id)
-    lang = current_lang()
     db = get_session()
     error = sl.delete(db, shortlist, current_viewer().actor())
     if error:
         db.rollback()
-        flash(error.text(lang), "error")
+        flash(str(error), "error")
         return redirect(url_for("buyer.shortlist", shortlist_id=shortlist.id))
     db.commit()
-    flash(Msg("Det lagrede søket er slettet.", "The saved search is deleted.").text(lang), "success")
+    flash(gettext("Det lagrede søket er slettet."), "success")
     return redirect(url_for("buyer.shortlists"))
 
 
@@ -204,7 +200,7 @@ def export(shortlist_id: int, fmt: str):
         abort(404)
     shortlist = _readable_or_404(shortlist_id)
     if not shortlist.is_frozen:
-        flash(Msg("Frys listen før du eksporterer den.", "Freeze the list before exporting it.").text(current_lang()),
+        flash(gettext("Frys listen før du eksporterer den."),
               "error")
         return redirect(url_for("buyer.shortlist", shortlist_id=shortlist.id))
     db = get_session()

@@ -5,15 +5,15 @@ Name, form, address and size come from Enhetsregisteret and are shown, not edite
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from auth.guards import current_viewer, roles_required
 from catalogue.viewer import SUPPLIER
 from catalogue import company
 from catalogue.models import Supplier
 from catalogue.registration import is_member
-from catalogue.text import Msg
 from marketplace.db import get_session
-from marketplace.templating import current_lang
+from marketplace.web import texts
 
 bp = Blueprint("company", __name__, url_prefix="/leverandor/firma")
 
@@ -39,16 +39,15 @@ def details():
         values = company.read_form(request.form)
         clean, problems = company.clean_details(values)
         if problems:
-            lang = current_lang()
-            errors = {key: message.text(lang) for key, message in problems.items()}
+            errors = texts(problems)
             status = 422
         else:
             session = get_session()
             changed = company.save_details(session, current_viewer().actor(), supplier, clean)
             session.commit()
-            message = (Msg("Opplysningene er lagret.", "The details are saved.") if changed
-                       else Msg("Ingen endringer å lagre.", "No changes to save."))
-            flash(message.text(current_lang()), "success")
+            message = (gettext("Opplysningene er lagret.") if changed
+                       else gettext("Ingen endringer å lagre."))
+            flash(message, "success")
             return redirect(url_for("company.details"))
     return render_template("company/details.html", supplier=supplier, values=values, errors=errors,
                            fields=company.DETAILS, size=company.company_size(supplier.employees),

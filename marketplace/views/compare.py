@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, session,
                    url_for)
+from flask_babel import gettext
 from sqlmodel import select
 
 from auth.guards import current_viewer, public
@@ -20,7 +21,6 @@ from catalogue import compare as cmp
 from catalogue.exports import FORMATS, export_comparison
 from catalogue.models import Service, ServiceStatus
 from catalogue.terms import TERMS
-from catalogue.text import Msg
 from marketplace.db import discard_session, get_session
 from marketplace.errors import is_outage
 from marketplace.extensions import limiter
@@ -53,8 +53,7 @@ def _read_request():
     entries, missing = cmp.live_entries(get_session(), ids)
     if missing:
         numbers = ", ".join(str(i) for i in missing)
-        message = Msg(f"Disse tjenestene finnes ikke eller er ikke lenger publisert: {numbers}.",
-                      f"These services do not exist or are no longer published: {numbers}.")
+        message = gettext("Disse tjenestene finnes ikke eller er ikke lenger publisert: %(numbers)s.", numbers=numbers)
         if len(entries) < cmp.MIN_SERVICES:
             return [], ids, requirements, req_errors, message, 404
     return entries, ids, requirements, req_errors, message, 200
@@ -85,12 +84,12 @@ def compare_page():
         comparison = cmp.compare(entries, requirements, include_buyer_only=viewer.sees_buyer_only,
                                  only_differences=only_diff, lang=lang)
     shown_ids = [e.service_id for e in entries]
-    errors = {cmp.requirement_field_id(TERMS[k]): m.text(lang) for k, m in req_errors.items()}
+    errors = {cmp.requirement_field_id(TERMS[k]): str(m) for k, m in req_errors.items()}
     context = dict(
-        comparison=comparison, message=message.text(lang) if message else "", ids=ids, shown_ids=shown_ids,
+        comparison=comparison, message=str(message) if message else "", ids=ids, shown_ids=shown_ids,
         requirement_groups=cmp.requirement_groups(), requirements=requirements,
         raw_requirements={t.key: request.args.getlist(cmp.REQ_PREFIX + t.key) for t in cmp.requirement_terms()},
-        req_errors={k: m.text(lang) for k, m in req_errors.items()}, errors=errors, only_diff=only_diff,
+        req_errors={k: str(m) for k, m in req_errors.items()}, errors=errors, only_diff=only_diff,
         share_url=_compare_url(shown_ids, requirements, external=True) if comparison else "",
         export_query=urlencode(cmp.compare_args(shown_ids, requirements)),
         remove_urls={i: _compare_url([j for j in shown_ids if j != i], requirements) for i in shown_ids},
@@ -174,7 +173,6 @@ def tray():
     Without JavaScript the browser is sent back where it came from; with htmx only the
     tray (and the button that was pressed, out of band) is returned.
     """
-    lang = current_lang()
     action = request.form.get("handling", "legg-til")
     raw_id = (request.form.get("tjeneste") or "").strip()
     service_id = int(raw_id) if raw_id.isdigit() and len(raw_id) <= 9 else None
@@ -182,23 +180,22 @@ def tray():
     ok = False
     if action == "tom":
         ids, ok = [], True
-        note = Msg("Sammenligningen er tømt.", "The comparison is emptied.").text(lang)
+        note = gettext("Sammenligningen er tømt.")
     elif service_id is None or (action == "legg-til" and not _is_published(service_id)):
-        note = Msg("Fant ikke tjenesten.", "The service was not found.").text(lang)
+        note = gettext("Fant ikke tjenesten.")
         service_id = None
     elif action == "fjern":
         ids, ok = [i for i in ids if i != service_id], True
-        note = Msg("Tjenesten er fjernet fra sammenligningen.", "The service is removed from the comparison.").text(lang)
+        note = gettext("Tjenesten er fjernet fra sammenligningen.")
     elif service_id in ids:
         ok = True
-        note = Msg("Tjenesten er allerede valgt.", "The service is already chosen.").text(lang)
+        note = gettext("Tjenesten er allerede valgt.")
     elif len(ids) >= cmp.MAX_SERVICES:
-        note = Msg(f"Du kan sammenligne høyst {cmp.MAX_SERVICES} tjenester. Fjern en før du legger til en ny.",
-                   f"You can compare at most {cmp.MAX_SERVICES} services. Remove one before adding another.").text(lang)
+        note = gettext("Du kan sammenligne høyst %(most)s tjenester. Fjern en før du legger til en ny.", most=cmp.MAX_SERVICES)
     else:
         ids.append(service_id)
         ok = True
-        note = Msg("Tjenesten er lagt til sammenligningen.", "The service is added to the comparison.").text(lang)
+        note = gettext("Tjenesten er lagt til sammenligningen.")
     session[TRAY_KEY] = ids
     if is_htmx():
         return render_template("partials/compare_tray_update.html", note=note, note_ok=ok, service_id=service_id)

@@ -15,20 +15,17 @@ from catalogue.declarations.requests import (RequestLifeCycle, current_declarati
 from catalogue.lifecycle import N_, DomainError
 from catalogue.models import DPS, Supplier
 from catalogue.registration import is_member
-from catalogue.text import Msg
 from marketplace.db import get_session
-from marketplace.templating import current_lang
 
 bp = Blueprint("declarations", __name__)
 
 
-def _flash(nb: str, en: str) -> None:
-    flash(Msg(nb, en).text(current_lang()), "success")
+def _flash(message: str) -> None:
+    flash(message, "success")
 
 
 def _texts(errors) -> dict[str, str]:
-    lang = current_lang()
-    return {key: message.text(lang) for key, message in errors.items()}
+    return {key: str(message) for key, message in errors.items()}
 
 
 def _domain_error(error: DomainError, default_field: str) -> dict[str, str]:
@@ -58,7 +55,7 @@ def supplier_declaration():
         else:
             give_declaration(session, viewer.actor(), supplier.id, answers)
             session.commit()
-            _flash("Egenerklæringen er lagret og bekreftet.", "The self-declaration is saved and confirmed.")
+            _flash(gettext("Egenerklæringen er lagret og bekreftet."))
             return redirect(url_for("declarations.supplier_declaration"))
     requests = session.exec(select(DeclarationRequest, DPS).join(DPS, DPS.id == DeclarationRequest.dps_id).where(
         DeclarationRequest.supplier_id == supplier.id).order_by(DeclarationRequest.id.desc())).all()
@@ -98,8 +95,7 @@ def requests_page():
             status = error.http_status
         else:
             session.commit()
-            _flash(f"Forespørselen er sendt. Fristen er {created.due_date:%d.%m.%Y}.",
-                   f"The request is sent. The deadline is {created.due_date:%d.%m.%Y}.")
+            _flash(gettext("Forespørselen er sendt. Fristen er %(due_date)s.", due_date=f'{created.due_date:%d.%m.%Y}'))
             return redirect(url_for("declarations.request_page", request_id=created.id))
     rows = session.exec(select(DeclarationRequest, Supplier, DPS)
                         .join(Supplier, Supplier.id == DeclarationRequest.supplier_id)
@@ -129,7 +125,7 @@ def request_page(request_id: int):
             errors, status = _domain_error(error, "reason"), error.http_status
         else:
             session.commit()
-            _flash(f"{count} kvalifikasjon(er) er suspendert.", f"{count} qualification(s) suspended.")
+            _flash(gettext("%(count)s kvalifikasjon(er) er suspendert.", count=count))
             return redirect(url_for("declarations.request_page", request_id=request_id))
     supplier = session.get(Supplier, found.supplier_id)
     return render_template("declarations/request.html", request_=life, supplier=supplier,

@@ -12,7 +12,6 @@ from catalogue.lifecycle import DomainError
 from catalogue.models import DPS, Category
 from catalogue.qualification import dps_by_slug, dps_categories
 from catalogue.suspension import qualified_on
-from catalogue.text import Msg
 from marketplace.db import get_session
 from marketplace.templating import current_lang
 
@@ -26,8 +25,8 @@ def _dps(slug: str) -> DPS:
     return found
 
 
-def _done(nb: str, en: str, slug: str):
-    flash(Msg(nb, en).text(current_lang()), "success")
+def _done(message: str, slug: str):
+    flash(message, "success")
     return redirect(url_for("dpsadmin.manage", slug=slug))
 
 
@@ -48,12 +47,12 @@ def manage(slug: str):
             if action == "extend":
                 until = dpsadmin.extend(session, actor, dps, values["valid_to"])
                 session.commit()
-                return _done(f"Ordningen er forlenget til {until:%d.%m.%Y}.", f"The system is extended to {until:%d.%m.%Y}.",
+                return _done(gettext("Ordningen er forlenget til %(until)s.", until=f'{until:%d.%m.%Y}'),
                              slug)
             if action == "close":
                 dpsadmin.close(session, actor, dps, values["reason"])
                 session.commit()
-                return _done("Ordningen er avsluttet.", "The system is closed.", slug)
+                return _done(gettext("Ordningen er avsluttet."), slug)
             changed = dpsadmin.edit(session, actor, dps, values["description"], request.form.getlist("add"))
             session.commit()
             return _done("Endringene er lagret." if changed else "Ingen endringer å lagre.",

@@ -7,14 +7,16 @@ unpublish and read old versions. The domain rules live in ``catalogue.articles``
 """
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from auth.guards import current_viewer, public, roles_required
 from catalogue.viewer import MANAGER
 from catalogue import articles, browse, markdown
 from catalogue.terms import TERMS
-from catalogue.text import Msg
 from marketplace.checkstep import check_first
 from marketplace.db import get_session
 from marketplace.htmx import is_htmx, render_page
@@ -105,12 +107,12 @@ def _form_from_request() -> articles.ArticleForm:
 
 
 def _editor(form: articles.ArticleForm, *, article: articles.Article | None, base_version: int | None,
-            errors: dict[str, Msg] | None = None, preview: bool = False, status: int = 200):
+            errors: dict[str, Any] | None = None, preview: bool = False, status: int = 200):
     """The editor page; for an htmx preview request only its preview block."""
     lang = current_lang()
-    messages = {FIELD_IDS[k]: m.text(lang) for k, m in (errors or {}).items()}
+    messages = {FIELD_IDS[k]: str(m) for k, m in (errors or {}).items()}
     ctx = dict(form=form, article=article, base_version=base_version, errors=messages,
-               field_errors={k: m.text(lang) for k, m in (errors or {}).items()},
+               field_errors={k: str(m) for k, m in (errors or {}).items()},
                rendered=markdown.render(form.body_markdown) if preview else None,
                category_options=_category_options(lang), term_options=[(t.key, t.label(lang)) for t in TERMS],
                ids=FIELD_IDS,
@@ -143,7 +145,7 @@ def create():
         return _editor(form, article=None, base_version=None, errors=errors, status=400)
     article = articles.create(session, current_viewer().actor(), clean)
     session.commit()
-    flash(Msg("Artikkelen er lagret som utkast.", "The article was saved as a draft.").text(current_lang()), "success")
+    flash(gettext("Artikkelen er lagret som utkast."), "success")
     return redirect(url_for("guidance.edit", slug=article.slug))
 
 
@@ -171,11 +173,10 @@ def edit(slug: str):
         return _editor(form, article=article, base_version=base, errors={"base_version": conflict.message},
                        status=409)
     session.commit()
-    lang = current_lang()
     if saved is None:
-        flash(Msg("Ingen endringer å lagre.", "No changes to save.").text(lang), "info")
+        flash(gettext("Ingen endringer å lagre."), "info")
     else:
-        flash(Msg(f"Versjon {saved.number} er lagret.", f"Version {saved.number} was saved.").text(lang), "success")
+        flash(gettext("Versjon %(number)s er lagret.", number=saved.number), "success")
     return redirect(url_for("guidance.edit", slug=article.slug))
 
 
@@ -186,17 +187,17 @@ def _base_version(article: articles.Article) -> int:
         abort(400)
 
 
-def _transition(slug: str, step, done: Msg):
+def _transition(slug: str, step, done: str):
     session = get_session()
     article = _managed_or_404(slug)
     try:
         step(session, current_viewer().actor(), article)
     except articles.ArticleError as refused:
         session.rollback()
-        flash(refused.message.text(current_lang()), "error")
+        flash(str(refused.message), "error")
         return redirect(url_for("guidance.edit", slug=slug))
     session.commit()
-    flash(done.text(current_lang()), "success")
+    flash(str(done), "success")
     return redirect(url_for("guidance.edit", slug=slug))
 
 
@@ -205,7 +206,7 @@ def _transition(slug: str, step, done: Msg):
 @check_first(_l("Publiser artikkelen"), explain=_l("Artikkelen blir synlig for alle med en gang."), button=_l("Publiser"))
 def publish(slug: str):
     """Publish the newest version of an article."""
-    return _transition(slug, articles.publish, Msg("Artikkelen er publisert.", "The article was published."))
+    return _transition(slug, articles.publish, gettext("Artikkelen er publisert."))
 
 
 @bp.post("/forvaltning/veiledning/<slug>/avpubliser")
@@ -215,7 +216,7 @@ def publish(slug: str):
 def unpublish(slug: str):
     """Take an article off the public site; it can be published again later."""
     return _transition(slug, articles.unpublish,
-                       Msg("Artikkelen er avpublisert.", "The article was unpublished."))
+                       gettext("Artikkelen er avpublisert."))
 
 
 @bp.get("/forvaltning/veiledning/<slug>/versjoner")
@@ -250,19 +251,16 @@ def restore_version(slug: str, number: int):
     old = articles.version(session, article.id, number)
     if old is None:
         abort(404)
-    lang = current_lang()
     try:
         saved = articles.save_version(session, current_viewer().actor(), article, old.content(),
                                       _base_version(article))
     except articles.ArticleConflict as conflict:
         session.rollback()
-        flash(conflict.message.text(lang), "error")
+        flash(str(conflict.message), "error")
         return redirect(url_for("guidance.versions", slug=slug))
     session.commit()
     if saved is None:
-        flash(Msg("Den nyeste versjonen har allerede dette innholdet.",
-                  "The newest version already has this content.").text(lang), "info")
+        flash(gettext("Den nyeste versjonen har allerede dette innholdet."), "info")
     else:
-        flash(Msg(f"Innholdet fra versjon {number} er lagret som versjon {saved.number}.",
-                  f"The content of version {number} was saved as version {saved.number}.").text(lang), "success")
+        flash(gettext("Innholdet fra versjon %(old)s er lagret som versjon %(new)s.", old=number, new=saved.number), "success")
     return redirect(url_for("guidance.edit", slug=slug))

@@ -16,13 +16,13 @@ import requests
 from flask import (Blueprint, Flask, current_app, flash, g, make_response, redirect, render_template, request,
                    session, url_for)
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from auth import login as logins
 from auth.guards import current_viewer, login_required, public
 from auth.oidc import LoginError, OIDCClient, Pending, safe_next
 from catalogue.viewer import ANONYMOUS_VIEWER, NO_ROLE
 from catalogue.enhetsregisteret import RegistryUnavailable
-from catalogue.text import Msg
 from marketplace.db import discard_session, get_session
 from marketplace.registry import register_lookup
 from marketplace.errors import is_outage, log_outage
@@ -235,8 +235,7 @@ def switch_organisation():
         db.commit()
     except logins.NotAReportee:
         db.rollback()
-        return _account_page({"orgnr": Msg("Velg en av virksomhetene du kan representere.",
-                                           "Choose one of the organisations you may represent.")}), 400
+        return _account_page({"orgnr": _l("Velg en av virksomhetene du kan representere.")}), 400
     except RegistryUnavailable as error:
         db.rollback()
         return _account_page({"orgnr": error.message}), 503
@@ -248,7 +247,7 @@ def switch_organisation():
 # --- helpers ---------------------------------------------------------------------------
 
 
-def _account_page(errors: dict[str, Msg]):
+def _account_page(errors: dict[str, Any]):
     found = logins.find_active(get_session(), session.get(LOGIN_KEY, ""))
     organisations = logins.reportees_from(found.reportees or []) if found else []
     try:

@@ -7,6 +7,7 @@ the same transaction.
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlmodel import select
 
@@ -17,7 +18,6 @@ from catalogue.lifecycle import IllegalTransition, Incomplete
 from catalogue.listing import Conflict, Listing
 from catalogue.models import DPS, Category, QualificationApplication, Service, Supplier
 from catalogue.qualification import Application
-from catalogue.text import Msg
 from catalogue.viewer import MANAGER
 from marketplace.checkstep import check_first
 from marketplace.db import get_session
@@ -57,7 +57,7 @@ def new_dps():
         return render_template("manager/dps_form.html", values=raw, errors=texts(errors), **context), 422
     dps = qualification.create_dps(session, actor(), clean)
     session.commit()
-    say(f"«{dps.name}» er opprettet.", f"“{dps.name}” is created.")
+    say(gettext("«%(name)s» er opprettet.", name=dps.name))
     return redirect(url_for("dps.dps", slug=dps.slug))
 
 
@@ -99,7 +99,7 @@ def application(application_id: int):
         return render_template("manager/application.html", errors=texts(errors), values=request.form,
                                outcomes=qualification.qualifications_of(session, app_row.id), **context), 422
     session.commit()
-    say("Vedtaket er registrert.", "The decision is recorded.")
+    say(gettext("Vedtaket er registrert."))
     return redirect(url_for("manager.application", application_id=app_row.id))
 
 
@@ -124,7 +124,7 @@ def review(service_id: int):
         abort(404)
     listing = Listing(session, service)
     if not listing.can_review:
-        say("Tjenesten har ingenting som venter på godkjenning.", "The service has nothing awaiting approval.", "error")
+        say(gettext("Tjenesten har ingenting som venter på godkjenning."), "error")
         return redirect(url_for("manager.services"))
     content, revision = listing.pending_content(), listing.revision
     kind = "edit" if revision is not None else "new"
@@ -142,19 +142,17 @@ def review(service_id: int):
                                             required=decision == "reject")
     lock = request.form.get(listings.LOCK_FIELD)
     if decision not in ("approve", "reject"):
-        error = error or Msg("Velg godkjenn eller avvis.", "Choose approve or reject.")
+        error = error or _l("Velg godkjenn eller avvis.")
     if error:
         return render_template("manager/review.html", reason=request.form.get(moderation.REASON.field_name, ""),
                                errors=texts({moderation.REASON.field_name: error}), **{**context, "lock": lock}), 422
     try:
         if decision == "approve":
             version = listing.approve(actor(), expected_lock=lock, reason=reason)
-            message = Msg(f"Godkjent: «{service.name}» er publisert som versjon {version}.",
-                          f"Approved: “{service.name}” is published as version {version}.")
+            message = gettext("Godkjent: «%(name)s» er publisert som versjon %(version)s.", name=service.name, version=version)
         else:
             listing.reject(actor(), expected_lock=lock, reason=reason)
-            message = Msg(f"Avvist: «{service.name}» er sendt tilbake til leverandøren.",
-                          f"Rejected: “{service.name}” is sent back to the supplier.")
+            message = gettext("Avvist: «%(name)s» er sendt tilbake til leverandøren.", name=service.name)
         session.commit()
     except Conflict:
         session.rollback()
@@ -163,7 +161,7 @@ def review(service_id: int):
         session.rollback()
         return render_template("manager/review.html", reason=reason, errors=texts(err.errors),
                                **{**context, "lock": lock}), 422
-    say(message.nb, message.en)
+    say(message)
     return redirect(url_for("manager.services"))
 
 

@@ -12,7 +12,6 @@ from catalogue.models import Category
 from catalogue.registerwatch.apply import open_alerts as register_alerts
 from catalogue.terms import TERMS
 from marketplace.db import get_session
-from marketplace.templating import current_lang
 from marketplace.web import public_service_or_abort
 
 bp = Blueprint("public", __name__)
@@ -75,7 +74,7 @@ def service(service_id: int):
     return render_template("service.html", service=svc, supplier=supplier, category=cat, parent=parent,
                            groups=groups, terms=svc.terms or {}, alerts=alerts, offer=offer,
                            competition_url=competition_url,
-                           document_kinds=[(k, KINDS[k].text(current_lang())) for k in SERVICE_KINDS])
+                           document_kinds=[(k, str(KINDS[k])) for k in SERVICE_KINDS])
 
 
 def optional_url(endpoint: str, **values) -> str | None:

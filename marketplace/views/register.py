@@ -53,7 +53,7 @@ def alert(alert_id: int):
             status = error.http_status
         else:
             session.commit()
-            say("Avgjørelsen er registrert.", "The decision is recorded.")
+            say(gettext("Avgjørelsen er registrert."))
             return redirect(url_for("register.alert", alert_id=alert_id))
     history = session.exec(select(RegisterUpdate).where(RegisterUpdate.supplier_id == supplier.id)
                            .order_by(RegisterUpdate.update_id.desc()).limit(20)).all()

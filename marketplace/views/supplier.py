@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
@@ -49,7 +50,7 @@ def require_supplier() -> Supplier:
     """The registered company the person acts for; otherwise off to registration."""
     supplier = own_supplier()
     if supplier is None:
-        say("Registrer selskapet før du går videre.", "Register the company before you go on.", "error")
+        say(gettext("Registrer selskapet før du går videre."), "error")
         abort(redirect(url_for("supplier.register")))
     return supplier
 
@@ -162,7 +163,7 @@ def register():
     if viewer.supplier_id is not None:
         existing = session.get(Supplier, viewer.supplier_id)
         if registration.is_member(session, viewer.user_id, existing.id):
-            say("Selskapet er allerede registrert.", "The company is already registered.")
+            say(gettext("Selskapet er allerede registrert."))
             return redirect(url_for("supplier.dashboard"))
         return register_page(step="number", orgnr=viewer.orgnr, existing=existing, can_join=True,
                              errors=texts({registration.ORGNR_FIELD: registration.already_registered(existing)}))
@@ -193,8 +194,7 @@ def register():
     conflict = commit_or_conflict(session, taken)
     if conflict is not None:
         return conflict
-    say(f"{supplier.name} er registrert. Du kan nå legge inn tjenester og søke kvalifisering.",
-        f"{supplier.name} is registered. You can now add services and apply for qualification.")
+    say(gettext("%(name)s er registrert. Du kan nå legge inn tjenester og søke kvalifisering.", name=supplier.name))
     return redirect(url_for("supplier.dashboard"))
 
 
@@ -210,7 +210,7 @@ def join():
         abort(404)
     registration.join(session, actor(), viewer.user_id, supplier, acting_orgnr=viewer.orgnr)
     session.commit()
-    say(f"Du er nå registrert som bruker for {supplier.name}.", f"You are now registered as a user of {supplier.name}.")
+    say(gettext("Du er nå registrert som bruker for %(name)s.", name=supplier.name))
     return redirect(url_for("supplier.dashboard"))
 
 
@@ -253,9 +253,9 @@ def new_service():
         listing.submit(actor())
     session.commit()
     if submit:
-        say("Tjenesten er sendt til godkjenning.", "The service is sent for approval.")
+        say(gettext("Tjenesten er sendt til godkjenning."))
     else:
-        say("Utkastet er lagret.", "The draft is saved.")
+        say(gettext("Utkastet er lagret."))
     return redirect(url_for("supplier.service", service_id=listing.service.id))
 
 
@@ -269,8 +269,7 @@ def edit_service(service_id: int):
     session = get_session()
     listing = Listing(session, service)
     if not listing.can_edit:
-        say("Tjenesten kan ikke endres nå: den er sendt til godkjenning eller fjernet.",
-            "The service cannot be changed now: it awaits approval or is removed.", "error")
+        say(gettext("Tjenesten kan ikke endres nå: den er sendt til godkjenning eller fjernet."), "error")
         return redirect(url_for("supplier.service", service_id=service.id))
     if request.method == "GET":
         errors = {}
@@ -314,9 +313,9 @@ def edit_service(service_id: int):
         flash(domain_message(err), "error")
         return redirect(url_for("supplier.service", service_id=service.id))
     if submit:
-        say("Sendt til godkjenning.", "Sent for approval.")
+        say(gettext("Sendt til godkjenning."))
     else:
-        say("Endringene er lagret som utkast.", "The changes are saved as a draft.")
+        say(gettext("Endringene er lagret som utkast."))
     return redirect(url_for("supplier.service", service_id=service.id))
 
 
@@ -368,7 +367,7 @@ def validate_field(key: str):
     if not is_htmx():
         return redirect(url_for("supplier.dashboard"))
     return render_page("supplier/service_form.html", "field_fragment", field=field, value=value,
-                       error=error.text(current_lang()) if error else "")
+                       error=str(error) if error else "")
 
 
 @bp.get("/tjenester/rad/<term_key>")
@@ -421,8 +420,7 @@ def submit_service(service_id: int):
         Listing(session, svc).submit(actor(), expected_lock=request.form.get(listings.LOCK_FIELD))
     except Conflict:
         session.rollback()
-        say("Noen andre har endret tjenesten i mellomtiden. Ingenting er sendt; se over og prøv igjen.",
-            "Someone else changed the service meanwhile. Nothing was sent; look it over and try again.", "error")
+        say(gettext("Noen andre har endret tjenesten i mellomtiden. Ingenting er sendt; se over og prøv igjen."), "error")
         return redirect(url_for("supplier.service", service_id=svc.id)), 303
     except Incomplete:
         session.rollback()
@@ -432,7 +430,7 @@ def submit_service(service_id: int):
         flash(domain_message(err), "error")
         return redirect(url_for("supplier.service", service_id=svc.id))
     session.commit()
-    say("Sendt til godkjenning.", "Sent for approval.")
+    say(gettext("Sendt til godkjenning."))
     return redirect(url_for("supplier.service", service_id=svc.id))
 
 
@@ -446,7 +444,7 @@ def withdraw_service(service_id: int):
     try:
         Listing(session, svc).withdraw(actor(), expected_lock=request.form.get(listings.LOCK_FIELD))
         session.commit()
-        say("Innsendingen er trukket tilbake og kan endres.", "The submission is withdrawn and can be changed.")
+        say(gettext("Innsendingen er trukket tilbake og kan endres."))
     except DomainError:
         session.rollback()
         flash(message_text(NOTHING_TO_WITHDRAW), "error")
@@ -478,7 +476,7 @@ def remove_service(service_id: int):
     except Conflict:
         session.rollback()
         abort(409)
-    say(f"«{svc.name}» er fjernet fra markedsplassen.", f"“{svc.name}” is removed from the marketplace.")
+    say(gettext("«%(name)s» er fjernet fra markedsplassen.", name=svc.name))
     return redirect(url_for("supplier.dashboard"))
 
 
@@ -560,10 +558,9 @@ def application(slug: str):
         return render_template("supplier/application.html", values=raw,
                                errors=texts({err.field: err.message}), **context), 422
     if submit:
-        say(f"Søknaden er sendt. Avtaleforvalteren svarer innen {app_row.due_date:%d.%m.%Y}.",
-            f"The application is sent. The contract manager answers by {app_row.due_date:%d.%m.%Y}.")
+        say(gettext("Søknaden er sendt. Avtaleforvalteren svarer innen %(due_date)s.", due_date=f'{app_row.due_date:%d.%m.%Y}'))
         return redirect(url_for("supplier.application_status", application_id=app_row.id))
-    say("Søknaden er lagret som utkast.", "The application is saved as a draft.")
+    say(gettext("Søknaden er lagret som utkast."))
     return redirect(url_for("supplier.application", slug=dps.slug))
 
 

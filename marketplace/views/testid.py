@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Optional
 
 from authlib.common.urls import add_params_to_uri
 from authlib.oauth2 import OAuth2Error
 from flask import Blueprint, Flask, Response, abort, current_app, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import validate_csrf
 from sqlmodel import select
 from werkzeug.datastructures import MultiDict
@@ -25,7 +26,7 @@ from auth.testid.persons import SyntheticPerson, is_synthetic_pid, persons
 from auth.testid.server import ACR_VALUES, PickedUser, Provider, authorization_details_for
 from catalogue import enhetsregisteret
 from catalogue.suppliers import InvalidOrgnr, clean_orgnr, format_orgnr
-from catalogue.text import Msg, reject_markup
+from catalogue.text import reject_markup
 from marketplace.db import get_session
 from marketplace.registry import register_lookup
 from marketplace.extensions import csrf
@@ -177,15 +178,15 @@ def _requested_level(acr_values: str) -> str:
     return asked[0] if asked else "idporten-loa-substantial"
 
 
-def _picker(form, errors: dict[str, Msg]):
+def _picker(form, errors: dict[str, Any]):
     return render_template("auth/testid_authorize.html", persons=list(persons().values()), form=form,
                            errors=errors, levels=ACR_VALUES, OTHER=OTHER, NO_ORG=NO_ORG,
                            action=request.full_path.rstrip("?"))
 
 
-def _read_pick(form) -> tuple[Optional[Pick], dict[str, Msg]]:
+def _read_pick(form) -> tuple[Optional[Pick], dict[str, Any]]:
     """Validate the whole form; errors by field id (for the error summary's links)."""
-    errors: dict[str, Msg] = {}  # in the order of the page, for the error summary
+    errors: dict[str, Any] = {}  # in the order of the page, for the error summary
     acr = form.get("niva", "")
     key = form.get("person", "")
     pick: Optional[Pick] = None
@@ -194,21 +195,19 @@ def _read_pick(form) -> tuple[Optional[Pick], dict[str, Msg]]:
     elif key in persons():
         pick = _read_person(persons()[key], form.get("organisasjon", ""), acr, errors)
     else:
-        errors["person"] = Msg("Velg en testperson, eller skriv inn en annen.", "Choose a test person, or enter another.")
+        errors["person"] = _l("Velg en testperson, eller skriv inn en annen.")
     if acr not in ACR_VALUES:
-        errors["niva"] = Msg("Velg sikkerhetsnivå.", "Choose the level of assurance.")
+        errors["niva"] = _l("Velg sikkerhetsnivå.")
     return (None if errors else pick), errors
 
 
-def _read_person(person: SyntheticPerson, choice: str, acr: str, errors: dict[str, Msg]) -> Optional[Pick]:
+def _read_person(person: SyntheticPerson, choice: str, acr: str, errors: dict[str, Any]) -> Optional[Pick]:
     if choice == NO_ORG:
         return Pick(person.pid, person.name, acr, [])
     chosen = person.organisation(choice) if choice else (person.organisations[0] if person.organisations else None)
     if chosen is None:
-        errors["organisasjon"] = Msg(f"{person.name} kan ikke representere den virksomheten. Velg en av "
-                                     f"virksomhetene under personens navn.",
-                                     f"{person.name} cannot represent that organisation. Choose one listed under "
-                                     f"the person's name.")
+        errors["organisasjon"] = _l("%(name)s kan ikke representere den virksomheten. Velg en av virksomhetene "
+                                    "under personens navn.", name=person.name)
         return None
     # The chosen organisation first (the one acted for), then the others the person may switch to.
     ordered = [chosen] + [org for org in person.organisations if org is not chosen]
@@ -216,19 +215,17 @@ def _read_person(person: SyntheticPerson, choice: str, acr: str, errors: dict[st
                 [{"ID": f"0192:{o.orgnr}", "Name": o.name, "Rights": list(o.rights)} for o in ordered])
 
 
-def _read_other(form, acr: str, errors: dict[str, Msg]) -> Optional[Pick]:
+def _read_other(form, acr: str, errors: dict[str, Any]) -> Optional[Pick]:
     pid = "".join(form.get("annen-pid", "").split())
     name = " ".join(form.get("annen-navn", "").split())
     raw_orgnr = form.get("annen-orgnr", "").strip()
     if not is_synthetic_pid(pid):
-        errors["annen-pid"] = Msg("Skriv et syntetisk fødselsnummer med 11 siffer og gyldige kontrollsiffer, med "
-                                  "måneden pluss 80 (Tenor) eller pluss 40. Ekte fødselsnummer tas ikke imot.",
-                                  "Enter a synthetic identity number: 11 digits, valid check digits, the month "
-                                  "plus 80 (Tenor) or plus 40. Real numbers are refused.")
+        errors["annen-pid"] = _l("Skriv et syntetisk fødselsnummer med 11 siffer og gyldige kontrollsiffer, med "
+                                 "måneden pluss 80 (Tenor) eller pluss 40. Ekte fødselsnummer tas ikke imot.")
     if not name:
-        errors["annen-navn"] = Msg("Skriv navnet på personen.", "Enter the person's name.")
+        errors["annen-navn"] = _l("Skriv navnet på personen.")
     elif len(name) > 200 or reject_markup(name):
-        errors["annen-navn"] = reject_markup(name) or Msg("Navnet er for langt.", "The name is too long.")
+        errors["annen-navn"] = reject_markup(name) or _l("Navnet er for langt.")
     reportees = []
     if raw_orgnr:
         try:
