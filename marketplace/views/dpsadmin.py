@@ -55,8 +55,7 @@ def manage(slug: str):
                 return _done(gettext("Ordningen er avsluttet."), slug)
             changed = dpsadmin.edit(session, actor, dps, values["description"], request.form.getlist("add"))
             session.commit()
-            return _done("Endringene er lagret." if changed else "Ingen endringer å lagre.",
-                         "The changes are saved." if changed else "No changes to save.", slug)
+            return _done(gettext("Endringene er lagret.") if changed else gettext("Ingen endringer å lagre."), slug)
         except DomainError as error:
             session.rollback()
             errors = {error.field or "description": gettext(error.message, **error.params)}
