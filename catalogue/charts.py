@@ -14,6 +14,7 @@ from html import escape
 
 from markupsafe import Markup
 
+from catalogue.i18n import text
 from catalogue.market import BARS, SHARE, STACKED, TIMESERIES, Figure, Row
 from catalogue.text import Msg
 
@@ -95,7 +96,7 @@ def _svg(figure: Figure, lang: str, height: float, body: str, desc: str) -> Mark
     return Markup(  # numbers and escape()d text only # nosec B704
         f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" '
         f'role="img" aria-labelledby="{prefix}-title {prefix}-desc" focusable="false">'
-        f'<title id="{prefix}-title">{escape(figure.title.text(lang))}</title>'
+        f'<title id="{prefix}-title">{escape(text(figure.title))}</title>'
         f'<desc id="{prefix}-desc">{escape(desc)}</desc>{body}</svg>'
     )
 
@@ -110,8 +111,8 @@ def _largest_desc(figure: Figure, lang: str) -> str:
     ranked = sorted((r for r in figure.rows if r.values[0]), key=lambda r: -r.values[0])[:3]
     if not ranked:
         return _w("no_data", lang)
-    parts = [f"{r.label.text(lang)}: {_value_text(figure, r, lang)}" for r in ranked]
-    return f"{figure.description.text(lang)} {_w('largest', lang)}: {'; '.join(parts)}. {_w('table', lang)}"
+    parts = [f"{text(r.label)}: {_value_text(figure, r, lang)}" for r in ranked]
+    return f"{text(figure.description)} {_w('largest', lang)}: {'; '.join(parts)}. {_w('table', lang)}"
 
 
 # ---------------------------------------------------------------------------
@@ -127,7 +128,7 @@ def bar_chart(figure: Figure, lang: str = "nb") -> Markup:
     for i, row in enumerate(figure.rows):
         y = top + i * row_h
         length = bar_w * row.values[0] / biggest
-        parts.append(_text(0, y + 14, row.label.text(lang)))
+        parts.append(_text(0, y + 14, text(row.label)))
         parts.append(f'<rect x="0" y="{y + 20}" width="{bar_w}" height="{bar_h}" fill="none" stroke="{GRID}"/>')
         if row.values[0]:
             parts.append(f'<rect x="0" y="{y + 20}" width="{max(length, 2):.1f}" height="{bar_h}" '
@@ -156,7 +157,7 @@ def share_chart(figure: Figure, lang: str = "nb") -> Markup:
     for i, row in enumerate(figure.rows):
         cx, cy = (i % cols) * col_w, legend_y + (i // cols) * line_h
         parts.append(f'<rect x="{cx:.1f}" y="{cy}" width="20" height="20" fill="{_fill(prefix, i)}" stroke="{INK}"/>')
-        parts.append(_text(cx + 28, cy + 15, f"{row.label.text(lang)}: {_value_text(figure, row, lang)}"))
+        parts.append(_text(cx + 28, cy + 15, f"{text(row.label)}: {_value_text(figure, row, lang)}"))
     height = legend_y + ((len(figure.rows) + cols - 1) // cols) * line_h + 4
     return _svg(figure, lang, height, "".join(parts), _largest_desc(figure, lang))
 
@@ -170,13 +171,13 @@ def stacked_chart(figure: Figure, lang: str = "nb") -> Markup:
     for i, column in enumerate(figure.columns):
         cx = i * 200
         parts.append(f'<rect x="{cx}" y="4" width="20" height="20" fill="{_fill(prefix, i)}" stroke="{INK}"/>')
-        parts.append(_text(cx + 28, 19, column.text(lang)))
+        parts.append(_text(cx + 28, 19, text(column)))
     top, row_h, bar_h, bar_w = 40, 46, 18, 540
     coverage: list[tuple[float, Row]] = []
     for r_i, row in enumerate(figure.rows):
         y = top + r_i * row_h
         total = sum(row.values) or 1
-        parts.append(_text(0, y + 14, row.label.text(lang), size=15))
+        parts.append(_text(0, y + 14, text(row.label), size=15))
         x = 0.0
         for i, value in enumerate(row.values):
             if not value:
@@ -191,8 +192,8 @@ def stacked_chart(figure: Figure, lang: str = "nb") -> Markup:
     height = top + len(figure.rows) * row_h + 4
     if coverage and figure.total:
         low, high = min(coverage, key=lambda c: c[0]), max(coverage, key=lambda c: c[0])
-        desc = (f"{figure.description.text(lang)} {_w('lowest', lang)}: {low[1].label.text(lang)} ({n.pct(low[0])}). "
-                f"{_w('highest', lang)}: {high[1].label.text(lang)} ({n.pct(high[0])}). {_w('table', lang)}")
+        desc = (f"{text(figure.description)} {_w('lowest', lang)}: {text(low[1].label)} ({n.pct(low[0])}). "
+                f"{_w('highest', lang)}: {text(high[1].label)} ({n.pct(high[0])}). {_w('table', lang)}")
     else:
         desc = _w("no_data", lang)
     return _svg(figure, lang, height, "".join(parts), desc)
@@ -213,7 +214,7 @@ def timeseries_chart(figure: Figure, lang: str = "nb") -> Markup:
     # Panel 1: the line.
     p1_top, p1_h = 24, 150
     top_value = max(r.values[3] for r in rows) or 1
-    parts.append(_text(0, 14, figure.columns[3].text(lang), weight="600"))
+    parts.append(_text(0, 14, text(figure.columns[3]), weight="600"))
     parts += _axis(left, right, p1_top, p1_h, top_value, n)
     points = [(left + step * (i + 0.5), p1_top + p1_h - p1_h * r.values[3] / top_value) for i, r in enumerate(rows)]
     if len(points) > 1:
@@ -231,7 +232,7 @@ def timeseries_chart(figure: Figure, lang: str = "nb") -> Markup:
     for i in range(3):
         cx = left + i * 210
         parts.append(f'<rect x="{cx}" y="{p2_top - 20}" width="14" height="14" fill="{_fill(prefix, i)}" stroke="{INK}"/>')
-        parts.append(_text(cx + 20, p2_top - 8, figure.columns[i].text(lang), size=13))
+        parts.append(_text(cx + 20, p2_top - 8, text(figure.columns[i]), size=13))
     top_change = max(max(r.values[:3]) for r in rows) or 1
     parts += _axis(left, right, p2_top + 8, p2_h, top_change, n)
     col_w = max(min(step / 4, 18), 1.5)
@@ -249,14 +250,14 @@ def timeseries_chart(figure: Figure, lang: str = "nb") -> Markup:
     base_y = p2_top + 8 + p2_h + 18
     for i, row in enumerate(rows):
         if i % every == 0 or i == len(rows) - 1:
-            parts.append(_text(left + step * (i + 0.5), base_y, row.label.text(lang), anchor="middle", size=12,
+            parts.append(_text(left + step * (i + 0.5), base_y, text(row.label), anchor="middle", size=12,
                                fill=MUTED))
     height = base_y + 8
     totals = [sum(r.values[s] for r in rows) for s in range(3)]
-    desc = (f"{figure.description.text(lang)} "
-            + _w("from_to", lang).format(first=rows[0].label.text(lang), last=rows[-1].label.text(lang)) + ": "
-            + "; ".join(f"{figure.columns[s].text(lang)} {_w('in_total', lang)} {n.int(totals[s])}" for s in range(3))
-            + ". " + _w("published_end", lang).format(month=rows[-1].label.text(lang), count=n.int(rows[-1].values[3]))
+    desc = (f"{text(figure.description)} "
+            + _w("from_to", lang).format(first=text(rows[0].label), last=text(rows[-1].label)) + ": "
+            + "; ".join(f"{text(figure.columns[s])} {_w('in_total', lang)} {n.int(totals[s])}" for s in range(3))
+            + ". " + _w("published_end", lang).format(month=text(rows[-1].label), count=n.int(rows[-1].values[3]))
             + ". " + _w("table", lang))
     return _svg(figure, lang, height, "".join(parts), desc)
 

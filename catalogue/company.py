@@ -11,13 +11,14 @@ from enum import StrEnum
 from typing import Any, Mapping, Optional
 from urllib.parse import urlsplit
 
+from babel.support import LazyProxy
 from sqlmodel import Session
 
 from catalogue.audit import Actor, record
+from catalogue.i18n import _l
 from catalogue.models import Supplier, utcnow
 from catalogue.qualification import FieldTerm
 from catalogue.terms import LONGTEXT, TEXT
-from catalogue.text import Msg
 
 
 class DetailsField(FieldTerm):
@@ -44,7 +45,7 @@ _EMAIL = re.compile(r"[^@\s<>\"',;]{1,64}@([a-z0-9æøå-]+\.)+[a-z]{2,63}", re.
 _PHONE = re.compile(r"\+?[0-9][0-9 ]{4,20}")
 
 
-def clean_website(text: str) -> tuple[str, Optional[Msg]]:
+def clean_website(text: str) -> tuple[str, Optional[LazyProxy]]:
     """``havbris.no`` → ``https://havbris.no``; an address with http(s) is kept. Anything else is refused."""
     text = (text or "").strip()
     if not text:
@@ -53,15 +54,14 @@ def clean_website(text: str) -> tuple[str, Optional[Msg]]:
     parts = urlsplit(candidate)
     if " " in text or not _HOST.fullmatch(parts.hostname or "") or parts.username or parts.password or (
             "://" in text and not re.match(r"https?://", text, re.IGNORECASE)):
-        return "", Msg("Skriv nettstedet som en adresse, for eksempel havbris.no eller https://www.havbris.no.",
-                       "Write the website as an address, for example havbris.no or https://www.havbris.no.")
+        return "", _l("Skriv nettstedet som en adresse, for eksempel havbris.no eller https://www.havbris.no.")
     return candidate, None
 
 
-def clean_details(raw: Mapping[str, Any], fields=DETAILS) -> tuple[dict[str, str], dict[str, Msg]]:
+def clean_details(raw: Mapping[str, Any], fields=DETAILS) -> tuple[dict[str, str], dict[str, Any]]:
     """The company details from a form, checked field by field (errors keyed by field id)."""
     clean: dict[str, str] = {}
-    errors: dict[str, Msg] = {}
+    errors: dict[str, Any] = {}
     for f in fields:
         value, error = f.clean(raw.get(f.key))
         if error:
@@ -71,11 +71,9 @@ def clean_details(raw: Mapping[str, Any], fields=DETAILS) -> tuple[dict[str, str
         if f is WEBSITE:
             value, error = clean_website(value)
         elif f is CONTACT_EMAIL and value and not _EMAIL.fullmatch(value):
-            error = Msg("Skriv en gyldig e-postadresse, for eksempel salg@havbris.no.",
-                        "Enter a valid e-mail address, for example sales@havbris.no.")
+            error = _l("Skriv en gyldig e-postadresse, for eksempel salg@havbris.no.")
         elif f is CONTACT_PHONE and value and not _PHONE.fullmatch(value):
-            error = Msg("Skriv telefonnummeret med sifre, gjerne med landskode (+47).",
-                        "Write the phone number in digits, with the country code (+47) if you like.")
+            error = _l("Skriv telefonnummeret med sifre, gjerne med landskode (+47).")
         if error:
             errors[f.field_name] = error
         else:
@@ -113,9 +111,9 @@ class CompanySize(StrEnum):
 
 
 SIZE_LABELS = {
-    CompanySize.SMALL: Msg("Liten (under 50 ansatte)", "Small (fewer than 50 employees)"),
-    CompanySize.MEDIUM: Msg("Mellomstor (50–249 ansatte)", "Medium-sized (50–249 employees)"),
-    CompanySize.LARGE: Msg("Stor (250 ansatte eller flere)", "Large (250 employees or more)"),
+    CompanySize.SMALL: _l("Liten (under 50 ansatte)"),
+    CompanySize.MEDIUM: _l("Mellomstor (50–249 ansatte)"),
+    CompanySize.LARGE: _l("Stor (250 ansatte eller flere)"),
 }
 
 

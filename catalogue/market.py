@@ -22,6 +22,7 @@ from datetime import datetime, timezone
 from typing import Iterable
 from zoneinfo import ZoneInfo
 
+from babel.support import LazyProxy
 from sqlalchemy import bindparam, distinct, func, text
 from sqlmodel import Session, select
 
@@ -29,11 +30,11 @@ from catalogue import nsm
 from catalogue.models import (DPS, AuditEvent, Category, DPSCategory, Qualification, QualificationStatus, Service,
                               ServiceStatus, Supplier)
 from catalogue.terms import TERMS
-from catalogue.text import Msg
+from catalogue.i18n import _l, lazy_pick
 
 OSLO = ZoneInfo("Europe/Oslo")
 PUBLISHED = ServiceStatus.PUBLISHED
-NOT_STATED = Msg("Ikke oppgitt", "Not stated")
+NOT_STATED = _l("Ikke oppgitt")
 MONTHS = (("jan.", "Jan"), ("feb.", "Feb"), ("mars", "Mar"), ("apr.", "Apr"), ("mai", "May"), ("juni", "Jun"),
           ("juli", "Jul"), ("aug.", "Aug"), ("sep.", "Sep"), ("okt.", "Oct"), ("nov.", "Nov"), ("des.", "Dec"))
 
@@ -44,7 +45,7 @@ BARS, SHARE, STACKED, TIMESERIES = "bars", "share", "stacked", "timeseries"
 @dataclass(frozen=True)
 class Row:
     key: str
-    label: Msg
+    label: LazyProxy
     values: tuple[int, ...]
 
 
@@ -54,9 +55,9 @@ class Figure:
 
     key: str                   # its address: /marked/<key>.csv
     kind: str
-    title: Msg
-    description: Msg           # what is counted, shown above the chart and used in its text alternative
-    columns: tuple[Msg, ...]   # the value columns
+    title: LazyProxy
+    description: LazyProxy           # what is counted, shown above the chart and used in its text alternative
+    columns: tuple[LazyProxy, ...]   # the value columns
     rows: tuple[Row, ...]
     total: int                 # what shares are shares of (e.g. published services)
     show_share: bool = True    # add a "share of total" column (first value / total)
@@ -263,7 +264,7 @@ def _audit_hours(session: Session) -> list[tuple[str, str, str, int]]:
 
 def _choice_rows(term_key: str, counts: Counter) -> tuple[Row, ...]:
     term = TERMS[term_key]
-    rows = [Row(c.value, Msg(c.nb, c.en), (counts.get(c.value, 0),)) for c in term.options]
+    rows = [Row(c.value, lazy_pick(c.nb, c.en), (counts.get(c.value, 0),)) for c in term.options]
     known = {c.value for c in term.options}
     missing = sum(n for v, n in counts.items() if v not in known)
     if missing:
@@ -277,67 +278,57 @@ def categories_figure(session: Session, tally: Tally) -> Figure:
     counts: Counter = Counter()
     for category_id, n in tally.values("category").items():
         counts[top_of.get(category_id, category_id)] += n
-    rows = tuple(Row(c.slug, Msg(c.name_nb, c.name_en), (counts.get(c.id, 0),)) for c in cats if c.parent_id is None)
-    return Figure("kategorier", BARS, Msg("Tjenester per kategori", "Services per category"),
-                  Msg("Antall publiserte tjenester i hver hovedkategori, med underkategoriene.",
-                      "Published services in each main category, sub-categories included."),
-                  (Msg("Tjenester", "Services"),), rows, tally.services)
+    rows = tuple(Row(c.slug, lazy_pick(c.name_nb, c.name_en), (counts.get(c.id, 0),)) for c in cats if c.parent_id is None)
+    return Figure("kategorier", BARS, _l("Tjenester per kategori"),
+                  _l("Antall publiserte tjenester i hver hovedkategori, med underkategoriene."),
+                  (_l("Tjenester"),), rows, tally.services)
 
 
 def governing_law_figure(tally: Tally) -> Figure:
-    return Figure("lovvalg", SHARE, Msg("Lovvalg", "Governing law"),
-                  Msg("Andel av de publiserte tjenestene etter hvilket lands rett avtalen er underlagt.",
-                      "Share of published services by the law that governs the agreement."),
-                  (Msg("Tjenester", "Services"),), _choice_rows("governing_law", tally.values("law")), tally.services)
+    return Figure("lovvalg", SHARE, _l("Lovvalg"),
+                  _l("Andel av de publiserte tjenestene etter hvilket lands rett avtalen er underlagt."),
+                  (_l("Tjenester"),), _choice_rows("governing_law", tally.values("law")), tally.services)
 
 
 def data_location_figure(tally: Tally) -> Figure:
-    return Figure("datalokasjon", BARS, Msg("Datalokasjon", "Data location"),
-                  Msg("Andel av de publiserte tjenestene som kan lagre eller behandle data i hvert land eller område. "
-                      "En tjeneste kan ha data flere steder, så andelene blir til sammen mer enn 100 %.",
-                      "Share of published services that may store or process data in each country or region. "
-                      "A service may keep data in several places, so the shares add up to more than 100 %."),
-                  (Msg("Tjenester", "Services"),), _choice_rows("data_locations", tally.values("location")),
+    return Figure("datalokasjon", BARS, _l("Datalokasjon"),
+                  _l("Andel av de publiserte tjenestene som kan lagre eller behandle data i hvert land eller område. "
+                      "En tjeneste kan ha data flere steder, så andelene blir til sammen mer enn 100 %."),
+                  (_l("Tjenester"),), _choice_rows("data_locations", tally.values("location")),
                   tally.services)
 
 
 def eea_only_figure(tally: Tally) -> Figure:
-    return Figure("kun-eos", SHARE, Msg("Mulighet for kun EU/EØS", "EU/EEA-only option"),
-                  Msg("Andel av de publiserte tjenestene der kunden kan kreve at data bare lagres og behandles i EU/EØS.",
-                      "Share of published services where the customer can require data to stay in the EU/EEA."),
-                  (Msg("Tjenester", "Services"),), _choice_rows("eea_only_option", tally.values("eea")), tally.services)
+    return Figure("kun-eos", SHARE, _l("Mulighet for kun EU/EØS"),
+                  _l("Andel av de publiserte tjenestene der kunden kan kreve at data bare lagres og behandles i EU/EØS."),
+                  (_l("Tjenester"),), _choice_rows("eea_only_option", tally.values("eea")), tally.services)
 
 
 def scc_figure(tally: Tally) -> Figure:
     counts = tally.values("scc")
     none = counts.pop("", 0)
     rows = _choice_rows("scc_modules", counts)
-    rows += (Row("ingen", Msg("Ingen moduler oppgitt", "No modules stated"), (none,)),)
-    return Figure("scc-moduler", BARS, Msg("SCC-moduler", "SCC modules"),
-                  Msg("Andel av de publiserte tjenestene der leverandøren tilbyr hver modul av EUs standard "
-                      "personvernbestemmelser (SCC). En tjeneste kan tilby flere moduler.",
-                      "Share of published services whose supplier offers each module of the EU Standard Contractual "
-                      "Clauses (SCC). A service may offer several modules."),
-                  (Msg("Tjenester", "Services"),), rows, tally.services)
+    rows += (Row("ingen", _l("Ingen moduler oppgitt"), (none,)),)
+    return Figure("scc-moduler", BARS, _l("SCC-moduler"),
+                  _l("Andel av de publiserte tjenestene der leverandøren tilbyr hver modul av EUs standard "
+                      "personvernbestemmelser (SCC). En tjeneste kan tilby flere moduler."),
+                  (_l("Tjenester"),), rows, tally.services)
 
 
 RESPONSIBILITY_ORDER = ("supplier", "shared", "customer")
 
 
 def nsm_figure(tally: Tally) -> Figure:
-    labels = {key: Msg(nb, en) for key, nb, en in nsm.RESPONSIBILITIES}
+    labels = {key: lazy_pick(nb, en) for key, nb, en in nsm.RESPONSIBILITIES}
     rows = tuple(
-        Row(p.code, Msg(f"{p.code} {p.nb}", f"{p.code} {p.en}"),
+        Row(p.code, lazy_pick(f"{p.code} {p.nb}", f"{p.code} {p.en}"),
             tuple(tally.get("nsm", index, RESPONSIBILITY_CODES[r]) for r in RESPONSIBILITY_ORDER))
         for index, p in enumerate(nsm.PRINCIPLES)
     )
-    return Figure("nsm", STACKED, Msg("Ansvar for NSMs grunnprinsipper", "Responsibility for NSM's basic principles"),
-                  Msg("For hvert grunnprinsipp for IKT-sikkerhet: hvor mange publiserte tjenester der leverandøren har "
+    return Figure("nsm", STACKED, _l("Ansvar for NSMs grunnprinsipper"),
+                  _l("For hvert grunnprinsipp for IKT-sikkerhet: hvor mange publiserte tjenester der leverandøren har "
                       "ansvaret alene, der ansvaret er delt, og der kunden har ansvaret. Dekning er andelen der "
-                      "leverandøren har ansvar alene eller delt.",
-                      "For each basic principle for ICT security: how many published services have the supplier "
-                      "responsible alone, responsibility shared, or the customer responsible. Coverage is the share "
-                      "where the supplier is responsible alone or shared."),
+                      "leverandøren har ansvar alene eller delt."),
                   tuple(labels[r] for r in RESPONSIBILITY_ORDER), rows, tally.services, show_share=False)
 
 
@@ -355,19 +346,16 @@ def dps_figure(session: Session) -> Figure:
     several = len({d.id for d, _ in pairs}) > 1
     rows = tuple(
         Row(f"{d.slug}/{c.slug}",
-            Msg(f"{d.name}: {c.name_nb}", f"{d.name}: {c.name_en}") if several else Msg(c.name_nb, c.name_en),
+            lazy_pick(f"{d.name}: {c.name_nb}", f"{d.name}: {c.name_en}") if several else lazy_pick(c.name_nb, c.name_en),
             (qualified.get((d.id, c.id), 0),))
         for d, c in pairs
     )
     suppliers = session.exec(select(func.count(distinct(Qualification.supplier_id)))
                              .where(Qualification.status == QualificationStatus.QUALIFIED)).one()
-    return Figure("dps", BARS, Msg("Kvalifiserte leverandører per kategori i DPS",
-                                   "Qualified suppliers per category in the DPS"),
-                  Msg("Antall leverandører som er kvalifisert i hver kategori av den dynamiske innkjøpsordningen. "
-                      "En leverandør kan være kvalifisert i flere kategorier.",
-                      "Suppliers qualified in each category of the dynamic purchasing system. A supplier may be "
-                      "qualified in several categories."),
-                  (Msg("Kvalifiserte leverandører", "Qualified suppliers"),), rows, suppliers, show_share=False)
+    return Figure("dps", BARS, _l("Kvalifiserte leverandører per kategori i DPS"),
+                  _l("Antall leverandører som er kvalifisert i hver kategori av den dynamiske innkjøpsordningen. "
+                      "En leverandør kan være kvalifisert i flere kategorier."),
+                  (_l("Kvalifiserte leverandører"),), rows, suppliers, show_share=False)
 
 
 def size_figure(session: Session) -> Figure:
@@ -383,16 +371,12 @@ def size_figure(session: Session) -> Figure:
         suppliers[size] += 1
         services[size] += count
     order = list(CompanySize) + ([None] if suppliers[None] else [])
-    rows = tuple(Row(str(size) if size else "ukjent", SIZE_LABELS[size] if size else Msg("Ukjent størrelse",
-                                                                                          "Size unknown"),
+    rows = tuple(Row(str(size) if size else "ukjent", SIZE_LABELS[size] if size else _l("Ukjent størrelse"),
                      (suppliers[size], services[size])) for size in order)
-    return Figure("storrelse", BARS, Msg("Leverandører etter størrelse", "Suppliers by size"),
-                  Msg("Leverandører med publiserte tjenester etter antall ansatte i Enhetsregisteret (liten under 50, "
-                      "mellomstor under 250, stor fra 250), og hvor mange tjenester de har publisert.",
-                      "Suppliers with published services by their number of employees in the Central Coordinating "
-                      "Register (small below 50, medium below 250, large from 250), and how many services they "
-                      "have published."),
-                  (Msg("Leverandører", "Suppliers"), Msg("Publiserte tjenester", "Published services")), rows,
+    return Figure("storrelse", BARS, _l("Leverandører etter størrelse"),
+                  _l("Leverandører med publiserte tjenester etter antall ansatte i Enhetsregisteret (liten under 50, "
+                      "mellomstor under 250, stor fra 250), og hvor mange tjenester de har publisert."),
+                  (_l("Leverandører"), _l("Publiserte tjenester")), rows,
                   sum(suppliers.values()))
 
 
@@ -419,17 +403,15 @@ def history_figure(session: Session, total: int) -> Figure:
     for year, month in reversed(_month_range(months)):
         entered, versions, removed = months.get((year, month), (0, 0, 0))
         nb, en = MONTHS[month - 1]
-        rows.append(Row(f"{year}-{month:02d}", Msg(f"{nb} {year}", f"{en} {year}"), (entered, versions, removed, live)))
+        rows.append(Row(f"{year}-{month:02d}", lazy_pick(f"{nb} {year}", f"{en} {year}"), (entered, versions, removed, live)))
         live -= entered - removed
     rows.reverse()
-    return Figure("utvikling", TIMESERIES, Msg("Utvikling over tid", "Change over time"),
-                  Msg("Hver måned: tjenester som kom inn i katalogen, nye versjoner av publiserte tjenester, tjenester "
+    return Figure("utvikling", TIMESERIES, _l("Utvikling over tid"),
+                  _l("Hver måned: tjenester som kom inn i katalogen, nye versjoner av publiserte tjenester, tjenester "
                       "som ble fjernet, og hvor mange som var publisert ved utgangen av måneden. Tallene kommer fra "
-                      "hendelsesloggen.",
-                      "Each month: services that entered the catalogue, new versions of published services, services "
-                      "removed, and how many were published at the end of the month. The figures come from the audit log."),
-                  (Msg("Nye tjenester", "New services"), Msg("Nye versjoner", "New versions"),
-                   Msg("Fjernet", "Removed"), Msg("Publisert ved månedsslutt", "Published at month end")),
+                      "hendelsesloggen."),
+                  (_l("Nye tjenester"), _l("Nye versjoner"),
+                   _l("Fjernet"), _l("Publisert ved månedsslutt")),
                   tuple(rows), total, show_share=False)
 
 

@@ -216,8 +216,10 @@ def test_market_overview_counts_competitions_and_says_why_sme_share_is_missing(a
         figure = compute(s).figure("konkurranser")
     values = {row.key: row.values[0] for row in figure.rows}
     assert values == {"kunngjort": 1, "apnet": 1, "tilbud": 2, "tildelt": 0}
-    assert "2,0 tilbud per åpnet konkurranse" in figure.description.nb
-    assert "antall ansatte" in figure.description.nb
+    assert "2,0 tilbud per åpnet konkurranse" in str(figure.description)
+    assert "antall ansatte" in str(figure.description)
+    with app.test_request_context("/?lang=en"):
+        assert "2.0 tenders per opened competition" in str(figure.description)
 
 
 def test_a_competition_can_start_from_a_frozen_shortlist(app, people):

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from catalogue.competitions.models import Competition, Tender, TenderStatus
 from catalogue.market import BARS, Figure, Row
-from catalogue.text import Msg
+from catalogue.i18n import _l, _lp, lazy_pick
 
 
 def competitions_figure(session: Session) -> Figure:
@@ -25,18 +25,16 @@ def competitions_figure(session: Session) -> Figure:
                            .where(Competition.awarded_tender_id.is_not(None))).one()
     average = f"{tenders / opened:.1f}" if opened else "–"
     rows = (
-        Row("kunngjort", Msg("Kunngjorte konkurranser", "Competitions published"), (published,)),
-        Row("apnet", Msg("Konkurranser med åpnede tilbud", "Competitions with opened tenders"), (opened,)),
-        Row("tilbud", Msg("Tilbud mottatt i åpnede konkurranser", "Tenders received in opened competitions"),
+        Row("kunngjort", _lp("figur", "Kunngjorte konkurranser"), (published,)),
+        Row("apnet", _l("Konkurranser med åpnede tilbud"), (opened,)),
+        Row("tilbud", _l("Tilbud mottatt i åpnede konkurranser"),
             (tenders,)),
-        Row("tildelt", Msg("Tildelte konkurranser", "Competitions awarded"), (awarded,)),
+        Row("tildelt", _l("Tildelte konkurranser"), (awarded,)),
     )
     return Figure(
-        "konkurranser", BARS, Msg("Konkurranser i ordningene", "Competitions in the purchasing systems"),
-        Msg(f"Konkurranser kunngjort i de dynamiske innkjøpsordningene, i gjennomsnitt {average.replace('.', ',')} "
-            "tilbud per åpnet konkurranse. Andelen vunnet av små og mellomstore leverandører kan ikke beregnes "
-            "ennå: registeropplysningene markedsplassen har, inneholder ikke antall ansatte eller omsetning.",
-            f"Competitions published in the dynamic purchasing systems, on average {average} tenders per opened "
-            "competition. The share won by small and medium-sized suppliers cannot be computed yet: the register "
-            "data the marketplace holds has no employee count or turnover."),
-        (Msg("Antall", "Number"),), rows, published, show_share=False)
+        "konkurranser", BARS, _l("Konkurranser i ordningene"),
+        _l("Konkurranser kunngjort i de dynamiske innkjøpsordningene, i gjennomsnitt %(average)s "
+           "tilbud per åpnet konkurranse. Andelen vunnet av små og mellomstore leverandører kan ikke beregnes "
+           "ennå: registeropplysningene markedsplassen har, inneholder ikke antall ansatte eller omsetning.",
+           average=lazy_pick(average.replace(".", ","), average)),  # the decimal mark of the language shown
+        (_l("Antall"),), rows, published, show_share=False)

@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterable, Optional
 
+from babel.support import LazyProxy
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from catalogue.audit import Actor, record
+from catalogue.i18n import _l, lazy_pick
 from catalogue.contracts.lifecycle import (ContractLife, DeviationLife, DomainError, N_, Viewer, clean_text,
                                            parse_amount)
 from catalogue.contracts.models import Contract, ContractStatus, DeviationReport, DeviationStatus, TurnoverReport
@@ -268,25 +270,22 @@ def by_category(session: Session) -> list[tuple[Category, int, int]]:
 def market_figures(session: Session) -> tuple[Any, Any]:
     """Two figures for the market overview: contracted value and reported turnover, by category (NOK)."""
     from catalogue.market import BARS, Figure, Row
-    from catalogue.text import Msg
 
     rows = by_category(session)
 
-    def figure(key: str, column: int, title: Msg, description: Msg, label: Msg) -> Figure:
+    def figure(key: str, column: int, title: LazyProxy, description: LazyProxy, label: LazyProxy) -> Figure:
         values = [(c, v) for c, *amounts in rows for v in (amounts[column],) if v]
         return Figure(key, BARS, title, description, (label,),
-                      tuple(Row(c.slug, Msg(c.name_nb, c.name_en), (v,)) for c, v in values),
+                      tuple(Row(c.slug, lazy_pick(c.name_nb, c.name_en), (v,)) for c, v in values),
                       sum(v for _, v in values), show_share=False)
 
     return (
-        figure("avtaleverdi", 0, Msg("Avtaleverdi per kategori", "Contracted value by category"),
-               Msg("Samlet anslått verdi (kroner eksklusive mva.) av signerte avtaler gjennom markedsplassen, "
-                   "per kategori.", "Total estimated value (NOK excluding VAT) of contracts signed through the "
-                   "marketplace, by category."), Msg("Avtaleverdi (kr)", "Contracted value (NOK)")),
-        figure("omsetning", 1, Msg("Rapportert omsetning per kategori", "Reported turnover by category"),
-               Msg("Omsetning leverandørene har rapportert i de dynamiske innkjøpsordningene (kroner eksklusive mva.), "
-                   "alle kvartaler, per kategori.", "Turnover the suppliers have reported in the dynamic purchasing "
-                   "systems (NOK excluding VAT), all quarters, by category."), Msg("Omsetning (kr)", "Turnover (NOK)")),
+        figure("avtaleverdi", 0, _l("Avtaleverdi per kategori"),
+               _l("Samlet anslått verdi (kroner eksklusive mva.) av signerte avtaler gjennom markedsplassen, "
+                   "per kategori."), _l("Avtaleverdi (kr)")),
+        figure("omsetning", 1, _l("Rapportert omsetning per kategori"),
+               _l("Omsetning leverandørene har rapportert i de dynamiske innkjøpsordningene (kroner eksklusive mva.), "
+                   "alle kvartaler, per kategori."), _l("Omsetning (kr)")),
     )
 
 

@@ -38,13 +38,13 @@ def figure_csv(figure: market.Figure, lang: str) -> str:
     numbers = charts.Numbers(lang)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    header = [csv_safe(figure.title.text(lang))] + [csv_safe(c.text(lang)) for c in figure.columns]
+    header = [csv_safe(str(figure.title))] + [csv_safe(str(c)) for c in figure.columns]
     if figure.show_share:
         header.append(SHARE_HEADER.text(lang))
     writer.writerow(header)
     for row in figure.rows:
         # Labels are names people typed (a DPS, a category): never let a spreadsheet run them (F2).
-        line = [csv_safe(row.label.text(lang))] + [str(v) for v in row.values]
+        line = [csv_safe(str(row.label))] + [str(v) for v in row.values]
         if figure.show_share:
             share = f"{figure.share(row) * 100:.1f}"
             line.append(share if lang == "en" else share.replace(".", ","))
