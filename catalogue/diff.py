@@ -140,7 +140,7 @@ def diff(old: Mapping[str, Any], new: Mapping[str, Any], *, name_of: NameOf | No
     old_docs, new_docs = old.get("documents") or {}, new.get("documents") or {}
     for kind in SERVICE_KINDS:
         if old_docs.get(kind) != new_docs.get(kind):
-            changes.append(Change(f"documents.{kind}", "dokumenter", KINDS[kind].text(lang),
+            changes.append(Change(f"documents.{kind}", "dokumenter", str(KINDS[kind]),
                                   name_of("document", old_docs.get(kind)) or _none(lang),
                                   name_of("document", new_docs.get(kind)) or _none(lang)))
     return changes

@@ -14,23 +14,24 @@ import unicodedata
 from pathlib import Path
 from typing import Optional
 
+from babel.support import LazyProxy
 from sqlmodel import Session
 
 from catalogue.audit import Actor, record
+from catalogue.i18n import _l, text
 from catalogue.models import Document, Service, ServiceStatus
-from catalogue.text import Msg
 
 MAX_BYTES = 10 * 1024 * 1024
 PDF_TYPE = "application/pdf"
 
 # Document kinds and their names; a service version refers to its documents by kind.
 KINDS = {
-    "terms": Msg("Standardvilkår", "Standard terms"),
-    "dpa": Msg("Databehandleravtale", "Data processing agreement"),
-    "price_list": Msg("Prisliste", "Price list"),
-    "tax_certificate": Msg("Skatteattest (skatt og merverdiavgift)", "Tax and VAT certificate"),
-    "signed_contract": Msg("Signert avtale", "Signed contract"),
-    "certificate": Msg("Sertifikat", "Certificate"),  # a row of the certifications term
+    "terms": _l("Standardvilkår"),
+    "dpa": _l("Databehandleravtale"),
+    "price_list": _l("Prisliste"),
+    "tax_certificate": _l("Skatteattest (skatt og merverdiavgift)"),
+    "signed_contract": _l("Signert avtale"),
+    "certificate": _l("Sertifikat"),  # a row of the certifications term
 }
 SERVICE_KINDS = ("terms", "dpa", "price_list")
 # Documents that anyone may read once the service version that refers to them is published.
@@ -39,8 +40,8 @@ CERTIFICATE_KIND = "certificate"
 
 
 class DocumentError(ValueError):
-    def __init__(self, message: Msg):
-        super().__init__(message.nb)
+    def __init__(self, message: LazyProxy):
+        super().__init__(text(message))
         self.message = message
 
 
@@ -48,29 +49,24 @@ class StorageFailed(DocumentError):
     """The file could not be written (disk full, quota, I/O error); nothing is kept of it."""
 
     def __init__(self, kind: str, error: OSError):
-        super().__init__(Msg(
-            "Dokumentet kunne ikke lagres fordi lagringsplassen hos oss er full eller utilgjengelig. Ingenting er "
+        super().__init__(_l("Dokumentet kunne ikke lagres fordi lagringsplassen hos oss er full eller utilgjengelig. Ingenting er "
             "lagret; det du har fylt inn står fortsatt i skjemaet. Prøv igjen senere, eller kontakt oss hvis "
-            "feilen vedvarer.",
-            "The document could not be stored because our storage is full or unavailable. Nothing is saved; "
-            "what you filled in is still in the form. Try again later, or contact us if the error persists."))
+            "feilen vedvarer."))
         self.kind = kind
         self.errno = error.errno
 
 
-def check_pdf(data: bytes) -> Msg | None:
+def check_pdf(data: bytes) -> LazyProxy | None:
     """Why *data* is not an acceptable PDF, or ``None``. The file name plays no part."""
     if not data:
-        return Msg("Filen er tom.", "The file is empty.")
+        return _l("Filen er tom.")
     if len(data) > MAX_BYTES:
         size_mb = len(data) / (1024 * 1024)
-        return Msg(f"Filen er for stor ({size_mb:.1f} MB). Største tillatte størrelse er 10 MB.",
-                   f"The file is too large ({size_mb:.1f} MB). The maximum size is 10 MB.")
+        return _l("Filen er for stor (%(size)s MB). Største tillatte størrelse er 10 MB.", size=f"{size_mb:.1f}")
     # A PDF starts with its header and ends with the end-of-file marker (trailing
     # whitespace or a few bytes of padding after it are common, hence the window).
     if not re.match(rb"%PDF-\d\.\d", data[:16]) or b"%%EOF" not in data[-1024:]:
-        return Msg("Filen er ikke en PDF. Last opp dokumentet som PDF.",
-                   "The file is not a PDF. Upload the document as a PDF.")
+        return _l("Filen er ikke en PDF. Last opp dokumentet som PDF.")
     return None
 
 

@@ -40,7 +40,8 @@ from catalogue.models import utcnow
 from catalogue.shortlists import Shortlist, describe_query, frozen_entries
 from catalogue.suppliers import format_orgnr
 from catalogue.terms import TERMS
-from catalogue.text import Msg, slugify
+from catalogue.i18n import _l, _lp, _nl, text
+from catalogue.text import slugify
 
 OSLO = ZoneInfo("Europe/Oslo")
 FORMATS = {
@@ -83,10 +84,10 @@ def time_text(value: datetime | None) -> str:
     return f"{local_time(value):%Y-%m-%d %H:%M} (Europe/Oslo)" if value else ""
 
 
-def exported_by(viewer: Viewer, lang: str = "nb") -> str:
+def exported_by(viewer: Viewer) -> str:
     if not viewer.is_authenticated:
-        return "Anonymous visitor" if lang == "en" else "Anonym besøkende"
-    who = viewer.name or ("Unknown" if lang == "en" else "Ukjent")
+        return text(_l("Anonym besøkende"))
+    who = viewer.name or text(_l("Ukjent"))
     if viewer.orgnr:
         org = f"{viewer.org_name} ({format_orgnr(viewer.orgnr)})" if viewer.org_name else format_orgnr(viewer.orgnr)
         return f"{who}, {org}"
@@ -94,12 +95,12 @@ def exported_by(viewer: Viewer, lang: str = "nb") -> str:
 
 
 def service_columns(lang: str, *, with_verdict: bool, include_buyer_only: bool) -> list[str]:
-    base = [Msg("Tjeneste-ID", "Service ID"), Msg("Tjeneste", "Service"), Msg("Leverandør", "Supplier"),
-            Msg("Organisasjonsnummer", "Organisation number"), Msg("Versjon", "Version"),
-            Msg("Publisert", "Published"), Msg("Kategori", "Category")]
-    columns = [m.text(lang) for m in base]
+    base = [_l("Tjeneste-ID"), _l("Tjeneste"), _l("Leverandør"),
+            _l("Organisasjonsnummer"), _l("Versjon"),
+            _l("Publisert"), _l("Kategori")]
+    columns = [text(m) for m in base]
     if with_verdict:
-        columns.append(Msg("Oppfyller kravene", "Meets the requirements").text(lang))
+        columns.append(text(_l("Oppfyller kravene")))
     for f in flat_fields(include_buyer_only=include_buyer_only):
         label = f.label(lang)
         columns.append(f"{f.term.short_label(lang)} {label}" if f.principle else label)
@@ -119,23 +120,20 @@ def service_row(entry: Entry, lang: str, columns: Sequence[Field], verdict: str 
 def shortlist_sheet(session: Session, shortlist: Shortlist, entries: Sequence[Entry], viewer: Viewer, *,
                     lang: str = "nb", now: datetime | None = None) -> Sheet:
     include = viewer.sees_buyer_only
-    meta = [(Msg("Liste", "List").text(lang), shortlist.name)]
+    meta = [(text(_l("Liste")), shortlist.name)]
     described = describe_query(session, shortlist.pairs, lang)
     if described:
-        meta += [(f"{Msg('Søk', 'Search').text(lang)} – {label}", value) for label, value in described]
+        meta += [(f"{text(_l('Søk'))} – {label}", value) for label, value in described]
     else:
-        meta.append((Msg("Søk", "Search").text(lang), Msg("Alle tjenester (ingen søkeord eller filtre)",
-                                                        "All services (no search words or filters)").text(lang)))
+        meta.append((text(_l("Søk")), text(_l("Alle tjenester (ingen søkeord eller filtre)"))))
     meta += [
-        (Msg("Frosset", "Frozen").text(lang), time_text(shortlist.frozen_at)),
-        (Msg("Antall tjenester", "Number of services").text(lang), str(len(entries))),
-        (Msg("Eksportert", "Exported").text(lang), time_text(now or utcnow())),
-        (Msg("Eksportert av", "Exported by").text(lang), exported_by(viewer, lang)),
-        (Msg("Merknad", "Note").text(lang), Msg(
-            "Tjenestene er vist i versjonen som var publisert da listen ble frosset.",
-            "The services are shown in the version that was published when the list was frozen.").text(lang)),
+        (text(_l("Frosset")), time_text(shortlist.frozen_at)),
+        (text(_l("Antall tjenester")), str(len(entries))),
+        (text(_l("Eksportert")), time_text(now or utcnow())),
+        (text(_l("Eksportert av")), exported_by(viewer)),
+        (text(_l("Merknad")), text(_l("Tjenestene er vist i versjonen som var publisert da listen ble frosset."))),
     ]
-    sheet = Sheet(title=Msg("Kortliste", "Shortlist").text(lang), meta=meta,
+    sheet = Sheet(title=text(_l("Kortliste")), meta=meta,
                   columns=service_columns(lang, with_verdict=False, include_buyer_only=include))
     columns = flat_fields(include_buyer_only=include)
     sheet.rows = [service_row(e, lang, columns) for e in entries]
@@ -146,20 +144,20 @@ def comparison_sheet(comparison: Comparison, viewer: Viewer, *, link: str = "", 
                      now: datetime | None = None) -> Sheet:
     include = viewer.sees_buyer_only
     wanted = comparison.requirements
-    meta = [(Msg("Sammenligning av", "Comparison of").text(lang),
-             Msg(f"{len(comparison.entries)} tjenester", f"{len(comparison.entries)} services").text(lang))]
+    meta = [(text(_l("Sammenligning av")),
+             text(_nl("%(num)s tjeneste", "%(num)s tjenester", len(comparison.entries))))]
     if wanted:
-        meta += [(Msg("Krav", "Requirement").text(lang), describe_requirement(TERMS[key], values, lang))
+        meta += [(text(_lp("eksport", "Krav")), describe_requirement(TERMS[key], values, lang))
                  for key, values in wanted.items()]
     else:
-        meta.append((Msg("Krav", "Requirements").text(lang), Msg("Ingen krav oppgitt", "No requirements stated").text(lang)))
+        meta.append((text(_l("Krav")), text(_l("Ingen krav oppgitt"))))
     if link:
-        meta.append((Msg("Lenke", "Link").text(lang), link))
+        meta.append((text(_l("Lenke")), link))
     meta += [
-        (Msg("Eksportert", "Exported").text(lang), time_text(now or utcnow())),
-        (Msg("Eksportert av", "Exported by").text(lang), exported_by(viewer, lang)),
+        (text(_l("Eksportert")), time_text(now or utcnow())),
+        (text(_l("Eksportert av")), exported_by(viewer)),
     ]
-    sheet = Sheet(title=Msg("Sammenligning", "Comparison").text(lang), meta=meta,
+    sheet = Sheet(title=text(_l("Sammenligning")), meta=meta,
                   columns=service_columns(lang, with_verdict=bool(wanted), include_buyer_only=include))
     columns = flat_fields(include_buyer_only=include)
     sheet.rows = [service_row(e, lang, columns, verdict=comparison.verdict_text(i, lang) if wanted else None)

@@ -234,10 +234,11 @@ def test_opt_out_refused_when_the_version_does_not_allow_it(db, world):
     assert "avbestill-referansearkitektur" in caught.value.errors
 
 
-def test_bilag10_in_english(db, world):
+def test_bilag10_in_english(app, db, world):
     viewer, shortlist, services = world
     contract = make_contract(db, viewer, shortlist, services[0])
-    text = odt_text(bilag10.to_odt(bilag10.build(db, contract, "en")))
+    with app.test_request_context("/?lang=en"):  # the page's language, as the view builds it
+        text = odt_text(bilag10.to_odt(bilag10.build(db, contract, "en")))
     assert "Appendix 10" in text
     for term in TERMS:
         assert term.label("en") in text

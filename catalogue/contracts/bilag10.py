@@ -29,37 +29,32 @@ from catalogue.documents import KINDS, SERVICE_KINDS
 from catalogue.exports import _ods_text as odf_text
 from catalogue.models import ArchivedService, Document, Supplier
 from catalogue.terms import NSM_MATRIX, TERMS, Group, Term
-from catalogue.text import Msg
+from catalogue.i18n import _l, _lp, pick, text
 
 OPTOUT_GROUP = "referansearkitektur"
 
 TEXTS = {
-    "title": Msg("Bilag 10: Leverandørens skyvilkår", "Appendix 10: The supplier's cloud terms"),
-    "contract": Msg("Avtale", "Contract"),
-    "buyer": Msg("Kunde", "Customer"),
-    "supplier": Msg("Leverandør", "Supplier"),
-    "service": Msg("Tjeneste", "Service"),
-    "version": Msg("Versjon av tjenestebeskrivelsen", "Version of the service listing"),
-    "published": Msg("Versjonen ble publisert", "Version published"),
-    "form": Msg("Avtaleform", "Contract form"),
-    "intro": Msg("Dette bilaget gjengir leverandørens vilkår slik de stod i den publiserte versjonen kunden valgte. "
-                 "Senere endringer i tjenestebeskrivelsen endrer ikke bilaget.",
-                 "This appendix reproduces the supplier's terms as they stood in the published version the customer "
-                 "chose. Later changes to the listing do not change the appendix."),
-    "requirements": Msg("Kundens krav og vurdering", "The customer's requirements and assessment"),
-    "no_requirements": Msg("Kunden stilte ingen krav i sammenligningen.",
-                           "The customer stated no requirements in the comparison."),
-    "meets": Msg("Oppfyller kravet", "Meets the requirement"),
-    "fails": Msg("Oppfyller ikke kravet", "Does not meet the requirement"),
-    "documents": Msg("Dokumenter i denne versjonen", "Documents of this version"),
-    "no_document": Msg("Ikke lastet opp", "Not uploaded"),
-    "optout": Msg("Avbestilt: kunden har avbestilt referansearkitekturen. Vilkårene under gjengis bare til orientering.",
-                  "Opted out (avbestilt): the customer has opted out of the reference architecture. The terms below "
-                  "are shown for information only."),
-    "kept": Msg("Referansearkitekturen er en del av avtalen.", "The reference architecture is part of the contract."),
-    "term": Msg("Vilkår", "Term"),
-    "value": Msg("Leverandørens vilkår", "Supplier's term"),
-    "requirement": Msg("Kundens krav", "Customer's requirement"),
+    "title": _l("Bilag 10: Leverandørens skyvilkår"),
+    "contract": _l("Avtale"),
+    "buyer": _l("Kunde"),
+    "supplier": _l("Leverandør"),
+    "service": _l("Tjeneste"),
+    "version": _l("Versjon av tjenestebeskrivelsen"),
+    "published": _l("Versjonen ble publisert"),
+    "form": _l("Avtaleform"),
+    "intro": _l("Dette bilaget gjengir leverandørens vilkår slik de stod i den publiserte versjonen kunden valgte. "
+                 "Senere endringer i tjenestebeskrivelsen endrer ikke bilaget."),
+    "requirements": _l("Kundens krav og vurdering"),
+    "no_requirements": _l("Kunden stilte ingen krav i sammenligningen."),
+    "meets": _l("Oppfyller kravet"),
+    "fails": _l("Oppfyller ikke kravet"),
+    "documents": _l("Dokumenter i denne versjonen"),
+    "no_document": _l("Ikke lastet opp"),
+    "optout": _l("Avbestilt: kunden har avbestilt referansearkitekturen. Vilkårene under gjengis bare til orientering."),
+    "kept": _l("Referansearkitekturen er en del av avtalen."),
+    "term": _lp("bilag 10", "Vilkår"),
+    "value": _l("Leverandørens vilkår"),
+    "requirement": _l("Kundens krav"),
 }
 
 
@@ -95,7 +90,8 @@ class Bilag10:
     documents: list[tuple[str, str]]     # (kind label, "file name (sha256 …)" or "not uploaded")
 
     def text(self, key: str) -> str:
-        return TEXTS[key].text(self.lang)
+        """One of the appendix's fixed texts, in the language shown (*lang* chooses the registry's values)."""
+        return text(TEXTS[key])
 
     @property
     def filename(self) -> str:
@@ -104,13 +100,13 @@ class Bilag10:
 
 def _details(term: Term, value: Any, lang: str) -> list[tuple[str, str]]:
     if term.type == NSM_MATRIX and isinstance(value, Mapping):
-        names = {key: (en if lang == "en" else nb) for key, nb, en in nsm.RESPONSIBILITIES}
+        names = {key: pick(nb, en, lang) for key, nb, en in nsm.RESPONSIBILITIES}
         out = []
         for p in nsm.PRINCIPLES:
             entry = value.get(p.code) or {}
             who = names.get(entry.get("responsibility"), entry.get("responsibility") or "")
             how = entry.get("how") or ""
-            out.append((f"{p.code} {p.en if lang == 'en' else p.nb}", f"{who}: {how}".rstrip(": ")))
+            out.append((f"{p.code} {pick(p.nb, p.en, lang)}", f"{who}: {how}".rstrip(": ")))
         return out
     if term.has_rows and isinstance(value, list):
         return [(str(i), ", ".join(col.display(row.get(col.key), lang) for col in term.columns))
@@ -137,7 +133,7 @@ def build(session: Session, contract: Contract, lang: str = "nb") -> Bilag10:
                               details=_details(term, value, lang)))
         opted_out = group.key == OPTOUT_GROUP and contract.reference_architecture_optout
         sections.append(Section(group=group, title=group.label(lang),
-                                intro=group.intro_en if lang == "en" else group.intro_nb, lines=lines,
+                                intro=pick(group.intro_nb, group.intro_en, lang), lines=lines,
                                 opted_out=opted_out))
     stated = [(describe_requirement(TERMS[key], wanted, lang), verdicts.get(key))
               for key, wanted in requirements.items() if key in TERMS and wanted]
@@ -145,8 +141,8 @@ def build(session: Session, contract: Contract, lang: str = "nb") -> Bilag10:
     for kind in SERVICE_KINDS:
         doc_id = (content.get("documents") or {}).get(kind)
         doc = session.get(Document, doc_id) if doc_id else None
-        docs.append((KINDS[kind].text(lang),
-                     f"{doc.filename} (SHA-256 {doc.sha256[:16]}…)" if doc else TEXTS["no_document"].text(lang)))
+        docs.append((text(KINDS[kind]),
+                     f"{doc.filename} (SHA-256 {doc.sha256[:16]}…)" if doc else text(TEXTS["no_document"])))
     supplier = session.get(Supplier, contract.supplier_id)
     return Bilag10(contract=contract, lang=lang, supplier_name=supplier.name if supplier else "",
                    service_name=content.get("name", ""), version=snapshot.version,

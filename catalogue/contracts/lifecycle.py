@@ -25,7 +25,7 @@ from catalogue.contracts.models import (Contract, ContractForm, ContractOrigin, 
 from catalogue.lifecycle import DomainError, IllegalTransition, LifeCycle, N_
 from catalogue.models import ArchivedService, Service, ServiceStatus, utcnow
 from catalogue.terms import TERMS
-from catalogue.text import Msg, reject_markup
+from catalogue.text import reject_markup
 
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -273,9 +273,9 @@ class InvalidInput(DomainError):
         self.errors = dict(errors)
 
 
-def from_msg(msg: Msg, field: str) -> DomainError:
-    """A refusal whose text already exists in both languages (``catalogue.text.Msg``)."""
-    error = DomainError(msg.nb.replace("%", "%%"), field)
+def from_msg(msg: Any, field: str) -> DomainError:
+    """A refusal whose text is already a translated text (``catalogue.i18n._l``), shown as it is."""
+    error = DomainError(str(msg).replace("%", "%%"), field)
     error.msg = msg
     return error
 
