@@ -12,11 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
+from babel import Locale
+from babel.numbers import format_decimal, format_percent
 from markupsafe import Markup
 
-from catalogue.i18n import text
 from catalogue.market import BARS, SHARE, STACKED, TIMESERIES, Figure, Row
-from catalogue.text import Msg
+from catalogue.i18n import _l, current_lang, text
 
 # Colours with ≥ 3:1 contrast against white (most well above 4.5:1).
 COLOURS = ("#0b3a66", "#8a6100", "#0f6b2f", "#a1161b", "#5b2a86", "#00667a", "#4a5560", "#7a3b00",
@@ -28,37 +29,40 @@ FONT = 'font-family="system-ui, sans-serif"'
 
 @dataclass(frozen=True)
 class Numbers:
-    """Number formatting in the page language: ``12 345`` and ``12,5 %`` (nb), ``12,345`` and ``12.5%`` (en)."""
+    """Number formatting in the page language (CLDR): ``12 345`` and ``12,5 %`` (nb), ``12,345`` and ``12.5%`` (en)."""
 
-    lang: str = "nb"
+    lang: str = ""  # a locale code; empty: the language shown now
+
+    @property
+    def locale(self) -> str:
+        return self.lang or current_lang()
 
     def int(self, value: int) -> str:
-        text = f"{value:,}"
-        return text.replace(",", "\u00a0") if self.lang != "en" else text
+        return format_decimal(value, locale=self.locale)
 
     def pct(self, share: float) -> str:
         value = share * 100
-        text = f"{value:.0f}" if value >= 10 or value == 0 else f"{value:.1f}"
-        return f"{text}%" if self.lang == "en" else f"{text.replace('.', ',')}\u00a0%"
+        pattern = Locale.parse(self.locale).percent_formats[None].pattern
+        if not (value >= 10 or value == 0):
+            pattern = pattern.replace("#,##0", "#,##0.0")  # one decimal below 10 %
+        return format_percent(share, pattern, locale=self.locale)
 
 
 WORDS = {
-    "largest": Msg("Størst", "Largest"),
-    "services": Msg("tjenester", "services"),
-    "coverage": Msg("dekning", "coverage"),
-    "lowest": Msg("Lavest dekning", "Lowest coverage"),
-    "highest": Msg("Høyest dekning", "Highest coverage"),
-    "table": Msg("Alle tallene står i tabellen ved siden av.", "All the figures are in the table beside."),
-    "no_data": Msg("Ingen data ennå.", "No data yet."),
-    "from_to": Msg("Fra {first} til {last}", "From {first} to {last}"),
-    "published_end": Msg("publisert ved utgangen av {month}: {count}", "published at the end of {month}: {count}"),
-    "per_month": Msg("Endringer per måned", "Changes per month"),
-    "in_total": Msg("til sammen", "in total"),
+    "largest": _l("Størst"),
+    "services": _l("tjenester"),
+    "coverage": _l("dekning"),
+    "lowest": _l("Lavest dekning"),
+    "highest": _l("Høyest dekning"),
+    "table": _l("Alle tallene står i tabellen ved siden av."),
+    "no_data": _l("Ingen data ennå."),
+    "per_month": _l("Endringer per måned"),
+    "in_total": _l("til sammen"),
 }
 
 
-def _w(key: str, lang: str) -> str:
-    return WORDS[key].text(lang)
+def _w(key: str, lang: str = "") -> str:
+    return str(WORDS[key])
 
 
 def _pattern_defs(prefix: str, count: int) -> str:
@@ -96,7 +100,7 @@ def _svg(figure: Figure, lang: str, height: float, body: str, desc: str) -> Mark
     return Markup(  # numbers and escape()d text only # nosec B704
         f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" '
         f'role="img" aria-labelledby="{prefix}-title {prefix}-desc" focusable="false">'
-        f'<title id="{prefix}-title">{escape(text(figure.title))}</title>'
+        f'<title id="{prefix}-title">{escape(str(figure.title))}</title>'
         f'<desc id="{prefix}-desc">{escape(desc)}</desc>{body}</svg>'
     )
 
@@ -111,8 +115,8 @@ def _largest_desc(figure: Figure, lang: str) -> str:
     ranked = sorted((r for r in figure.rows if r.values[0]), key=lambda r: -r.values[0])[:3]
     if not ranked:
         return _w("no_data", lang)
-    parts = [f"{text(r.label)}: {_value_text(figure, r, lang)}" for r in ranked]
-    return f"{text(figure.description)} {_w('largest', lang)}: {'; '.join(parts)}. {_w('table', lang)}"
+    parts = [f"{str(r.label)}: {_value_text(figure, r, lang)}" for r in ranked]
+    return f"{str(figure.description)} {_w('largest', lang)}: {'; '.join(parts)}. {_w('table', lang)}"
 
 
 # ---------------------------------------------------------------------------
@@ -128,7 +132,7 @@ def bar_chart(figure: Figure, lang: str = "nb") -> Markup:
     for i, row in enumerate(figure.rows):
         y = top + i * row_h
         length = bar_w * row.values[0] / biggest
-        parts.append(_text(0, y + 14, text(row.label)))
+        parts.append(_text(0, y + 14, str(row.label)))
         parts.append(f'<rect x="0" y="{y + 20}" width="{bar_w}" height="{bar_h}" fill="none" stroke="{GRID}"/>')
         if row.values[0]:
             parts.append(f'<rect x="0" y="{y + 20}" width="{max(length, 2):.1f}" height="{bar_h}" '
@@ -157,7 +161,7 @@ def share_chart(figure: Figure, lang: str = "nb") -> Markup:
     for i, row in enumerate(figure.rows):
         cx, cy = (i % cols) * col_w, legend_y + (i // cols) * line_h
         parts.append(f'<rect x="{cx:.1f}" y="{cy}" width="20" height="20" fill="{_fill(prefix, i)}" stroke="{INK}"/>')
-        parts.append(_text(cx + 28, cy + 15, f"{text(row.label)}: {_value_text(figure, row, lang)}"))
+        parts.append(_text(cx + 28, cy + 15, f"{str(row.label)}: {_value_text(figure, row, lang)}"))
     height = legend_y + ((len(figure.rows) + cols - 1) // cols) * line_h + 4
     return _svg(figure, lang, height, "".join(parts), _largest_desc(figure, lang))
 
@@ -171,13 +175,13 @@ def stacked_chart(figure: Figure, lang: str = "nb") -> Markup:
     for i, column in enumerate(figure.columns):
         cx = i * 200
         parts.append(f'<rect x="{cx}" y="4" width="20" height="20" fill="{_fill(prefix, i)}" stroke="{INK}"/>')
-        parts.append(_text(cx + 28, 19, text(column)))
+        parts.append(_text(cx + 28, 19, str(column)))
     top, row_h, bar_h, bar_w = 40, 46, 18, 540
     coverage: list[tuple[float, Row]] = []
     for r_i, row in enumerate(figure.rows):
         y = top + r_i * row_h
         total = sum(row.values) or 1
-        parts.append(_text(0, y + 14, text(row.label), size=15))
+        parts.append(_text(0, y + 14, str(row.label), size=15))
         x = 0.0
         for i, value in enumerate(row.values):
             if not value:
@@ -192,8 +196,8 @@ def stacked_chart(figure: Figure, lang: str = "nb") -> Markup:
     height = top + len(figure.rows) * row_h + 4
     if coverage and figure.total:
         low, high = min(coverage, key=lambda c: c[0]), max(coverage, key=lambda c: c[0])
-        desc = (f"{text(figure.description)} {_w('lowest', lang)}: {text(low[1].label)} ({n.pct(low[0])}). "
-                f"{_w('highest', lang)}: {text(high[1].label)} ({n.pct(high[0])}). {_w('table', lang)}")
+        desc = (f"{str(figure.description)} {_w('lowest', lang)}: {str(low[1].label)} ({n.pct(low[0])}). "
+                f"{_w('highest', lang)}: {str(high[1].label)} ({n.pct(high[0])}). {_w('table', lang)}")
     else:
         desc = _w("no_data", lang)
     return _svg(figure, lang, height, "".join(parts), desc)
@@ -214,7 +218,7 @@ def timeseries_chart(figure: Figure, lang: str = "nb") -> Markup:
     # Panel 1: the line.
     p1_top, p1_h = 24, 150
     top_value = max(r.values[3] for r in rows) or 1
-    parts.append(_text(0, 14, text(figure.columns[3]), weight="600"))
+    parts.append(_text(0, 14, str(figure.columns[3]), weight="600"))
     parts += _axis(left, right, p1_top, p1_h, top_value, n)
     points = [(left + step * (i + 0.5), p1_top + p1_h - p1_h * r.values[3] / top_value) for i, r in enumerate(rows)]
     if len(points) > 1:
@@ -232,7 +236,7 @@ def timeseries_chart(figure: Figure, lang: str = "nb") -> Markup:
     for i in range(3):
         cx = left + i * 210
         parts.append(f'<rect x="{cx}" y="{p2_top - 20}" width="14" height="14" fill="{_fill(prefix, i)}" stroke="{INK}"/>')
-        parts.append(_text(cx + 20, p2_top - 8, text(figure.columns[i]), size=13))
+        parts.append(_text(cx + 20, p2_top - 8, str(figure.columns[i]), size=13))
     top_change = max(max(r.values[:3]) for r in rows) or 1
     parts += _axis(left, right, p2_top + 8, p2_h, top_change, n)
     col_w = max(min(step / 4, 18), 1.5)
@@ -250,14 +254,14 @@ def timeseries_chart(figure: Figure, lang: str = "nb") -> Markup:
     base_y = p2_top + 8 + p2_h + 18
     for i, row in enumerate(rows):
         if i % every == 0 or i == len(rows) - 1:
-            parts.append(_text(left + step * (i + 0.5), base_y, text(row.label), anchor="middle", size=12,
+            parts.append(_text(left + step * (i + 0.5), base_y, str(row.label), anchor="middle", size=12,
                                fill=MUTED))
     height = base_y + 8
     totals = [sum(r.values[s] for r in rows) for s in range(3)]
-    desc = (f"{text(figure.description)} "
-            + _w("from_to", lang).format(first=text(rows[0].label), last=text(rows[-1].label)) + ": "
-            + "; ".join(f"{text(figure.columns[s])} {_w('in_total', lang)} {n.int(totals[s])}" for s in range(3))
-            + ". " + _w("published_end", lang).format(month=text(rows[-1].label), count=n.int(rows[-1].values[3]))
+    desc = (f"{str(figure.description)} "
+            + text(_l("Fra %(first)s til %(last)s", first=rows[0].label, last=rows[-1].label)) + ": "
+            + "; ".join(f"{str(figure.columns[s])} {_w('in_total', lang)} {n.int(totals[s])}" for s in range(3))
+            + ". " + text(_l("publisert ved utgangen av %(month)s: %(count)s", month=rows[-1].label, count=n.int(rows[-1].values[3])))
             + ". " + _w("table", lang))
     return _svg(figure, lang, height, "".join(parts), desc)
 

@@ -16,8 +16,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable, Iterator, Mapping, Protocol
 
+from babel.support import LazyProxy
+
 from catalogue import nsm, validity
-from catalogue.text import Msg, reject_markup
+from catalogue.i18n import _l, lazy_pick, pick
+from catalogue.text import reject_markup
 
 
 # ---------------------------------------------------------------------------
@@ -30,8 +33,8 @@ class Choice:
     nb: str
     en: str
 
-    def label(self, lang: str = "nb") -> str:
-        return self.en if lang == "en" else self.nb
+    def label(self, lang: str | None = "nb") -> str:
+        return pick(self.nb, self.en, lang)
 
 
 @dataclass(frozen=True)
@@ -42,8 +45,8 @@ class Group:
     intro_nb: str = ""
     intro_en: str = ""
 
-    def label(self, lang: str = "nb") -> str:
-        return self.en if lang == "en" else self.nb
+    def label(self, lang: str | None = "nb") -> str:
+        return pick(self.nb, self.en, lang)
 
 
 class FormData(Protocol):
@@ -142,19 +145,23 @@ class Term:
     sort: SortOrder | None = None
 
     # -- labels -----------------------------------------------------------
-    def label(self, lang: str = "nb") -> str:
-        return self.en if lang == "en" else self.nb
+    def label(self, lang: str | None = "nb") -> str:
+        """The label in *lang* (``None``: the language shown now)."""
+        return pick(self.nb, self.en, lang)
 
-    def short_label(self, lang: str = "nb") -> str:
-        if lang == "en":
-            return self.short_en or self.en
-        return self.short_nb or self.nb
+    def short_label(self, lang: str | None = "nb") -> str:
+        return pick(self.short_nb or self.nb, self.short_en or self.en, lang)
 
-    def help(self, lang: str = "nb") -> str:
-        return self.help_en if lang == "en" else self.help_nb
+    def help(self, lang: str | None = "nb") -> str:
+        return pick(self.help_nb, self.help_en, lang)
 
-    def unit(self, lang: str = "nb") -> str:
-        return self.unit_en if lang == "en" else self.unit_nb
+    def unit(self, lang: str | None = "nb") -> str:
+        return pick(self.unit_nb, self.unit_en, lang)
+
+    @property
+    def shown_label(self) -> Any:
+        """The label in the language shown when the text is shown (for lazy messages)."""
+        return lazy_pick(self.nb, self.en)
 
     @property
     def field_name(self) -> str:
@@ -203,7 +210,7 @@ class Term:
         return form.get(name, "")
 
     # -- validation -------------------------------------------------------
-    def clean(self, raw: Any) -> tuple[Any, Msg | None]:
+    def clean(self, raw: Any) -> tuple[Any, Any]:
         """Validate *raw* (from a form or JSON) and return ``(clean value, error)``."""
         t = self.type
         if t in (TEXT, LONGTEXT):
@@ -212,8 +219,7 @@ class Term:
                 return (None, _missing(self)) if self.required else ("", None)
             limit = self.max_length or (200 if t == TEXT else 5000)
             if len(text) > limit:
-                return None, Msg(f"«{self.nb}» kan være høyst {limit} tegn (nå {len(text)}).",
-                                 f"“{self.en}” can be at most {limit} characters (now {len(text)}).")
+                return None, _l("«%(term)s» kan være høyst %(limit)s tegn (nå %(length)s).", term=self.shown_label, limit=limit, length=len(text))
             bad = reject_markup(text)
             if bad:
                 return None, bad
@@ -223,19 +229,18 @@ class Term:
             if not value:
                 return (None, _missing(self)) if self.required else (None, None)
             if value not in {c.value for c in self.choices}:
-                return None, Msg(f"Velg et av alternativene for «{self.nb}».", f"Choose one of the options for “{self.en}”.")
+                return None, _l("Velg et av alternativene for «%(term)s».", term=self.shown_label)
             return value, None
         if t == MULTICHOICE:
             values = raw if isinstance(raw, (list, tuple)) else ([raw] if raw not in (None, "") else [])
             allowed = [c.value for c in self.choices]
             if any(v not in allowed for v in values):
-                return None, Msg(f"Ukjent valg i «{self.nb}».", f"Unknown option in “{self.en}”.")
+                return None, _l("Ukjent valg i «%(term)s».", term=self.shown_label)
             if not values and self.required:
-                return None, Msg(f"Velg minst ett alternativ for «{self.nb}».", f"Choose at least one option for “{self.en}”.")
+                return None, _l("Velg minst ett alternativ for «%(term)s».", term=self.shown_label)
             if self.exclusive and self.exclusive in values and len(set(values)) > 1:
-                label = self.choice_label(self.exclusive)
-                return None, Msg(f"«{label}» kan ikke kombineres med andre valg i «{self.nb}».",
-                                 f"“{self.choice_label(self.exclusive, 'en')}” cannot be combined with other options in “{self.en}”.")
+                choice = next(c for c in self.options if c.value == self.exclusive)
+                return None, _l("«%(choice)s» kan ikke kombineres med andre valg i «%(term)s».", choice=lazy_pick(choice.nb, choice.en), term=self.shown_label)
             # Keep the registry's order so equal sets compare equal.
             return [v for v in allowed if v in values], None
         if t == BOOLEAN:
@@ -248,7 +253,7 @@ class Term:
                 return False, None
             if not value:
                 return (None, _missing(self, choose=True)) if self.required else (None, None)
-            return None, Msg(f"Svar ja eller nei på «{self.nb}».", f"Answer yes or no to “{self.en}”.")
+            return None, _l("Svar ja eller nei på «%(term)s».", term=self.shown_label)
         if t in (INTEGER, DECIMAL):
             return _clean_number(self, raw)
         if t == NSM_MATRIX:
@@ -267,7 +272,7 @@ class Term:
     def display(self, value: Any, lang: str = "nb", today: date | None = None) -> str:
         """A one-line, human text for *value* (service page, comparison, exports)."""
         if value is None or value == "" or value == []:
-            return "Ikke oppgitt" if lang != "en" else "Not stated"
+            return pick("Ikke oppgitt", "Not stated", lang)
         t = self.type
         if t == CERTIFICATES:
             return "; ".join(certificate_text(self, row, lang, today) for row in value)
@@ -289,9 +294,8 @@ class Term:
         if t == NSM_MATRIX:
             covered = nsm_covered(value)
             total = len(nsm.PRINCIPLES)
-            if lang == "en":
-                return f"Supplier responsible or shared for {len(covered)} of {total} principles"
-            return f"Leverandøren har ansvar alene eller delt for {len(covered)} av {total} prinsipper"
+            return pick(f"Leverandøren har ansvar alene eller delt for {len(covered)} av {total} prinsipper",
+                        f"Supplier responsible or shared for {len(covered)} of {total} principles", lang)
         if t == ROWS:
             return "; ".join(
                 ", ".join(col.display(row.get(col.key), lang) for col in self.columns) for row in value
@@ -386,13 +390,13 @@ def _as_text(raw: Any) -> str:
     return raw.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def _missing(term: Term, choose: bool = False) -> Msg:
+def _missing(term: Term, choose: bool = False) -> Any:
     if choose or term.type in (CHOICE, BOOLEAN):
-        return Msg(f"Velg et svar for «{term.nb}».", f"Choose an answer for “{term.en}”.")
-    return Msg(f"Fyll ut «{term.nb}».", f"Fill in “{term.en}”.")
+        return _l("Velg et svar for «%(term)s».", term=term.shown_label)
+    return _l("Fyll ut «%(term)s».", term=term.shown_label)
 
 
-def _clean_number(term: Term, raw: Any) -> tuple[Any, Msg | None]:
+def _clean_number(term: Term, raw: Any) -> tuple[Any, Any]:
     if isinstance(raw, bool):
         raw = ""
     if isinstance(raw, (int, float)):
@@ -404,35 +408,37 @@ def _clean_number(term: Term, raw: Any) -> tuple[Any, Msg | None]:
         try:
             number = int(text) if term.type == INTEGER else float(text)
         except ValueError:
-            kind_nb = "et heltall" if term.type == INTEGER else "et tall"
-            kind_en = "a whole number" if term.type == INTEGER else "a number"
-            return None, Msg(f"«{term.nb}» må være {kind_nb}.", f"“{term.en}” must be {kind_en}.")
+            if term.type == INTEGER:
+                return None, _l("«%(term)s» må være et heltall.", term=term.shown_label)
+            return None, _l("«%(term)s» må være et tall.", term=term.shown_label)
     if term.type == INTEGER and isinstance(number, float):
         if not number.is_integer():
-            return None, Msg(f"«{term.nb}» må være et heltall.", f"“{term.en}” must be a whole number.")
+            return None, _l("«%(term)s» må være et heltall.", term=term.shown_label)
         number = int(number)
     if number != number or number in (float("inf"), float("-inf")):  # NaN / infinity
-        return None, Msg(f"«{term.nb}» må være et tall.", f"“{term.en}” must be a number.")
+        return None, _l("«%(term)s» må være et tall.", term=term.shown_label)
     if term.min_value is not None and number < term.min_value:
-        return None, Msg(f"«{term.nb}» må være minst {_format_number(term.min_value)}.",
-                         f"“{term.en}” must be at least {_format_number(term.min_value, 'en')}.")
+        return None, _l("«%(term)s» må være minst %(limit)s.", term=term.shown_label, limit=_shown_number(term.min_value))
     if term.max_value is not None and number > term.max_value:
-        return None, Msg(f"«{term.nb}» kan være høyst {_format_number(term.max_value)}.",
-                         f"“{term.en}” can be at most {_format_number(term.max_value, 'en')}.")
+        return None, _l("«%(term)s» kan være høyst %(limit)s.", term=term.shown_label, limit=_shown_number(term.max_value))
     return number, None
 
 
-def _format_number(value: Any, lang: str = "nb") -> str:
+def _format_number(value: Any, lang: str | None = "nb") -> str:
+    """``12 345`` / ``99,9`` (nb), ``12,345`` / ``99.9`` (en); *lang* ``None``: the language shown now."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, int):
-        text = f"{value:,}".replace(",", "\u00a0" if lang != "en" else ",")
-        return text
-    text = f"{value:g}"
-    return text.replace(".", ",") if lang != "en" else text
+        return f"{value:,}".replace(",", pick("\u00a0", ",", lang))
+    return f"{value:g}".replace(".", pick(",", ".", lang))
 
 
-def _clean_nsm(term: Term, raw: Any) -> tuple[Any, Msg | None]:
+def _shown_number(value: Any) -> LazyProxy:
+    """A number in a message, formatted in the language the message is shown in."""
+    return LazyProxy(_format_number, value, None, enable_cache=False)
+
+
+def _clean_nsm(term: Term, raw: Any) -> tuple[Any, Any]:
     if not isinstance(raw, Mapping):
         raw = {}
     allowed = {r[0] for r in nsm.RESPONSIBILITIES}
@@ -445,26 +451,22 @@ def _clean_nsm(term: Term, raw: Any) -> tuple[Any, Msg | None]:
         resp = _as_text(entry.get("responsibility"))
         how = _as_text(entry.get("how"))
         if resp and resp not in allowed:
-            return None, Msg(f"Ukjent ansvar for prinsipp {p.code}.", f"Unknown responsibility for principle {p.code}.")
+            return None, _l("Ukjent ansvar for prinsipp %(code)s.", code=p.code)
         if not resp:
             missing.append(p.code)
             continue
         if len(how) > 1000:
-            return None, Msg(f"Beskrivelsen for prinsipp {p.code} kan være høyst 1000 tegn.",
-                             f"The description for principle {p.code} can be at most 1000 characters.")
+            return None, _l("Beskrivelsen for prinsipp %(code)s kan være høyst 1000 tegn.", code=p.code)
         bad = reject_markup(how)
         if bad:
             return None, bad
         clean[p.code] = {"responsibility": resp, "how": how}
     if missing and term.required:
-        return None, Msg(
-            f"Oppgi hvem som har ansvaret for hvert prinsipp (mangler: {', '.join(missing)}).",
-            f"State who is responsible for every principle (missing: {', '.join(missing)}).",
-        )
+        return None, _l("Oppgi hvem som har ansvaret for hvert prinsipp (mangler: %(join)s).", join=', '.join(missing))
     return clean, None
 
 
-def _clean_rows(term: Term, raw: Any) -> tuple[Any, Msg | None]:
+def _clean_rows(term: Term, raw: Any) -> tuple[Any, Any]:
     rows = raw if isinstance(raw, (list, tuple)) else []
     clean_rows = []
     for number, row in enumerate(rows, start=1):
@@ -476,44 +478,43 @@ def _clean_rows(term: Term, raw: Any) -> tuple[Any, Msg | None]:
         for col in term.columns:
             value, error = col.clean(row.get(col.key))
             if error:
-                return None, Msg(f"Rad {number} i «{term.nb}»: {error.nb}", f"Row {number} in “{term.en}”: {error.en}")
+                return None, _l("Rad %(number)s i «%(term)s»: %(error)s", number=number, term=term.shown_label, error=error)
             clean_row[col.key] = value
         clean_rows.append(clean_row)
     if len(clean_rows) > term.max_rows:
-        return None, Msg(f"«{term.nb}» kan ha høyst {term.max_rows} rader.", f"“{term.en}” can have at most {term.max_rows} rows.")
+        return None, _l("«%(term)s» kan ha høyst %(max_rows)s rader.", term=term.shown_label, max_rows=term.max_rows)
     if not clean_rows and term.required:
-        return None, Msg(f"Legg til minst én rad i «{term.nb}».", f"Add at least one row to “{term.en}”.")
+        return None, _l("Legg til minst én rad i «%(term)s».", term=term.shown_label)
     return clean_rows, None
 
 
-def _clean_date(term: Term, raw: Any) -> tuple[Any, Msg | None]:
+def _clean_date(term: Term, raw: Any) -> tuple[Any, Any]:
     text = _as_text(raw)
     if not text:
         return (None, _missing(term)) if term.required else (None, None)
     day = validity.parse_day(text)
     if day is None:
-        return None, Msg(f"«{term.nb}» må være en gyldig dato (dd.mm.åååå).", f"“{term.en}” must be a valid date.")
+        return None, _l("«%(term)s» må være en gyldig dato (dd.mm.åååå).", term=term.shown_label)
     return day.isoformat(), None
 
 
-def _clean_document(term: Term, raw: Any) -> tuple[Any, Msg | None]:
+def _clean_document(term: Term, raw: Any) -> tuple[Any, Any]:
     """The id of an uploaded document (the upload itself is checked and stored by the caller)."""
     text = _as_text(raw)
     if not text:
         return (None, _missing(term)) if term.required else (None, None)
     if not text.isdigit() or len(text) > 9:
-        return None, Msg(f"Ukjent dokument i «{term.nb}».", f"Unknown document in “{term.en}”.")
+        return None, _l("Ukjent dokument i «%(term)s».", term=term.shown_label)
     return int(text), None
 
 
-def _clean_certificates(term: Term, raw: Any) -> tuple[Any, Msg | None]:
+def _clean_certificates(term: Term, raw: Any) -> tuple[Any, Any]:
     rows, error = _clean_rows(term, raw)
     if error or not rows:
         return rows, error
     for number, row in enumerate(rows, start=1):
         if row["expires"] <= row["issued"]:
-            return None, Msg(f"Rad {number} i «{term.nb}»: utløpsdatoen må være etter utstedelsesdatoen.",
-                             f"Row {number} in “{term.en}”: the expiry date must be after the issue date.")
+            return None, _l("Rad %(number)s i «%(term)s»: utløpsdatoen må være etter utstedelsesdatoen.", number=number, term=term.shown_label)
     return rows, None
 
 
@@ -524,13 +525,13 @@ def certificate_text(term: Term, row: Mapping[str, Any], lang: str = "nb", today
     when = expires.strftime("%d.%m.%Y") if expires else "?"
     issuer = row.get("issuer") or ""
     if validity.is_expired(row, today):
-        status = f"expired {when}" if lang == "en" else f"utløpt {when}"
+        status = pick(f"utløpt {when}", f"expired {when}", lang)
     elif not validity.counts_on(row, today):
         issued = validity.parse_day(row.get("issued"))
         start = issued.strftime("%d.%m.%Y") if issued else "?"
-        status = f"valid from {start}" if lang == "en" else f"gyldig fra {start}"
+        status = pick(f"gyldig fra {start}", f"valid from {start}", lang)
     else:
-        status = f"valid until {when}" if lang == "en" else f"gyldig til {when}"
+        status = pick(f"gyldig til {when}", f"valid until {when}", lang)
     return f"{standard} ({', '.join(x for x in (issuer, status) if x)})"
 
 
@@ -611,10 +612,10 @@ class TermsRegistry:
     def read_form(self, form: FormData) -> dict[str, Any]:
         return {t.key: t.read_form(form) for t in self.terms}
 
-    def validate(self, raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Msg]]:
+    def validate(self, raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         """Clean every term in *raw*. Returns ``(clean values, {term key: error})``."""
         clean: dict[str, Any] = {}
-        errors: dict[str, Msg] = {}
+        errors: dict[str, Any] = {}
         for t in self.terms:
             value, error = t.clean(raw.get(t.key))
             if error:

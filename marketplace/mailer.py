@@ -17,6 +17,7 @@ from catalogue.notifications import addresses, kinds
 from catalogue.notifications.dispatch import Dispatcher, DispatchSettings, Item, Rendered
 from catalogue.notifications.inbox import format_subject
 from catalogue.notifications.mail import SmtpSettings, SmtpTransport
+from marketplace.templating import LANGUAGES
 
 UNSUBSCRIBE_PATH = "/varsler/avmeld/"
 VERIFY_PATH = "/varsler/adresser/bekreft/"
@@ -39,7 +40,8 @@ def unsubscribe_url(app: Flask):
 
 def make_renderer(app: Flask):
     def render(lang: str, items: list[Item], *, digest: bool, unsubscribe_url: Optional[str]) -> Rendered:
-        with app.app_context(), force_locale("en" if lang == "en" else "nb"):
+        lang = lang if lang in LANGUAGES else "nb"
+        with app.app_context(), force_locale(lang):
             entries = [{"subject": format_subject(gettext(kinds.get(row.kind).subject), event.context),
                         "url": absolute(app, event.url), "ctx": event.context or {}, "kind": row.kind}
                        for row, event in items]

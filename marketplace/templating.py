@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, request, session
 from flask_babel import Babel, get_locale, gettext, ngettext, pgettext
+from flask_babel import format_date as babel_format_date
 from flask_babel import lazy_gettext as _l
 
 from catalogue import i18n, nsm
@@ -14,10 +15,6 @@ from catalogue.terms import TERMS
 
 OSLO = ZoneInfo("Europe/Oslo")
 LANGUAGES = ("nb", "en")
-MONTHS_NB = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
-             "september", "oktober", "november", "desember")
-MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
-             "September", "October", "November", "December")
 
 
 # The label of each stored status (the same value means the same word in every life cycle).
@@ -53,24 +50,21 @@ def to_oslo(value: datetime) -> datetime:
     return value.astimezone(OSLO)
 
 
-def format_date(value: date | datetime | None, lang: str | None = None) -> str:
-    """``21. november 2026`` (nb) / ``21 November 2026`` (en)."""
+def format_date(value: date | datetime | None) -> str:
+    """``21. november 2026`` (nb) / ``21 November 2026`` (en), in the language shown."""
     if value is None:
         return ""
-    lang = lang or current_lang()
     if isinstance(value, datetime):
         value = to_oslo(value).date()
-    if lang == "en":
-        return f"{value.day} {MONTHS_EN[value.month - 1]} {value.year}"
-    return f"{value.day}. {MONTHS_NB[value.month - 1]} {value.year}"
+    return babel_format_date(value, gettext("d. MMMM y"))  # a CLDR pattern: the month's name in the language shown
 
 
-def format_datetime(value: datetime | None, lang: str | None = None) -> str:
+def format_datetime(value: datetime | None) -> str:
+    """``21. november 2026 kl. 14:05`` (nb) / ``21 November 2026 at 14:05`` (en)."""
     if value is None:
         return ""
     local = to_oslo(value)
-    sep = " at " if (lang or current_lang()) == "en" else " kl. "
-    return f"{format_date(local.date(), lang)}{sep}{local:%H:%M}"
+    return gettext("%(date)s kl. %(time)s", date=format_date(local.date()), time=f"{local:%H:%M}")
 
 
 def iso_datetime(value: datetime | None) -> str:

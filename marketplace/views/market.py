@@ -10,17 +10,18 @@ import csv
 import io
 
 from flask import Blueprint, Response, abort, render_template
+from flask_babel import format_decimal
+from flask_babel import lazy_gettext as _l
 
 from auth.guards import public
 from catalogue import charts, market
 from catalogue.exports import csv_safe
-from catalogue.text import Msg
 from marketplace.db import get_session
 from marketplace.templating import current_lang
 
 bp = Blueprint("market", __name__)
 
-SHARE_HEADER = Msg("Andel (%)", "Share (%)")
+SHARE_HEADER = _l("Andel (%)")
 
 
 @bp.get("/marked")
@@ -33,21 +34,19 @@ def overview():
                            charts={f.key: charts.render(f, lang) for f in data.figures})
 
 
-def figure_csv(figure: market.Figure, lang: str) -> str:
+def figure_csv(figure: market.Figure) -> str:
     """The figure's table as CSV: ``;``-separated (what Excel expects in Norway), numbers as in the page language."""
-    numbers = charts.Numbers(lang)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     header = [csv_safe(str(figure.title))] + [csv_safe(str(c)) for c in figure.columns]
     if figure.show_share:
-        header.append(SHARE_HEADER.text(lang))
+        header.append(str(SHARE_HEADER))
     writer.writerow(header)
     for row in figure.rows:
         # Labels are names people typed (a DPS, a category): never let a spreadsheet run them (F2).
         line = [csv_safe(str(row.label))] + [str(v) for v in row.values]
         if figure.show_share:
-            share = f"{figure.share(row) * 100:.1f}"
-            line.append(share if lang == "en" else share.replace(".", ","))
+            line.append(format_decimal(figure.share(row) * 100, "0.0"))  # 12,5 (nb) / 12.5 (en)
         writer.writerow(line)
     return out.getvalue()
 
@@ -59,7 +58,7 @@ def download(key: str):
     figure = market.overview(get_session()).figure(key)
     if figure is None:
         abort(404)
-    body = "\ufeff" + figure_csv(figure, current_lang())
+    body = "\ufeff" + figure_csv(figure)
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="markedsoversikt-{key}.csv"',
     })
