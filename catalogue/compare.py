@@ -19,17 +19,17 @@ from typing import Any, Iterable, Mapping, Sequence
 from sqlmodel import Session, select
 
 from catalogue import nsm
+from catalogue.i18n import _l, lazy_pick, pick, text
 from catalogue.models import Category, Service, ServiceStatus, Supplier
 from catalogue.terms import (BOOLEAN, CHOICE, DECIMAL, MULTICHOICE, NSM_MATRIX, REQ_AT_LEAST, REQ_AT_MOST,
                              REQ_IS, REQ_WITHIN, TERMS, Group, Term, nsm_covered)
-from catalogue.text import Msg
 
 MIN_SERVICES = 2
 MAX_SERVICES = 5
 # URL parameter names: ``id`` (repeated) for the services, ``krav-<term key>`` for requirements.
 ID_PARAM = "id"
 REQ_PREFIX = "krav-"
-NOT_STATED = Msg("Ikke oppgitt", "Not stated")
+NOT_STATED = _l("Ikke oppgitt")
 
 
 # ---------------------------------------------------------------------------
@@ -55,7 +55,7 @@ class Entry:
         return self.category.name(lang) if self.category else ""
 
 
-def parse_ids(values: Iterable[str]) -> tuple[list[int], Msg | None]:
+def parse_ids(values: Iterable[str]) -> tuple[list[int], Any]:
     """The distinct service ids in *values* (order kept), or a message saying what is wrong."""
     ids: list[int] = []
     for raw in values:
@@ -63,16 +63,16 @@ def parse_ids(values: Iterable[str]) -> tuple[list[int], Msg | None]:
         if not raw:
             continue
         if not raw.isdigit() or len(raw) > 9:
-            return [], Msg(f"«{raw[:20]}» er ikke et gyldig tjenestenummer.", f"“{raw[:20]}” is not a valid service number.")
+            return [], _l("«%(given)s» er ikke et gyldig tjenestenummer.", given=raw[:20])
         number = int(raw)
         if number not in ids:
             ids.append(number)
     if len(ids) > MAX_SERVICES:
-        return ids, Msg(f"Du kan sammenligne høyst {MAX_SERVICES} tjenester om gangen (du valgte {len(ids)}).",
-                        f"You can compare at most {MAX_SERVICES} services at a time (you chose {len(ids)}).")
+        return ids, _l("Du kan sammenligne høyst %(most)s tjenester om gangen (du valgte %(chosen)s).",
+                        most=MAX_SERVICES, chosen=len(ids))
     if len(ids) < MIN_SERVICES:
-        return ids, Msg(f"Velg minst {MIN_SERVICES} tjenester for å sammenligne (du har valgt {len(ids)}).",
-                        f"Choose at least {MIN_SERVICES} services to compare (you have chosen {len(ids)}).")
+        return ids, _l("Velg minst %(least)s tjenester for å sammenligne (du har valgt %(chosen)s).",
+                        least=MIN_SERVICES, chosen=len(ids))
     return ids, None
 
 
@@ -117,7 +117,7 @@ class Field:
 
     def label(self, lang: str = "nb") -> str:
         if self.principle:
-            return f"{self.principle.code} {self.principle.en if lang == 'en' else self.principle.nb}"
+            return f"{self.principle.code} {pick(self.principle.nb, self.principle.en, lang)}"
         return self.term.label(lang)
 
     def value(self, terms: Mapping[str, Any]) -> Any:
@@ -140,8 +140,8 @@ class Field:
             value = self.value(terms)
             for key, nb, en in nsm.RESPONSIBILITIES:
                 if key == value:
-                    return en if lang == "en" else nb
-            return NOT_STATED.text(lang)
+                    return pick(nb, en, lang)
+            return text(NOT_STATED)
         return self.term.display(self.value(terms), lang)
 
 
@@ -200,14 +200,14 @@ def takes_one(term: Term) -> bool:
     return term.requirement == REQ_IS
 
 
-def read_requirements(args) -> tuple[dict[str, list[str]], dict[str, Msg]]:
+def read_requirements(args) -> tuple[dict[str, list[str]], dict[str, Any]]:
     """The buyer's requirements from the query string (``krav-<key>``), validated.
 
     Returns ``({term key: wanted values}, {term key: error})``; a requirement with an
     error is left out of the first dict, so a bad value never silently counts as met.
     """
     wanted: dict[str, list[str]] = {}
-    errors: dict[str, Msg] = {}
+    errors: dict[str, Any] = {}
     for term in requirement_terms():
         values = [v.strip() for v in args.getlist(REQ_PREFIX + term.key) if v and v.strip()]
         if not values:
@@ -215,15 +215,15 @@ def read_requirements(args) -> tuple[dict[str, list[str]], dict[str, Msg]]:
         if takes_number(term):
             number, error = term.clean(values[0])
             if error or len(values) > 1:
-                errors[term.key] = error or Msg(f"Oppgi ett tall for «{term.nb}».", f"Give one number for “{term.en}”.")
+                errors[term.key] = error or _l("Oppgi ett tall for «%(term)s».", term=term.shown_label)
                 continue
             wanted[term.key] = [str(number)]
             continue
         allowed = [c.value for c in term.options]
         unknown = [v for v in values if v not in allowed]
         if unknown or (takes_one(term) and len(set(values)) > 1):
-            errors[term.key] = Msg(f"Ukjent valg i kravet «{term.short_nb or term.nb}».",
-                                   f"Unknown option in the requirement “{term.short_en or term.en}”.")
+            errors[term.key] = _l("Ukjent valg i kravet «%(term)s».",
+                                  term=lazy_pick(term.short_nb or term.nb, term.short_en or term.en))
             continue
         wanted[term.key] = [v for v in allowed if v in values]  # registry order: stable URLs
     return wanted, errors
@@ -235,21 +235,22 @@ def requirement_args(wanted: Mapping[str, Sequence[str]]) -> list[tuple[str, str
 
 def describe_requirement(term: Term, values: Sequence[str], lang: str = "nb") -> str:
     """«Lovvalg: Norsk rett eller Svensk rett» – a requirement as a person reads it."""
-    en = lang == "en"
     label = term.short_label(lang)
     if takes_number(term):
         figure = term.display(float(values[0]) if term.type == DECIMAL else int(float(values[0])), lang)
         if term.requirement == REQ_AT_LEAST:
-            return f"{label}: {'at least' if en else 'minst'} {figure}"
-        return f"{label}: {'at most' if en else 'høyst'} {figure}"
+            return text(_l("%(term)s: minst %(figure)s", term=label, figure=figure))
+        return text(_l("%(term)s: høyst %(figure)s", term=label, figure=figure))
     names = [term.choice_label(v, lang) for v in values]
     if term.type == MULTICHOICE and term.requirement == REQ_WITHIN:
-        joiner = ", ".join(names)
-        return f"{label}: {'only' if en else 'bare'} {joiner}"
+        return text(_l("%(term)s: bare %(choices)s", term=label, choices=", ".join(names)))
     if term.type in (MULTICHOICE, NSM_MATRIX):
         return f"{label}: {', '.join(names)}"
     if term.type in (CHOICE, BOOLEAN):
-        return f"{label}: {(' or ' if en else ' eller ').join(names)}"
+        either = names[0]
+        for name in names[1:]:
+            either = text(_l("%(one)s eller %(other)s", one=either, other=name))
+        return f"{label}: {either}"
     return f"{label}: {', '.join(names)}"  # pragma: no cover - every requirement type is handled above
 
 
@@ -293,9 +294,8 @@ class Comparison:
         """«Oppfyller alle krav» / «Oppfyller ikke: Lovvalg, SCC-moduler»."""
         failed = self.failed[index]
         if not failed:
-            return "Meets every requirement" if lang == "en" else "Oppfyller alle krav"
-        names = ", ".join(t.short_label(lang) for t in failed)
-        return f"Does not meet: {names}" if lang == "en" else f"Oppfyller ikke: {names}"
+            return text(_l("Oppfyller alle krav"))
+        return text(_l("Oppfyller ikke: %(terms)s", terms=", ".join(t.short_label(lang) for t in failed)))
 
 
 def compare(entries: Sequence[Entry], requirements: Mapping[str, Sequence[str]], *,

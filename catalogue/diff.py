@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from catalogue import nsm
 from catalogue.documents import KINDS, SERVICE_KINDS
+from catalogue.i18n import pick
 from catalogue.listings import CATEGORY_FIELD, DESCRIPTION, DPS_FIELD, FEATURES, NAME, SUMMARY
 from catalogue.models import DPS, Category, Document
 from catalogue.terms import NSM_MATRIX, TERMS, Term
@@ -67,7 +68,7 @@ def names_from(session: Session, lang: str = "nb") -> NameOf:
 
 
 def _none(lang: str) -> str:
-    return "Ingen" if lang != "en" else "None"
+    return pick("Ingen", "None", lang)
 
 
 def _text_changes(old: Mapping[str, Any], new: Mapping[str, Any], lang: str) -> list[Change]:
@@ -85,7 +86,7 @@ def _text_changes(old: Mapping[str, Any], new: Mapping[str, Any], lang: str) -> 
 
 
 def _nsm_rows(term: Term, a: Any, b: Any, lang: str) -> list[RowChange]:
-    labels = {key: (en if lang == "en" else nb) for key, nb, en in nsm.RESPONSIBILITIES}
+    labels = {key: pick(nb, en, lang) for key, nb, en in nsm.RESPONSIBILITIES}
 
     def text(entry: Any) -> str:
         if not isinstance(entry, Mapping) or not entry.get("responsibility"):
@@ -97,7 +98,7 @@ def _nsm_rows(term: Term, a: Any, b: Any, lang: str) -> list[RowChange]:
     for p in nsm.PRINCIPLES:
         x, y = text((a or {}).get(p.code)), text((b or {}).get(p.code))
         if x != y:
-            rows.append(RowChange(f"{p.code} {p.en if lang == 'en' else p.nb}", x, y))
+            rows.append(RowChange(f"{p.code} {pick(p.nb, p.en, lang)}", x, y))
     return rows
 
 
@@ -118,11 +119,11 @@ def diff(old: Mapping[str, Any], new: Mapping[str, Any], *, name_of: NameOf | No
     name_of = name_of or (lambda kind, ident: "" if ident is None else str(ident))
     changes = _text_changes(old, new, lang)
     if old.get("category_id") != new.get("category_id"):
-        changes.append(Change("category_id", "tjeneste", "Kategori" if lang != "en" else "Category",
+        changes.append(Change("category_id", "tjeneste", pick("Kategori", "Category", lang),
                               name_of("category", old.get("category_id")), name_of("category", new.get("category_id")),
                               field_id=CATEGORY_FIELD))
     if old.get("dps_id") != new.get("dps_id"):
-        changes.append(Change("dps_id", "tjeneste", "Innkjøpsordning (DPS)" if lang != "en" else "Purchasing system (DPS)",
+        changes.append(Change("dps_id", "tjeneste", pick("Innkjøpsordning (DPS)", "Purchasing system (DPS)", lang),
                               name_of("dps", old.get("dps_id")) or _none(lang),
                               name_of("dps", new.get("dps_id")) or _none(lang), field_id=DPS_FIELD))
     old_terms, new_terms = old.get("terms") or {}, new.get("terms") or {}

@@ -12,6 +12,7 @@ from typing import Any, Optional
 from sqlalchemy import JSON, BigInteger, CheckConstraint, Column, Index, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from catalogue.i18n import pick
 from catalogue.lifecycle import status_check
 
 
@@ -165,8 +166,8 @@ class Category(SQLModel, table=True):
     description_en: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     position: int = Field(default=0)
 
-    def name(self, lang: str = "nb") -> str:
-        return self.name_en if lang == "en" else self.name_nb
+    def name(self, lang: str | None = "nb") -> str:
+        return pick(self.name_nb, self.name_en, lang)
 
 
 # ---------------------------------------------------------------------------

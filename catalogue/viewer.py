@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from catalogue.audit import Actor
+from catalogue.i18n import pick
 from catalogue.models import Role
 
 ANONYMOUS, BUYER, SUPPLIER, MANAGER, NO_ROLE = Role.ANONYMOUS, Role.BUYER, Role.SUPPLIER, Role.MANAGER, Role.NO_ROLE
@@ -58,8 +59,7 @@ class Viewer:
         return self.role in (BUYER, MANAGER)
 
     def role_label(self, lang: str = "nb") -> str:
-        nb, en = ROLE_LABELS[self.role]
-        return en if lang == "en" else nb
+        return pick(*ROLE_LABELS[self.role], lang)
 
     def actor(self) -> Actor:
         return Actor(user_id=self.user_id, name=self.name or "anonym",

@@ -97,7 +97,7 @@ def read_form(form) -> DraftInput:
 def requirement_errors(form) -> dict[str, str]:
     """Bad registry requirements (the comparison page's own messages), keyed by field id."""
     _wanted, errors = compare.read_requirements(form)
-    return {compare.REQ_PREFIX + key: msg.nb for key, msg in errors.items()}
+    return {compare.REQ_PREFIX + key: str(msg) for key, msg in errors.items()}
 
 
 # ---------------------------------------------------------------------------
