@@ -60,7 +60,7 @@ def certificate_rows(session: Session, chunk: int = 500) -> Iterator[tuple[Servi
         last_id = services[-1].id
 
 
-def _claim_days(session: Session, job: str, today: date) -> list[date]:
+def claim_days(session: Session, job: str, today: date) -> list[date]:
     """The days since the job last ran, up to *today* (just today the first time); records *today*."""
     mark = session.get(EvidenceDay, job)
     if mark is not None and mark.day >= today:
@@ -78,7 +78,7 @@ def _claim_days(session: Session, job: str, today: date) -> list[date]:
 @scheduled("certificates.index")
 def reindex_changed_certificates(session: Session, now: datetime) -> int:
     """Log the services whose certificates start or stop counting on the days not yet handled."""
-    days = set(_claim_days(session, "certificates.index", oslo_today(now)))
+    days = set(claim_days(session, "certificates.index", oslo_today(now)))
     if not days:
         return 0
     changed: set[int] = set()

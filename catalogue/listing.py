@@ -12,6 +12,7 @@ told of the conflict (``Conflict``) and nothing of theirs is written.
 """
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, Iterable, Mapping, Optional
 
@@ -20,6 +21,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from catalogue.audit import Actor, log_search_change, record
+from catalogue.confirmation import Confirmation, confirmation_of, last_confirmed
 from catalogue.documents import SERVICE_KINDS, store
 from catalogue.lifecycle import N_, DomainError, IllegalTransition, Incomplete, LifeCycle
 from catalogue.listings import SUBMIT_FIELD, complete_errors, empty_content, listing_content, merge
@@ -68,6 +70,9 @@ NOT_EDITABLE = {
 NO_CHANGES = N_("Det er ingen endringer fra den publiserte versjonen å sende til godkjenning.")
 NOTHING_TO_REVIEW = N_("Tjenesten har ingenting til godkjenning.")
 NOTHING_TO_WITHDRAW = N_("Det var ingenting å trekke tilbake (eller noen andre har endret tjenesten).")
+NOT_CONFIRMABLE = N_("Bare publiserte tjenester kan bekreftes.")
+CONFIRMED_BY_REVIEW = N_("Tjenesten har en endring til godkjenning. Når den godkjennes, er opplysningene bekreftet.")
+NEWER_VERSION = N_("En ny versjon av tjenesten er publisert etter at du åpnet siden. Se over den og bekreft på nytt.")
 
 
 def public_status(service: Service) -> PublicStatus:
@@ -105,6 +110,8 @@ class Listing(LifeCycle[ListingState]):
         # Make the service's current content its next version (approval does it; so do the demo data).
         "publish": {L.SUBMITTED: L.PUBLISHED, L.PUBLISHED: L.PUBLISHED},
         "remove": {state: L.REMOVED for state in L if state != L.REMOVED},
+        # The supplier vouches for the live version as it is (no moderation round); an open draft edit stays.
+        "confirm": {L.PUBLISHED: L.PUBLISHED, L.EDITING: L.EDITING},
     }
 
     def __init__(self, session: Session, service: Service, revision: ServiceRevision | None | bool = False):
@@ -149,6 +156,15 @@ class Listing(LifeCycle[ListingState]):
     @property
     def can_remove(self) -> bool:
         return self.can("remove")
+
+    @property
+    def can_confirm(self) -> bool:
+        return self.can("confirm")
+
+    @property
+    def confirmation(self) -> Confirmation:
+        """When the live version was last approved or confirmed, and whether that still counts today."""
+        return confirmation_of(self.service)
 
     @property
     def is_live(self) -> bool:
@@ -354,12 +370,37 @@ class Listing(LifeCycle[ListingState]):
         self._check("publish")
         return self._publish(actor, detail=detail)
 
+    def confirm(self, actor: Actor, *, version: Any, now: Optional[datetime] = None) -> datetime:
+        """The supplier confirms that published *version* is still true: "Sist bekreftet" becomes today.
+
+        No moderation round: nothing of the content changes. Raises ``IllegalTransition`` when the
+        listing is not live (or has an edit awaiting review, whose approval confirms it) or when a
+        newer version was published after the supplier looked at *version*; nothing is written then.
+        """
+        self._check("confirm", CONFIRMED_BY_REVIEW if self.status == L.EDIT_SUBMITTED else NOT_CONFIRMABLE)
+        try:
+            seen = _lock(version)
+        except Conflict:
+            raise IllegalTransition(NEWER_VERSION) from None
+        now = now or utcnow()
+        before = last_confirmed(self.service)
+        result = self.session.exec(update(Service).where(Service.id == self.service.id, Service.version == seen,
+                                                         Service.status == ServiceStatus.PUBLISHED)
+                                   .values(confirmed_at=now).execution_options(synchronize_session=False))
+        if result.rowcount != 1:
+            raise IllegalTransition(NEWER_VERSION)
+        self.session.refresh(self.service)
+        self._record(actor, "service.confirmed", before={"confirmed_at": before.isoformat() if before else None},
+                     after={"confirmed_at": now.isoformat(), "version": seen},
+                     detail=f"Versjon {seen} bekreftet uendret")
+        return now
+
     def _publish(self, actor: Actor, *, detail: str) -> ArchivedService:
         service = self.service
         before = {"status": str(service.status), "version": service.version}
         now = utcnow()
         service.status = ServiceStatus.PUBLISHED
-        service.published_at = service.updated_at = now
+        service.published_at = service.updated_at = service.confirmed_at = now
         service.removed_at = None
         service.rejection_reason = ""
         self.session.add(service)

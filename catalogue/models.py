@@ -272,6 +272,9 @@ class Service(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
     submitted_at: Optional[datetime] = None
     published_at: Optional[datetime] = None
+    # When the live content was last vouched for: approved by the contract manager, or confirmed unchanged by
+    # the supplier (catalogue.confirmation: reminded after 12 months, shown as not confirmed after 13).
+    confirmed_at: Optional[datetime] = None
     removed_at: Optional[datetime] = None
     removal_reason: str = Field(default="", max_length=500)
     # Why the contract manager sent the latest submission of a new service back (cleared when it is sent again).

@@ -245,6 +245,7 @@ def _store(session: Session, service: Service, rng: random.Random) -> str | Serv
     listing = Listing(session, service, None)
     snapshot = listing.publish(ACTOR, detail="Demodata")
     service.published_at = service.updated_at = snapshot.published_at = snapshot.archived_at = published
+    service.confirmed_at = published  # approved then, not confirmed since (catalogue.confirmation)
     if service.name not in REMOVED:
         return ServiceStatus.PUBLISHED
     reason, after_days = REMOVED[service.name]

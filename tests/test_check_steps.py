@@ -14,6 +14,7 @@ from catalogue.models import AuditEvent
 from tests.login import login
 
 MUST_CHECK = {"manager.review", "manager.application", "buyer.freeze", "buyer.delete", "supplier.submit_service",
+              "supplier.confirm_service",
               "guidance.publish", "guidance.unpublish", "guidance.restore_version"}
 
 

@@ -107,6 +107,7 @@ def _do(listing: Listing, transition: str) -> None:
         "reject": lambda: listing.reject(MANAGER, expected_lock=lock, reason="Beskrivelsen er for tynn."),
         "publish": lambda: listing.publish(MANAGER),
         "remove": lambda: listing.remove(SUPPLIER, expected_lock=lock, reason="Avviklet"),
+        "confirm": lambda: listing.confirm(SUPPLIER, version=listing.service.version),
     }
     assert set(calls) == set(Listing.TRANSITIONS), "a transition without a case in this table"
     calls[transition]()
@@ -148,6 +149,7 @@ def test_the_questions_follow_the_transitions(db):
         assert listing.can_withdraw == (state in Listing.moves("withdraw"))
         assert listing.can_remove == (state in Listing.moves("remove"))
         assert listing.can_review == (state in Listing.moves("approve"))
+        assert listing.can_confirm == (state in Listing.moves("confirm"))
 
 
 def test_a_rejection_reason_is_kept_on_the_row_until_the_service_is_sent_again(db):

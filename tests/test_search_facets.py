@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import Session, select
 from werkzeug.datastructures import MultiDict
 
+from catalogue.confirmation import confirmation_of
 from catalogue.models import DPS, Category, Qualification, Service, Supplier
 from catalogue.search import reader as search_reader
 from catalogue.search.documents import name_sort_key
@@ -48,7 +49,8 @@ def published(shared_search_app):
             top = cats[cat.parent_id] if cat.parent_id else cat
             facets = {"kategori": {top.slug}, "underkategori": {cat.slug} if cat.parent_id else set(),
                       "leverandor": {supplier.slug},
-                      "dps": qualified[(supplier.id, cat.id)] | qualified[(supplier.id, top.id)]}
+                      "dps": qualified[(supplier.id, cat.id)] | qualified[(supplier.id, top.id)],
+                      "bekreftelse": {confirmation_of(service).facet_value}}
             for term in TERMS.filterable():
                 facets[term.key] = set(term.facet_values((service.terms or {}).get(term.key)))
             rows[service.id] = {"name": service.name, "published_at": service.published_at, "facets": facets}
@@ -74,7 +76,7 @@ def test_facet_counts_match_the_database(shared_search_app, published):
     result = run(shared_search_app)
     assert {f.key for f in result.facets} >= {"kategori", "underkategori", "governing_law", "venue", "data_locations",
                                             "eea_only_option", "scc_modules", "own_purpose_processing",
-                                            "nsm_principles", "dps", "leverandor"}
+                                            "nsm_principles", "dps", "bekreftelse", "leverandor"}
     for facet in result.facets:
         expected = expected_counts(published, facet.key)
         shown = {v.value: v.count for v in facet.values}

@@ -114,5 +114,7 @@ register(Kind("declaration.requested", N_("Oppdatert egenerklæring til %(dps)s 
               mandatory=True))
 register(Kind("declaration.overdue", N_("Egenerklæringen fra %(supplier)s kom ikke innen fristen"),
               N_("Avtaleforvalterne"), mandatory=True))
+# Sent once per confirmation when a listing passes 12 months (catalogue.confirmation).
+register(Kind("listing.confirm_due", N_("Bekreft at opplysningene om %(service)s stemmer"), N_("Leverandøren")))
 register(Kind("dps.extended", N_("%(dps)s er forlenget til %(until)s"), N_("De kvalifiserte leverandørene")))
 register(Kind("dps.closed", N_("%(dps)s er avsluttet"), N_("De kvalifiserte leverandørene"), mandatory=True))

@@ -21,7 +21,7 @@ Job = Callable[..., None]
 JOBS: dict[str, Job] = {}
 # Modules whose import registers jobs; the dispatcher imports them at start. Add yours here.
 JOB_MODULES = ["catalogue.notifications.jobs", "catalogue.contracts.reminders", "catalogue.competitions.jobs",
-               "catalogue.declarations.requests", "catalogue.certificates"]
+               "catalogue.declarations.requests", "catalogue.certificates", "catalogue.confirmation"]
 log = logging.getLogger("catalogue.notifications.schedule")
 
 

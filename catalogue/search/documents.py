@@ -20,8 +20,9 @@ from sqlmodel import Session, select
 
 from catalogue.models import DPS, Category, Qualification, QualificationStatus, Service, ServiceStatus, Supplier
 from catalogue.search import analysis
-from catalogue.search.schema import (CATEGORY_PARAM, DPS_PARAM, FACET_FIELD, FACETS, KIND_SERVICE, NOT_STATED,
-                                     SPELLING_FIELD, SUBCATEGORY_PARAM, SUPPLIER_PARAM, sort_column)
+from catalogue.confirmation import confirmation_of
+from catalogue.search.schema import (CATEGORY_PARAM, CONFIRMATION_PARAM, DPS_PARAM, FACET_FIELD, FACETS, KIND_SERVICE,
+                                     NOT_STATED, SPELLING_FIELD, SUBCATEGORY_PARAM, SUPPLIER_PARAM, sort_column)
 from catalogue.terms import TERMS
 
 Documents = dict[str, "dict[str, Any] | None"]
@@ -163,6 +164,10 @@ def service_document(service: Service, cat: Catalogue) -> dict[str, Any] | None:
             values = [supplier.slug]
         elif facet.key == DPS_PARAM:
             values = sorted(cat.dps[d].slug for d in dps_ids if d in cat.dps)
+        elif facet.key == CONFIRMATION_PARAM:
+            # As of the day it is indexed; the daily job re-logs a listing on the day it passes 13 months.
+            value = confirmation_of(service).facet_value
+            values = [value] if value else []
         else:
             values = facet.term.facet_values(terms.get(facet.key))
         facet_terms += facet.index_terms(values)

@@ -31,9 +31,11 @@ from catalogue.search.highlight import Marks, best_snippet
 from catalogue.search.reader import Snapshot, bits_from_ids
 from catalogue.search import facetwords
 from catalogue.search.thesaurus import thesaurus
-from catalogue.search.schema import (CATEGORY, DPS_FACET, FACET_FIELD, FACETS, FACETS_BY_KEY, FIELD_BOOSTS,
-                                     SORT_COLUMNS, SPELLING_FIELD, SUBCATEGORY, SUPPLIER, TERM, TEXT_FIELDS,
-                                     FacetSpec)
+from catalogue.confirmation import NOT_CONFIRMED, VALUE_LABELS
+from catalogue.i18n import text
+from catalogue.search.schema import (CATEGORY, CONFIRMATION, CONFIRMATION_PARAM, DPS_FACET, FACET_FIELD, FACETS,
+                                     FACETS_BY_KEY, FIELD_BOOSTS, SORT_COLUMNS, SPELLING_FIELD, SUBCATEGORY, SUPPLIER,
+                                     TERM, TEXT_FIELDS, FacetSpec)
 from catalogue.terms import REQ_CONTAINS, REQ_COVERS, REQ_WITHIN, TERMS, SortOrder
 
 # The orders of the search; the registry's sortable terms add theirs (price: "pris", lowest first).
@@ -182,6 +184,7 @@ class Hit:
     highlights: Markup
     score: float
     category_name: str = ""
+    unconfirmed: bool = False   # not confirmed by the supplier for 13 months (catalogue.confirmation)
 
 
 @dataclass
@@ -427,6 +430,8 @@ def _known_values(snap: Snapshot, facet: FacetSpec, values: list[str]) -> list[s
         return [v for v in values if v in known]
     if facet.source == DPS_FACET:
         return [v for v in values if v in labels.get("dps", {})]
+    if facet.source == CONFIRMATION:
+        return [v for v in values if v in VALUE_LABELS]
     return [v for v in values if snap.term_bits(FACET_FIELD, facet.index_term(v)) & snap.live]
 
 
@@ -462,6 +467,8 @@ def _facet(snap: Snapshot, facet: FacetSpec, base: int, selected: list[str], lan
 
             order = [(slug, info.get("en" if lang == "en" else "nb") or slug, info.get("parent"))
                      for slug, info in sorted(rows, key=position)]
+        elif facet.source == CONFIRMATION:
+            order = [(value, text(label), None) for value, label in VALUE_LABELS.items()]
         else:
             order = sorted(((slug, name, None) for slug, name in labels.get("dps", {}).items()),
                            key=lambda row: row[1])
@@ -780,6 +787,7 @@ def _hit(snap: Snapshot, docnum: int, score: float, marks: Marks, lang: str) -> 
         highlights=best_snippet([summary, stored.get("description") or ""], marks),
         score=score,
         category_name=category_label(snap, stored.get("category_slug") or "", lang),
+        unconfirmed=bool(snap.facet_masks(FACETS_BY_KEY[CONFIRMATION_PARAM]).get(NOT_CONFIRMED, 0) >> docnum & 1),
     )
 
 

@@ -19,6 +19,8 @@ from whoosh import columns, fields, formats
 from whoosh.analysis import KeywordAnalyzer
 from whoosh.system import pack_uint
 
+from catalogue import confirmation
+from catalogue.i18n import text
 from catalogue.search import analysis, words
 from catalogue.terms import NSM_MATRIX, TERMS, Term
 from catalogue.text import Msg
@@ -96,6 +98,7 @@ class SpellingWords(fields.FieldType):
 
 
 CATEGORY, SUBCATEGORY, SUPPLIER, DPS_FACET, TERM = "category", "subcategory", "supplier", "dps", "term"
+CONFIRMATION = "confirmation"  # confirmed within 13 months or not (catalogue.confirmation)
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,8 @@ class FacetSpec:
     def label(self, lang: str = "nb") -> str:
         if self.term is not None:
             return self.term.short_label(lang)
-        return FACET_LABELS[self.source].text(lang)
+        label = FACET_LABELS[self.source]
+        return label.text(lang) if isinstance(label, Msg) else text(label)
 
 
 FACET_LABELS = {
@@ -137,16 +141,19 @@ FACET_LABELS = {
     SUBCATEGORY: Msg("Underkategori", "Sub-category"),
     DPS_FACET: Msg("Kvalifisert i innkjøpsordning", "Qualified in purchasing system"),
     SUPPLIER: Msg("Leverandør", "Supplier"),
+    CONFIRMATION: confirmation.FACET_LABEL,
 }
 
 # URL parameters of the non-term facets (Norwegian, as in the rest of the site).
 CATEGORY_PARAM, SUBCATEGORY_PARAM, SUPPLIER_PARAM, DPS_PARAM = "kategori", "underkategori", "leverandor", "dps"
+CONFIRMATION_PARAM = "bekreftelse"
 
 
 def _facets() -> tuple[FacetSpec, ...]:
     specs = [FacetSpec(CATEGORY_PARAM, CATEGORY), FacetSpec(SUBCATEGORY_PARAM, SUBCATEGORY)]
     specs += [FacetSpec(term.key, TERM, term, complement=term.type == NSM_MATRIX) for term in TERMS.filterable()]
-    specs += [FacetSpec(DPS_PARAM, DPS_FACET), FacetSpec(SUPPLIER_PARAM, SUPPLIER, max_values=20)]
+    specs += [FacetSpec(DPS_PARAM, DPS_FACET), FacetSpec(CONFIRMATION_PARAM, CONFIRMATION),
+              FacetSpec(SUPPLIER_PARAM, SUPPLIER, max_values=20)]
     keys = [s.key for s in specs]
     if len(set(keys)) != len(keys):  # pragma: no cover - a term key clashing with a parameter
         raise ValueError(f"facet keys clash: {keys}")

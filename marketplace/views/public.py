@@ -7,6 +7,7 @@ from werkzeug.routing import BuildError
 from auth.guards import current_viewer, public
 from catalogue import browse, buying
 from catalogue.company import SIZE_LABELS, company_size
+from catalogue.confirmation import confirmation_of
 from catalogue.documents import KINDS, SERVICE_KINDS
 from catalogue.models import Category
 from catalogue.registerwatch.apply import open_alerts as register_alerts
@@ -73,7 +74,7 @@ def service(service_id: int):
     competition_url = optional_url("competitions.new", kategori=offer.competition_key) if offer.covers_service else None
     return render_template("service.html", service=svc, supplier=supplier, category=cat, parent=parent,
                            groups=groups, terms=svc.terms or {}, alerts=alerts, offer=offer,
-                           competition_url=competition_url,
+                           competition_url=competition_url, confirmation=confirmation_of(svc),
                            document_kinds=[(k, str(KINDS[k])) for k in SERVICE_KINDS])
 
 

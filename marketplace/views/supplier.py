@@ -434,6 +434,29 @@ def submit_service(service_id: int):
     return redirect(url_for("supplier.service", service_id=svc.id))
 
 
+@bp.post("/tjenester/<int:service_id>/bekreft")
+@roles_required(SUPPLIER)
+@check_first(_l("Bekreft at opplysningene stemmer"), button=_l("Bekreft"),
+             guard=lambda service_id: (require_supplier(), own_service(service_id)),
+             explain=_l("Du bekrefter at den publiserte versjonen av tjenesten fortsatt er riktig og fullstendig. "
+                        "Den går ikke til ny godkjenning; «Sist bekreftet» blir dagens dato. Er noe endret, "
+                        "endre tjenesten i stedet."))
+def confirm_service(service_id: int):
+    """Confirm that the published version is still true, without a moderation round."""
+    require_supplier()
+    svc = own_service(service_id)
+    session = get_session()
+    try:
+        Listing(session, svc).confirm(actor(), version=request.form.get("version"))
+    except IllegalTransition as err:
+        session.rollback()
+        flash(domain_message(err), "error")
+        return redirect(url_for("supplier.service", service_id=svc.id), 303)
+    session.commit()
+    flash(gettext("Opplysningene om «%(name)s» er bekreftet.", name=svc.name), "success")
+    return redirect(url_for("supplier.service", service_id=svc.id), 303)
+
+
 @bp.post("/tjenester/<int:service_id>/trekk-tilbake")
 @roles_required(SUPPLIER)
 def withdraw_service(service_id: int):

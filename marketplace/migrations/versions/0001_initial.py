@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-05 17:08:34.285361
+Create Date: 2026-12-05 18:53:47.705610
 """
 from typing import Sequence, Union
 
@@ -414,6 +414,7 @@ def upgrade() -> None:
     sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('submitted_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('published_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('confirmed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('removed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('removal_reason', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
     sa.Column('rejection_reason', sa.Text(), nullable=False),
