@@ -66,7 +66,8 @@ VERBS: dict[str, LazyProxy] = {
     "frozen": _lp("hendelse", "frosset"), "registered": _lp("hendelse", "registrert"),
     "joined": _lp("hendelse", "ble med"), "details_updated": _lp("hendelse", "opplysninger endret"),
     "register_updated": _lp("hendelse", "oppdatert fra Enhetsregisteret"),
-    "verified": _lp("hendelse", "bekreftet"), "set": _lp("hendelse", "satt"), "raised": _lp("hendelse", "meldt"),
+    "verified": _lp("hendelse", "bekreftet"), "confirmed": _lp("hendelse", "bekreftet uendret"),
+    "set": _lp("hendelse", "satt"), "raised": _lp("hendelse", "meldt"),
     "filed": _lp("hendelse", "levert"), "reported": _lp("hendelse", "rapportert"), "opened": _lp("hendelse", "åpnet"),
     "evaluated": _lp("hendelse", "evaluert"), "document_added": _lp("hendelse", "fikk et dokument"),
     "question_asked": _lp("hendelse", "spørsmål stilt"), "question_answered": _lp("hendelse", "spørsmål besvart"),
@@ -97,7 +98,7 @@ FIELDS: dict[str, LazyProxy] = {
     "services": _l("Tjenester"), "query": _l("Søk"), "items": _l("Tjenester"),
     "title": _l("Tittel"), "address": _l("Adresse"), "email": _l("E-post"),
     "role": _l("Rolle"), "acting_for": _l("På vegne av"),
-    "organisations": _l("Virksomheter personen kan handle for"),
+    "organisations": _l("Virksomheter personen kan handle for"), "confirmed_at": _l("Sist bekreftet"),
 }
 
 
