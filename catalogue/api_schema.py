@@ -13,6 +13,7 @@ from typing import Any, Iterable, Mapping
 
 from catalogue import nsm
 from catalogue.browse import CategoryNode
+from catalogue.i18n import _l, text
 from catalogue.models import Category, Service, Supplier
 from catalogue.terms import (BOOLEAN, CHOICE, DATE, DECIMAL, DOCUMENT, INTEGER, LONGTEXT, MULTICHOICE, NSM_MATRIX,
                              TERMS, TEXT, Term)
@@ -166,24 +167,24 @@ def validate_list_args(args) -> tuple[dict[str, Any], list[str]]:
             pattern = schema["items"].get("pattern")
             for v in values:
                 if (allowed is not None and v not in allowed) or (pattern and not re.match(pattern, v)):
-                    problems.append(f"{name}: ukjent verdi «{v[:40]}» / unknown value")
+                    problems.append(text(_l("%(name)s: ukjent verdi «%(value)s»", name=name, value=v[:40])))
             if len(values) > schema.get("maxItems", 50):
-                problems.append(f"{name}: for mange verdier / too many values")
+                problems.append(text(_l("%(name)s: for mange verdier", name=name)))
             clean[name] = values
             continue
         if len(values) > 1:
-            problems.append(f"{name}: bare én verdi / one value only")
+            problems.append(text(_l("%(name)s: bare én verdi", name=name)))
         value = values[0]
         if schema["type"] == "integer":
             if not value.isdigit() or not schema["minimum"] <= int(value) <= schema["maximum"]:
-                problems.append(f"{name}: må være et heltall fra {schema['minimum']} til {schema['maximum']} "
-                                f"/ must be a whole number from {schema['minimum']} to {schema['maximum']}")
+                problems.append(text(_l("%(name)s: må være et heltall fra %(least)s til %(most)s", name=name,
+                                        least=schema["minimum"], most=schema["maximum"])))
                 continue
             clean[name] = int(value)
         elif "enum" in schema and value not in schema["enum"]:
-            problems.append(f"{name}: ukjent verdi / unknown value")
+            problems.append(text(_l("%(name)s: ukjent verdi", name=name)))
         elif len(value) > schema.get("maxLength", 10_000):
-            problems.append(f"{name}: for lang / too long")
+            problems.append(text(_l("%(name)s: for lang", name=name)))
         else:
             clean[name] = value
     return clean, problems

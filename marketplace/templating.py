@@ -15,6 +15,7 @@ from catalogue.terms import TERMS
 
 OSLO = ZoneInfo("Europe/Oslo")
 LANGUAGES = ("nb", "en")
+API_PREFIX = "/api/"
 
 
 # The label of each stored status (the same value means the same word in every life cycle).
@@ -36,9 +37,13 @@ def status_label(status) -> str:
 
 
 def current_lang() -> str:
-    """The language of this request: ``?lang=`` wins, then the session, then bokmål."""
+    """The language of this request: ``?lang=`` wins; the JSON API then honours ``Accept-Language`` (its
+    clients keep no session); then the session, then bokmål."""
     try:
-        wanted = request.args.get("lang") or session.get("lang")
+        wanted = request.args.get("lang")
+        if wanted not in LANGUAGES and request.path.startswith(API_PREFIX):
+            wanted = request.accept_languages.best_match(LANGUAGES)
+        wanted = wanted if wanted in LANGUAGES else session.get("lang")
     except RuntimeError:  # outside a request (CLI)
         return "nb"
     return wanted if wanted in LANGUAGES else "nb"
@@ -84,7 +89,7 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _remember_lang():
         wanted = request.args.get("lang")
-        if wanted in LANGUAGES:
+        if wanted in LANGUAGES and not request.path.startswith(API_PREFIX):  # the API is stateless
             session["lang"] = wanted
 
     from auth.guards import current_viewer

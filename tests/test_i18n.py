@@ -380,3 +380,19 @@ def test_every_page_of_the_base_layout_is_english_when_asked(shared_client, comp
         assert english in html
     for norwegian in ("Hopp til hovedinnholdet", "Markedsoversikt</a>"):
         assert norwegian not in html
+
+
+def test_api_errors_answer_in_the_language_asked_for(shared_app, compiled_translations):
+    client = shared_app.test_client()
+    norwegian = client.get("/api/finnes-ikke")
+    assert norwegian.status_code == 404 and "Accept-Language" in norwegian.headers.get("Vary", "")
+    assert norwegian.get_json() == {"status": 404, "error": "Fant ikke", "message": "Det finnes ingen slik adresse i API-et."}
+    for english in (client.get("/api/finnes-ikke", headers={"Accept-Language": "en-GB,en;q=0.8,nb;q=0.5"}),
+                    client.get("/api/finnes-ikke?lang=en")):
+        assert english.get_json()["message"] == "No such API address."
+        assert english.get_json()["error"] != "Fant ikke"
+    refused = client.get("/api/v1/services?side=0", headers={"Accept-Language": "en"}).get_json()
+    assert refused["message"] == "Invalid parameters."
+    assert refused["problems"][0].startswith("side: must be a whole number from 1 to ")
+    refused = client.get("/api/v1/services?side=0").get_json()
+    assert refused["message"] == "Ugyldige parametre." and refused["problems"][0].startswith("side: må være et heltall")

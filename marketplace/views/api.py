@@ -7,7 +7,10 @@ included. The API only reads, so it needs no CSRF token; it is rate limited per 
 """
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, current_app, jsonify, request
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import PathConverter
@@ -37,6 +40,12 @@ class _AnyPath(PathConverter):
 # Registered before the routes below are added, so the catch-all can use it.
 bp.record_once(lambda state: state.app.url_map.converters.setdefault("api_rest", _AnyPath))
 csrf.exempt(bp)
+
+
+@bp.after_request
+def _vary_on_language(response):
+    response.vary.add("Accept-Language")  # the messages follow it (marketplace.templating.current_lang)
+    return response
 limiter.limit(lambda: current_app.config.get("API_RATE_LIMIT", "300/minute"))(bp)
 
 # Titles of the API's own statuses; the rest come from the site's error texts (marketplace.errors).
@@ -47,9 +56,10 @@ def _base_url() -> str:
     return current_app.config["PUBLIC_BASE_URL"]
 
 
-def error(status: int, message: str, **extra):
+def error(status: int, message: Any, **extra):
+    """The JSON error document, in the language the request asked for (``?lang=``, else Accept-Language)."""
     title = str(TITLES.get(status) or MESSAGES.get(status, (_l("Feil"), ""))[0])
-    response = jsonify(doc.error_document(status, title, message, **extra))
+    response = jsonify(doc.error_document(status, title, str(message), **extra))
     response.status_code = status
     return response
 
@@ -69,11 +79,11 @@ def _http_error(exc: HTTPException):
 def _unexpected(exc: Exception):
     if is_outage(exc):
         log_outage(current_app, exc)
-        response = error(503, "Tjenesten er midlertidig utilgjengelig. / The service is temporarily unavailable.")
+        response = error(503, gettext("Tjenesten er midlertidig utilgjengelig."))
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
     current_app.logger.exception("API error")
-    return error(500, "Det oppstod en feil hos oss. / An error occurred on our side.")
+    return error(500, gettext("Det oppstod en feil hos oss."))
 
 
 @bp.get("/v1/services")
@@ -82,7 +92,7 @@ def services():
     """Search the published services: the search page's parameters, paged, with facet counts."""
     clean, problems = doc.validate_list_args(request.args)
     if problems:
-        return error(400, "Ugyldige parametre. / Invalid parameters.", problems=problems)
+        return error(400, gettext("Ugyldige parametre."), problems=problems)
     per_page = clean.get("per_page", doc.default_per_page())
     req = SearchRequest.from_args(request.args, per_page=per_page)
     index = current_search_index()
@@ -96,7 +106,7 @@ def services():
     except IndexMissing:
         result = None
     if result is None:
-        return error(503, "Søkeindeksen er ikke klar ennå. / The search index is not ready yet.")
+        return error(503, gettext("Søkeindeksen er ikke klar ennå."))
     base = _base_url()
     return jsonify({
         "total": result.total, "page": result.page, "pages": result.pages, "per_page": per_page,
@@ -117,11 +127,11 @@ def services():
 def service(service_id: int):
     """One published service with every public term; 410 with the date for a removed one."""
     if service_id > doc.MAX_ID:
-        return error(404, "Tjenesten finnes ikke. / No such service.")
+        return error(404, gettext("Tjenesten finnes ikke."))
     session = get_session()
     svc, supplier, category, parent = public_service_or_abort(
         service_id, gone=lambda svc, *_: (jsonify(doc.removed_document(svc)), 410),
-        missing=lambda: error(404, "Tjenesten finnes ikke. / No such service."))
+        missing=lambda: error(404, gettext("Tjenesten finnes ikke.")))
     dps = session.get(DPS, svc.dps_id) if svc.dps_id else None
     return jsonify(doc.service_document(svc, supplier, category, parent, dps.slug if dps else None, _base_url()))
 
@@ -168,4 +178,4 @@ def not_found(rest: str):
         endpoint = None
     if endpoint and endpoint != "api.not_found":
         raise MethodNotAllowed(valid_methods=["GET", "HEAD"])
-    raise NotFound("Det finnes ingen slik adresse i API-et. / No such API address.")
+    raise NotFound(gettext("Det finnes ingen slik adresse i API-et."))
