@@ -18,10 +18,11 @@ from sqlmodel import Field, Session, SQLModel, select
 
 from catalogue import markdown
 from catalogue.audit import Actor, log_search_change, record
+from catalogue.i18n import N_, _l
 from catalogue.lifecycle import status_check
 from catalogue.models import Category, utcnow
 from catalogue.terms import TERMS
-from catalogue.text import Msg, reject_markup, slugify
+from catalogue.text import reject_markup, slugify
 
 
 
@@ -99,8 +100,8 @@ CONTENT_FIELDS = ("lang", "title", "summary", "body_markdown", "related_categori
 class ArticleError(Exception):
     """A workflow step that is not allowed now (e.g. unpublishing a draft)."""
 
-    def __init__(self, message: Msg):
-        super().__init__(message.nb)
+    def __init__(self, message: Any):
+        super().__init__(str(message))
         self.message = message
 
 
@@ -131,76 +132,80 @@ class ArticleForm:
                    related_terms=tuple(version.related_terms or ()), slug=slug)
 
 
-def _clean_line(value: str, label: Msg, *, minimum: int, maximum: int) -> tuple[str, Msg | None]:
+# What a one-line field says when it is empty, too short or too long.
+LINE_MESSAGES = {
+    "title": (N_("Fyll ut tittelen."), N_("Tittelen må ha minst %(minimum)s tegn."),
+              N_("Tittelen kan ha høyst %(maximum)s tegn (nå %(now)s).")),
+    "summary": (N_("Fyll ut ingressen."), N_("Ingressen må ha minst %(minimum)s tegn."),
+                N_("Ingressen kan ha høyst %(maximum)s tegn (nå %(now)s).")),
+}
+
+
+def _clean_line(value: str, field: str, *, minimum: int, maximum: int) -> tuple[str, Any]:
+    missing, too_short, too_long = LINE_MESSAGES[field]
     text = " ".join((value or "").split())
     if not text:
-        return "", Msg(f"Fyll ut {label.nb}.", f"Fill in the {label.en}.")
+        return "", _l(missing)
     if len(text) < minimum:
-        return text, Msg(f"{label.nb.capitalize()} må ha minst {minimum} tegn.",
-                         f"The {label.en} must have at least {minimum} characters.")
+        return text, _l(too_short, minimum=minimum)
     if len(text) > maximum:
-        return text, Msg(f"{label.nb.capitalize()} kan ha høyst {maximum} tegn (nå {len(text)}).",
-                         f"The {label.en} can have at most {maximum} characters (now {len(text)}).")
+        return text, _l(too_long, maximum=maximum, now=len(text))
     return text, reject_markup(text)
 
 
-def validate(session: Session, form: ArticleForm, *, creating: bool) -> tuple[dict[str, Any], dict[str, Msg]]:
+def validate(session: Session, form: ArticleForm, *, creating: bool) -> tuple[dict[str, Any], dict[str, Any]]:
     """Check everything the editor sent. Returns ``(clean content, {field: error})``.
 
     Nothing is written here: the caller saves only when the error dict is empty.
     """
-    errors: dict[str, Msg] = {}
+    errors: dict[str, Any] = {}
     clean: dict[str, Any] = {}
 
-    clean["title"], error = _clean_line(form.title, Msg("tittelen", "title"), minimum=3, maximum=TITLE_MAX)
+    clean["title"], error = _clean_line(form.title, "title", minimum=3, maximum=TITLE_MAX)
     if error:
         errors["title"] = error
-    clean["summary"], error = _clean_line(form.summary, Msg("ingressen", "summary"), minimum=10, maximum=SUMMARY_MAX)
+    clean["summary"], error = _clean_line(form.summary, "summary", minimum=10, maximum=SUMMARY_MAX)
     if error:
         errors["summary"] = error
 
     body = (form.body_markdown or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     clean["body_markdown"] = body
     if not body:
-        errors["body_markdown"] = Msg("Skriv brødteksten.", "Write the body text.")
+        errors["body_markdown"] = _l("Skriv brødteksten.")
     elif len(body) > BODY_MAX:
-        errors["body_markdown"] = Msg(f"Brødteksten kan ha høyst {BODY_MAX} tegn (nå {len(body)}).",
-                                      f"The body can have at most {BODY_MAX} characters (now {len(body)}).")
+        errors["body_markdown"] = _l("Brødteksten kan ha høyst %(maximum)s tegn (nå %(now)s).", maximum=BODY_MAX,
+                                     now=len(body))
     elif CONTROL_CHARS.search(body):
-        errors["body_markdown"] = Msg("Brødteksten inneholder ugyldige kontrolltegn.",
-                                      "The body contains invalid control characters.")
+        errors["body_markdown"] = _l("Brødteksten inneholder ugyldige kontrolltegn.")
     elif not markdown.plain_text(body):
-        errors["body_markdown"] = Msg("Brødteksten har ingen tekst igjen når HTML som ikke er tillatt, er fjernet.",
-                                      "The body has no text left once disallowed HTML is removed.")
+        errors["body_markdown"] = _l("Brødteksten har ingen tekst igjen når HTML som ikke er tillatt, er fjernet.")
 
     clean["lang"] = form.lang if form.lang in LANGUAGES else None
     if clean["lang"] is None:
-        errors["lang"] = Msg("Velg språket artikkelen er skrevet på.", "Choose the language the article is written in.")
+        errors["lang"] = _l("Velg språket artikkelen er skrevet på.")
 
     wanted_cats = _unique(form.related_categories)
     known = set(session.exec(select(Category.slug).where(Category.slug.in_(wanted_cats))).all()) if wanted_cats else set()
     unknown = [s for s in wanted_cats if s not in known]
     clean["related_categories"] = wanted_cats
     if unknown:
-        errors["related_categories"] = Msg(f"Ukjent kategori: {', '.join(unknown)}.", f"Unknown category: {', '.join(unknown)}.")
+        errors["related_categories"] = _l("Ukjent kategori: %(slugs)s.", slugs=", ".join(unknown))
 
     wanted_terms = _unique(form.related_terms)
     unknown = [k for k in wanted_terms if k not in TERMS]
     clean["related_terms"] = [t.key for t in TERMS if t.key in wanted_terms]  # registry order
     if unknown:
-        errors["related_terms"] = Msg(f"Ukjent vilkår: {', '.join(unknown)}.", f"Unknown term: {', '.join(unknown)}.")
+        errors["related_terms"] = _l("Ukjent vilkår: %(keys)s.", keys=", ".join(unknown))
 
     if creating:
         slug = (form.slug or "").strip().lower() or slugify(clean["title"] or "", 80)
         clean["slug"] = slug
         if not SLUG_PATTERN.match(slug) or len(slug) > 80:
-            errors["slug"] = Msg("Adressen kan bare ha små bokstaver a–z, sifre og bindestrek (høyst 80 tegn).",
-                                 "The address can only contain lower-case letters a–z, digits and hyphens (at most 80).")
+            errors["slug"] = _l("Adressen kan bare ha små bokstaver a–z, sifre og bindestrek (høyst 80 tegn).")
         elif slug in RESERVED_SLUGS:
-            errors["slug"] = Msg(f"Adressen «{slug}» er reservert. Velg en annen.", f"The address “{slug}” is reserved. Choose another.")
+            errors["slug"] = _l("Adressen «%(slug)s» er reservert. Velg en annen.", slug=slug)
         elif by_slug(session, slug) is not None:
-            errors["slug"] = Msg(f"Det finnes allerede en artikkel med adressen «{slug}».",
-                                 f"An article with the address “{slug}” already exists.")
+            errors["slug"] = _l("Det finnes allerede en artikkel med adressen «%(slug)s».", slug=slug)
     return clean, errors
 
 
@@ -262,17 +267,15 @@ def save_version(session: Session, actor: Actor, article: Article, clean: Mappin
     return version
 
 
-def _conflict_msg() -> Msg:
-    return Msg("Noen andre har lagret en nyere versjon av artikkelen mens du redigerte. Ingenting av det du sendte er "
-               "lagret. Åpne artikkelen på nytt og gjør endringene dine der.",
-               "Someone else saved a newer version of the article while you were editing. Nothing you sent was "
-               "saved. Open the article again and make your changes there.")
+def _conflict_msg() -> Any:
+    return _l("Noen andre har lagret en nyere versjon av artikkelen mens du redigerte. Ingenting av det du sendte er "
+               "lagret. Åpne artikkelen på nytt og gjør endringene dine der.")
 
 
 def publish(session: Session, actor: Actor, article: Article) -> None:
     """Make the newest version the public one."""
     if article.is_published and article.published_version == article.current_version:
-        raise ArticleError(Msg("Den nyeste versjonen er allerede publisert.", "The newest version is already published."))
+        raise ArticleError(_l("Den nyeste versjonen er allerede publisert."))
     before = {"status": article.status, "published_version": article.published_version}
     now = utcnow()
     article.status = ArticleStatus.PUBLISHED
@@ -289,7 +292,7 @@ def publish(session: Session, actor: Actor, article: Article) -> None:
 def unpublish(session: Session, actor: Actor, article: Article) -> None:
     """Take a published article off the public site (its versions are kept)."""
     if not article.is_published:
-        raise ArticleError(Msg("Bare publiserte artikler kan avpubliseres.", "Only published articles can be unpublished."))
+        raise ArticleError(_l("Bare publiserte artikler kan avpubliseres."))
     before = {"status": article.status, "published_version": article.published_version}
     now = utcnow()
     article.status = ArticleStatus.UNPUBLISHED

@@ -8,9 +8,9 @@ from typing import Any, Mapping, Optional
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from catalogue.i18n import _l
 from catalogue.models import AuditEvent, Service, Supplier, utcnow
 from catalogue.qualification import parse_date
-from catalogue.text import Msg
 from catalogue.workdays import OSLO
 
 PER_PAGE = 20
@@ -45,23 +45,23 @@ def _int(raw: Any) -> tuple[Optional[int], bool]:
     return (value, True) if 0 < value < 2**31 else (None, False)
 
 
-def read_filter(args: Mapping[str, Any]) -> tuple[LogFilter, dict[str, Msg]]:
-    errors: dict[str, Msg] = {}
+def read_filter(args: Mapping[str, Any]) -> tuple[LogFilter, dict[str, Any]]:
+    errors: dict[str, Any] = {}
     supplier_id, ok = _int(args.get("leverandor"))
     if not ok:
-        errors["logg-leverandor"] = Msg("Ukjent leverandør.", "Unknown supplier.")
+        errors["logg-leverandor"] = _l("Ukjent leverandør.")
     service_id, ok = _int(args.get("tjeneste"))
     if not ok:
-        errors["logg-tjeneste"] = Msg("Tjeneste-ID må være et positivt heltall.", "Service ID must be a positive whole number.")
+        errors["logg-tjeneste"] = _l("Tjeneste-ID må være et positivt heltall.")
     action = (args.get("handling") or "").replace("\x00", "").strip()[:60]  # PostgreSQL text cannot hold NUL
     dates = {}
     for key, fid in (("fra", "logg-fra"), ("til", "logg-til")):
         text = (args.get(key) or "").strip()
         dates[key] = parse_date(text) if text else None
         if text and dates[key] is None:
-            errors[fid] = Msg("Skriv datoen som dd.mm.åååå.", "Write the date as dd.mm.yyyy.")
+            errors[fid] = _l("Skriv datoen som dd.mm.åååå.")
     if dates["fra"] and dates["til"] and dates["til"] < dates["fra"]:
-        errors["logg-til"] = Msg("«Til» kan ikke være før «Fra».", "“To” cannot be before “From”.")
+        errors["logg-til"] = _l("«Til» kan ikke være før «Fra».")
     return LogFilter(supplier_id, service_id, action, dates["fra"], dates["til"]), errors
 
 

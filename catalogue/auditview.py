@@ -15,9 +15,9 @@ from babel.support import LazyProxy
 from sqlmodel import Session, select
 
 from catalogue import diff as content_diff
+from catalogue.i18n import _l, _lp, text
 from catalogue.models import AuditEvent, Supplier
 from catalogue.suppliers import format_orgnr
-from catalogue.i18n import _l, _lp, text
 
 # Whole event names that read better than noun + verb.
 ACTIONS: dict[str, LazyProxy] = {

@@ -21,11 +21,11 @@ from sqlmodel import Field, Session, SQLModel, select
 
 from catalogue.audit import Actor, log_search_change
 from catalogue.documents import CERTIFICATE_KIND, check_pdf, store
+from catalogue.i18n import _l
 from catalogue.models import Document, Service, ServiceStatus
 from catalogue.notifications import notify
 from catalogue.notifications.schedule import scheduled
 from catalogue.terms import TERMS
-from catalogue.text import Msg
 from catalogue.validity import parse_day
 from catalogue.workdays import oslo_today
 
@@ -147,9 +147,9 @@ def _clean_index(raw_rows: list[Any], index: int) -> Optional[int]:
 
 
 def check_certificate_files(session: Session, supplier_id: int, raw_terms: Mapping[str, Any],
-                            files: Mapping[int, tuple[str, bytes]]) -> dict[str, Msg]:
+                            files: Mapping[int, tuple[str, bytes]]) -> dict[str, Any]:
     """Errors for uploaded certificate PDFs (by content) and for document ids that are not the supplier's."""
-    errors: dict[str, Msg] = {}
+    errors: dict[str, Any] = {}
     rows = _raw_rows(raw_terms)
     for index, (_name, data) in sorted(files.items()):
         field = f"terms-{CERTIFICATES_TERM}-{index}-document-file"
@@ -157,14 +157,13 @@ def check_certificate_files(session: Session, supplier_id: int, raw_terms: Mappi
         if problem:
             errors[field] = problem
         elif _clean_index(rows, index) is None:
-            errors[field] = Msg("Fyll ut raden sertifikatet hører til.", "Fill in the row the certificate belongs to.")
+            errors[field] = _l("Fyll ut raden sertifikatet hører til.")
     for index, row in enumerate(rows):
         raw_id = str((row or {}).get("document") or "").strip() if isinstance(row, Mapping) else ""
         if raw_id.isdigit() and len(raw_id) < 10:
             doc = session.get(Document, int(raw_id))
             if doc is None or doc.supplier_id != supplier_id or doc.kind != CERTIFICATE_KIND:
-                errors[f"terms-{CERTIFICATES_TERM}-{index}-document"] = Msg(
-                    "Ukjent sertifikat. Last opp PDF-en på nytt.", "Unknown certificate. Upload the PDF again.")
+                errors[f"terms-{CERTIFICATES_TERM}-{index}-document"] = _l("Ukjent sertifikat. Last opp PDF-en på nytt.")
     return errors
 
 

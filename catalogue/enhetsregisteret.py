@@ -16,8 +16,8 @@ from typing import Any, Mapping, Optional
 
 import requests
 
+from catalogue.i18n import _l
 from catalogue.suppliers import clean_orgnr
-from catalogue.text import Msg
 
 TIMEOUT_SECONDS = 5.0
 
@@ -47,12 +47,9 @@ PUBLIC_SECTOR_CODES = frozenset({"6100", "6500"})
 class RegistryUnavailable(RuntimeError):
     """The register could not be asked (network error, timeout, 5xx or a garbled answer)."""
 
-    def __init__(self, message: Msg | None = None):
-        self.message = message or Msg(
-            "Enhetsregisteret svarer ikke akkurat nå. Prøv igjen om litt.",
-            "The Central Coordinating Register for Legal Entities is not answering right now. Try again shortly.",
-        )
-        super().__init__(self.message.en)
+    def __init__(self, message: Any = None):
+        self.message = message or _l("Enhetsregisteret svarer ikke akkurat nå. Prøv igjen om litt.")
+        super().__init__(str(self.message))
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from odf.table import Table, TableCell, TableColumn, TableRow
 from odf.text import P
 from sqlmodel import Session
 
+from catalogue.i18n import _l, _lp, _nl, text
 from catalogue.viewer import Viewer
 from catalogue.audit import record
 from catalogue.compare import Comparison, Entry, Field, compare, describe_requirement, flat_fields
@@ -40,7 +41,6 @@ from catalogue.models import utcnow
 from catalogue.shortlists import Shortlist, describe_query, frozen_entries
 from catalogue.suppliers import format_orgnr
 from catalogue.terms import TERMS
-from catalogue.i18n import _l, _lp, _nl, text
 from catalogue.text import slugify
 
 OSLO = ZoneInfo("Europe/Oslo")

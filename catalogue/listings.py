@@ -10,14 +10,15 @@ from datetime import date
 from types import SimpleNamespace
 from typing import Any, Iterable, Mapping, Optional
 
+from babel.support import LazyProxy
 from sqlmodel import Session, select
 
 from catalogue.documents import KINDS, SERVICE_KINDS, check_pdf
+from catalogue.i18n import _l
 from catalogue.models import DPS, Category, Service
 from catalogue.qualification import FieldTerm, dps_covers, is_open, is_qualified
 from catalogue.services import content_of
 from catalogue.terms import LONGTEXT, TERMS, TEXT
-from catalogue.text import Msg
 
 BASE_SECTION = "tjeneste"
 DOCUMENTS_SECTION = "dokumenter"
@@ -94,7 +95,7 @@ def _as_int(value: Any) -> Optional[int]:
     return number if -2**31 < number < 2**31 else -1
 
 
-def _clean_features(raw: Any, required: bool) -> tuple[list[str] | None, Msg | None]:
+def _clean_features(raw: Any, required: bool) -> tuple[list[str] | None, LazyProxy | None]:
     if isinstance(raw, (list, tuple)):
         raw = "\n".join(str(x) for x in raw)
     text, error = (FEATURES if required else replace(FEATURES, required=False)).clean(raw)
@@ -103,47 +104,45 @@ def _clean_features(raw: Any, required: bool) -> tuple[list[str] | None, Msg | N
     lines = [line.strip(" -•\t") for line in (text or "").split("\n")]
     lines = [line for line in lines if line]
     if len(lines) > MAX_FEATURES:
-        return None, Msg(f"Oppgi høyst {MAX_FEATURES} funksjoner (nå {len(lines)}).",
-                         f"List at most {MAX_FEATURES} features (now {len(lines)}).")
+        return None, _l("Oppgi høyst %(maximum)s funksjoner (nå %(now)s).", maximum=MAX_FEATURES, now=len(lines))
     too_long = next((n for n, line in enumerate(lines, 1) if len(line) > FEATURE_LENGTH), None)
     if too_long:
-        return None, Msg(f"Funksjon nummer {too_long} er lengre enn {FEATURE_LENGTH} tegn.",
-                         f"Feature number {too_long} is longer than {FEATURE_LENGTH} characters.")
+        return None, _l("Funksjon nummer %(number)s er lengre enn %(maximum)s tegn.", number=too_long,
+                            maximum=FEATURE_LENGTH)
     return lines, None
 
 
-def _clean_category(session: Session, raw: Any) -> tuple[Optional[int], Msg | None]:
+def _clean_category(session: Session, raw: Any) -> tuple[Optional[int], LazyProxy | None]:
     cat_id = _as_int(raw)
     if cat_id is None:
-        return None, Msg("Velg kategori for tjenesten.", "Choose a category for the service.")
+        return None, _l("Velg kategori for tjenesten.")
     cat = session.get(Category, cat_id) if cat_id > 0 else None
     if cat is None or cat.parent_id is None:
-        return None, Msg("Velg en underkategori fra listen.", "Choose a sub-category from the list.")
+        return None, _l("Velg en underkategori fra listen.")
     return cat_id, None
 
 
 def _clean_dps(session: Session, supplier_id: int, raw: Any, category_id: Optional[int], *, complete: bool,
-               today: date | None) -> tuple[Optional[int], Msg | None]:
+               today: date | None) -> tuple[Optional[int], LazyProxy | None]:
     dps_id = _as_int(raw)
     if dps_id is None:
         return None, None
     dps = session.get(DPS, dps_id) if dps_id > 0 else None
     if dps is None:
-        return None, Msg("Ukjent innkjøpsordning.", "Unknown purchasing system.")
+        return None, _l("Ukjent innkjøpsordning.")
     if category_id is not None and not dps_covers(session, dps.id, category_id):
-        return None, Msg(f"Kategorien er ikke med i «{dps.name}».", f"The category is not part of “{dps.name}”.")
+        return None, _l("Kategorien er ikke med i «%(name)s».", name=dps.name)
     if complete:
         if not is_open(dps, today):
-            return None, Msg(f"«{dps.name}» er ikke gyldig nå.", f"“{dps.name}” is not valid now.")
+            return None, _l("«%(name)s» er ikke gyldig nå.", name=dps.name)
         if category_id is not None and not is_qualified(session, supplier_id, dps.id, category_id):
-            return None, Msg(f"Dere er ikke kvalifisert i denne kategorien i «{dps.name}». Søk kvalifisering først, "
-                             f"eller velg «Ingen».",
-                             f"You are not qualified in this category in “{dps.name}”. Apply first, or choose “None”.")
+            return None, _l("Dere er ikke kvalifisert i denne kategorien i «%(name)s». Søk kvalifisering først, "
+                                "eller velg «Ingen».", name=dps.name)
     return dps_id, None
 
 
 def validate(session: Session, supplier_id: int, raw: Mapping[str, Any], *, complete: bool,
-             only: Iterable[str] | None = None, today: date | None = None) -> tuple[dict[str, Any], dict[str, Msg]]:
+             only: Iterable[str] | None = None, today: date | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """Clean a posted listing. Returns ``(content, errors)``, errors keyed by field id.
 
     A draft may leave things out (only the name and the category are needed to save it);
@@ -152,7 +151,7 @@ def validate(session: Session, supplier_id: int, raw: Mapping[str, Any], *, comp
     those sections, to be merged into the stored content with ``merge``.
     """
     wanted = set(only) if only is not None else set(sections())
-    errors: dict[str, Msg] = {}
+    errors: dict[str, Any] = {}
     content: dict[str, Any] = {}
     if BASE_SECTION in wanted:
         for f in TEXT_FIELDS:
@@ -208,12 +207,12 @@ def merge(current: Mapping[str, Any], partial: Mapping[str, Any]) -> dict[str, A
 
 
 def complete_errors(session: Session, supplier_id: int, content: Mapping[str, Any],
-                    today: date | None = None) -> dict[str, Msg]:
+                    today: date | None = None) -> dict[str, Any]:
     """What keeps stored *content* from being submitted or approved (empty when nothing does)."""
     return validate(session, supplier_id, content, complete=True, today=today)[1]
 
 
-def check_uploads(uploads: Mapping[str, tuple[str, bytes]]) -> dict[str, Msg]:
+def check_uploads(uploads: Mapping[str, tuple[str, bytes]]) -> dict[str, Any]:
     """Check uploaded documents by content before anything is written."""
     errors = {}
     for kind, (_name, data) in uploads.items():
@@ -252,7 +251,7 @@ REMOVAL_REASON = ListingField("removal_reason", BASE_SECTION, LONGTEXT, "Begrunn
                               max_length=500, required=False)
 
 
-def document_kinds() -> list[tuple[str, Msg]]:
+def document_kinds() -> list[tuple[str, LazyProxy]]:
     return [(kind, KINDS[kind]) for kind in SERVICE_KINDS]
 
 

@@ -27,10 +27,10 @@ from sqlalchemy import bindparam, distinct, func, text
 from sqlmodel import Session, select
 
 from catalogue import nsm
+from catalogue.i18n import _l, lazy_pick
 from catalogue.models import (DPS, AuditEvent, Category, DPSCategory, Qualification, QualificationStatus, Service,
                               ServiceStatus, Supplier)
 from catalogue.terms import TERMS
-from catalogue.i18n import _l, lazy_pick
 
 OSLO = ZoneInfo("Europe/Oslo")
 PUBLISHED = ServiceStatus.PUBLISHED

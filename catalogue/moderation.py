@@ -13,10 +13,10 @@ from typing import Any, Optional
 
 from sqlmodel import Session, select
 
+from catalogue.i18n import _l
 from catalogue.models import Category, RevisionStatus, Service, ServiceRevision, ServiceStatus, Supplier
 from catalogue.qualification import FieldTerm
 from catalogue.terms import LONGTEXT
-from catalogue.text import Msg
 
 
 class ReviewField(FieldTerm):
@@ -54,10 +54,10 @@ def queue(session: Session) -> list[QueueItem]:
     return sorted(items, key=lambda item: (item.submitted_at.timestamp() if item.submitted_at else 0.0, item.service.id))
 
 
-def clean_reason(raw: Any, *, required: bool) -> tuple[str, Msg | None]:
+def clean_reason(raw: Any, *, required: bool) -> tuple[str, Any]:
     value, error = REASON.clean(raw)
     if error:
         return "", error
     if required and not value:
-        return "", Msg("Skriv en begrunnelse for avslaget.", "Give a reason for the rejection.")
+        return "", _l("Skriv en begrunnelse for avslaget.")
     return value or "", None

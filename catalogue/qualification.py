@@ -13,17 +13,19 @@ from datetime import date, datetime
 from types import SimpleNamespace
 from typing import Any, Iterable, Mapping, Optional
 
+from babel.support import LazyProxy
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from catalogue.audit import Actor, log_search_change, record
 from catalogue.documents import DocumentError, check_pdf, store
+from catalogue.i18n import N_, _l
 from catalogue.lifecycle import N_, DomainError, Incomplete, LifeCycle
 from catalogue.models import (DPS, ApplicationStatus, Category, DPSCategory, Document, Qualification,
                               QualificationApplication, QualificationStatus, Service, ServiceStatus, Supplier, utcnow)
 from catalogue.notifications import hooks
 from catalogue.terms import BOOLEAN, DATE, LONGTEXT, TEXT, Term
-from catalogue.text import Msg, slugify
+from catalogue.text import slugify
 from catalogue.validity import parse_day, tax_certificate_too_old
 from catalogue.workdays import add_working_days, oslo_today
 
@@ -127,7 +129,7 @@ def read_dps_form(form) -> dict[str, Any]:
 def validate_dps(session: Session, raw: Mapping[str, Any], today: date | None = None):
     """``(clean, errors)`` for a new DPS; errors keyed by field id."""
     today = today or oslo_today()
-    errors: dict[str, Msg] = {}
+    errors: dict[str, Any] = {}
     clean: dict[str, Any] = {}
     for f in (DPS_NAME, DPS_DESCRIPTION):
         value, error = f.clean(raw.get(f.key))
@@ -135,27 +137,26 @@ def validate_dps(session: Session, raw: Mapping[str, Any], today: date | None = 
             errors[f.field_name] = error
         else:
             clean[f.key] = value or ""
-    for key, fid, nb, en in (("valid_from", DPS_FROM, "Gyldig fra", "Valid from"),
-                             ("valid_to", DPS_TO, "Gyldig til", "Valid to")):
+    for key, fid, label in (("valid_from", DPS_FROM, N_("Gyldig fra")), ("valid_to", DPS_TO, N_("Gyldig til"))):
         text = (raw.get(key) or "").strip()
         parsed = parse_date(text)
         if not text:
-            errors[fid] = Msg(f"Fyll ut «{nb}».", f"Fill in “{en}”.")
+            errors[fid] = _l("Fyll ut «%(field)s».", field=_l(label))
         elif parsed is None:
-            errors[fid] = Msg(f"«{nb}» må være en gyldig dato (dd.mm.åååå).", f"“{en}” must be a valid date.")
+            errors[fid] = _l("«%(field)s» må være en gyldig dato (dd.mm.åååå).", field=_l(label))
         else:
             clean[key] = parsed
     if "valid_from" in clean and "valid_to" in clean:
         if clean["valid_to"] < clean["valid_from"]:
-            errors[DPS_TO] = Msg("«Gyldig til» kan ikke være før «Gyldig fra».", "“Valid to” cannot be before “Valid from”.")
+            errors[DPS_TO] = _l("«Gyldig til» kan ikke være før «Gyldig fra».")
         elif clean["valid_to"] < today:
-            errors[DPS_TO] = Msg("«Gyldig til» kan ikke være passert.", "“Valid to” cannot be in the past.")
+            errors[DPS_TO] = _l("«Gyldig til» kan ikke være passert.")
     ids = _int_list(raw.get("categories") or [])
     known = set(session.exec(select(Category.id).where(Category.id.in_(ids))).all()) if ids else set()
     if not ids:
-        errors[DPS_CATEGORIES] = Msg("Velg minst én kategori.", "Choose at least one category.")
+        errors[DPS_CATEGORIES] = _l("Velg minst én kategori.")
     elif known != set(ids):
-        errors[DPS_CATEGORIES] = Msg("Ukjent kategori.", "Unknown category.")
+        errors[DPS_CATEGORIES] = _l("Ukjent kategori.")
     clean["categories"] = ids
     return clean, errors
 
@@ -190,14 +191,14 @@ def is_open(dps: DPS, today: date | None = None) -> bool:
     return dps.valid_from <= today <= dps.valid_to
 
 
-def period_error(dps: DPS, today: date | None = None) -> Msg | None:
+def period_error(dps: DPS, today: date | None = None) -> LazyProxy | None:
     today = today or oslo_today()
     if today < dps.valid_from:
-        return Msg(f"Ordningen «{dps.name}» åpner {dps.valid_from:%d.%m.%Y}. Du kan søke fra den dagen.",
-                   f"“{dps.name}” opens on {dps.valid_from:%d.%m.%Y}. You can apply from that day.")
+        return _l("Ordningen «%(name)s» åpner %(day)s. Du kan søke fra den dagen.", name=dps.name,
+                  day=f"{dps.valid_from:%d.%m.%Y}")
     if today > dps.valid_to:
-        return Msg(f"Ordningen «{dps.name}» var gyldig til {dps.valid_to:%d.%m.%Y}. Det er ikke lenger mulig å søke.",
-                   f"“{dps.name}” was valid until {dps.valid_to:%d.%m.%Y}. It is no longer possible to apply.")
+        return _l("Ordningen «%(name)s» var gyldig til %(day)s. Det er ikke lenger mulig å søke.", name=dps.name,
+                  day=f"{dps.valid_to:%d.%m.%Y}")
     return None
 
 
@@ -359,21 +360,19 @@ class ApplicationInput:
 def validate_application(session: Session, dps: DPS, supplier_id: int, raw: Mapping[str, Any], *, complete: bool,
                          has_tax_certificate: bool, today: date | None = None):
     """``(ApplicationInput, errors)``. A draft may be incomplete; a submission may not."""
-    errors: dict[str, Msg] = {}
+    errors: dict[str, Any] = {}
     problem = period_error(dps, today)
     if problem:
         errors[PERIOD_FIELD] = problem
     states = {s.category.id: s for s in category_states(session, dps.id, supplier_id)}
     chosen = _int_list(raw.get("categories") or [])
     if any(c not in states for c in chosen):
-        errors[CATEGORIES_FIELD] = Msg("Ukjent kategori for denne ordningen.", "Unknown category for this system.")
+        errors[CATEGORIES_FIELD] = _l("Ukjent kategori for denne ordningen.")
     elif any(not states[c].can_apply for c in chosen):
-        errors[CATEGORIES_FIELD] = Msg("Dere er allerede kvalifisert eller har en søknad til behandling i en av "
-                                       "kategoriene.", "You are already qualified or awaiting a decision in one "
-                                                       "of the categories.")
+        errors[CATEGORIES_FIELD] = _l("Dere er allerede kvalifisert eller har en søknad til behandling i en av "
+                                       "kategoriene.")
     elif complete and not chosen:
-        errors[CATEGORIES_FIELD] = Msg("Velg minst én kategori å søke kvalifisering i.",
-                                       "Choose at least one category to apply for.")
+        errors[CATEGORIES_FIELD] = _l("Velg minst én kategori å søke kvalifisering i.")
     answers: dict[str, Any] = {}
     raw_answers = raw.get("answers") or {}
     for decl in DECLARATIONS:
@@ -383,26 +382,23 @@ def validate_application(session: Session, dps: DPS, supplier_id: int, raw: Mapp
         elif value is not None:
             answers[decl.key] = value
     if complete and answers.get("no_exclusion_grounds") is False and not answers.get("exclusion_note"):
-        errors["decl-exclusion_note"] = Msg("Beskriv avvisningsgrunnen og tiltakene dere har gjort.",
-                                            "Describe the ground for exclusion and the measures taken.")
+        errors["decl-exclusion_note"] = _l("Beskriv avvisningsgrunnen og tiltakene dere har gjort.")
     if complete and not has_tax_certificate:
-        errors[TAX_CERTIFICATE_FIELD] = Msg("Last opp skatteattesten som PDF.", "Upload the tax certificate as a PDF.")
+        errors[TAX_CERTIFICATE_FIELD] = _l("Last opp skatteattesten som PDF.")
     issued, error = (TAX_ISSUED if complete else replace(TAX_ISSUED, required=False)).clean(
         raw.get("tax_certificate_issued"))
     day = parse_day(issued) if issued else None
     if error:
         errors[TAX_ISSUED.field_name] = error
     elif day is not None and day > (today or oslo_today()):
-        errors[TAX_ISSUED.field_name] = Msg("Utstedelsesdatoen kan ikke være fram i tid.",
-                                            "The issue date cannot be in the future.")
+        errors[TAX_ISSUED.field_name] = _l("Utstedelsesdatoen kan ikke være fram i tid.")
     elif day is not None and tax_certificate_too_old(day, today):
-        errors[TAX_ISSUED.field_name] = Msg(
-            f"Skatteattesten er eldre enn seks måneder (utstedt {day:%d.%m.%Y}). Last opp en ny attest.",
-            f"The tax certificate is older than six months (issued {day:%d.%m.%Y}). Upload a new certificate.")
+        errors[TAX_ISSUED.field_name] = _l(
+            "Skatteattesten er eldre enn seks måneder (utstedt %(day)s). Last opp en ny attest.", day=f"{day:%d.%m.%Y}")
     return ApplicationInput(chosen, answers, issued), errors
 
 
-def check_upload(data: bytes | None) -> Msg | None:
+def check_upload(data: bytes | None) -> LazyProxy | None:
     return check_pdf(data) if data else None
 
 
@@ -519,7 +515,7 @@ class Application(LifeCycle[ApplicationStatus]):
         """
         application = self.application
         self.check("decide", N_("Søknaden er ikke til behandling."), "decisions")
-        errors: dict[str, Msg] = {}
+        errors: dict[str, Any] = {}
         pending = {q.category_id: q for q, _ in qualifications_of(session, application.id)
                    if q.status == QualificationStatus.PENDING}
         chosen: dict[int, tuple[str, str]] = {}
@@ -527,19 +523,18 @@ class Application(LifeCycle[ApplicationStatus]):
             if cat_id not in pending or not status:
                 continue
             if status not in DECISIONS:
-                errors[f"decision-{cat_id}"] = Msg("Velg godkjent eller avslått.", "Choose approved or rejected.")
+                errors[f"decision-{cat_id}"] = _l("Velg godkjent eller avslått.")
                 continue
             reason, error = DECISION_REASON.clean(raw_reason)
             if error:
                 errors[f"reason-{cat_id}"] = error
             elif status == QualificationStatus.REJECTED and not reason:
-                errors[f"reason-{cat_id}"] = Msg("Skriv en begrunnelse for avslaget.", "Give a reason for the rejection.")
+                errors[f"reason-{cat_id}"] = _l("Skriv en begrunnelse for avslaget.")
             else:
                 chosen[cat_id] = (status, reason or "")
         if not chosen and not errors:
             first = next(iter(pending), None)
-            errors[f"decision-{first}" if first else "decisions"] = Msg(
-                "Velg utfallet for minst én kategori.", "Choose the outcome for at least one category.")
+            errors[f"decision-{first}" if first else "decisions"] = _l("Velg utfallet for minst én kategori.")
         if errors:
             raise Incomplete(errors)
         now = utcnow()

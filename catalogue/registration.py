@@ -10,15 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Optional
 
+from babel.support import LazyProxy
 from sqlmodel import Session, select
 
 from catalogue.audit import Actor, record
 from catalogue.enhetsregisteret import Entity, RegistryUnavailable
+from catalogue.i18n import _l
 from catalogue.models import Membership, Supplier
 from catalogue import company
 from catalogue.company import DESCRIPTION, WEBSITE
 from catalogue.suppliers import InvalidOrgnr, by_orgnr, clean_orgnr, create_supplier, ensure_membership
-from catalogue.text import Msg
 
 ORGNR_FIELD = "company-orgnr"
 
@@ -32,7 +33,7 @@ class CompanyCheck:
     orgnr: str = ""
     entity: Optional[Entity] = None
     existing: Optional[Supplier] = None
-    errors: dict[str, Msg] = field(default_factory=dict)
+    errors: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -57,30 +58,22 @@ def check_company(session: Session, raw_orgnr: str, *, acting_orgnr: str, lookup
     except RegistryUnavailable as err:
         return CompanyCheck(orgnr, errors={ORGNR_FIELD: err.message})
     if entity is None:
-        return CompanyCheck(orgnr, errors={ORGNR_FIELD: Msg(
-            "Fant ikke organisasjonsnummeret i Enhetsregisteret. Kontroller nummeret.",
-            "The organisation number was not found in the Central Coordinating Register. Check the number.")})
+        return CompanyCheck(orgnr, errors={ORGNR_FIELD: _l("Fant ikke organisasjonsnummeret i Enhetsregisteret. Kontroller nummeret.")})
     if orgnr != acting_orgnr:
-        return CompanyCheck(orgnr, entity, errors={ORGNR_FIELD: Msg(
-            "Du handler ikke på vegne av dette organisasjonsnummeret. Velg organisasjonen når du logger inn "
-            "(eller bytt organisasjon), og prøv igjen.",
-            "You are not acting for this organisation number. Choose the organisation when you log in "
-            "(or switch organisation) and try again.")})
+        return CompanyCheck(orgnr, entity, errors={ORGNR_FIELD: _l("Du handler ikke på vegne av dette organisasjonsnummeret. Velg organisasjonen når du logger inn "
+            "(eller bytt organisasjon), og prøv igjen.")})
     if entity.is_public_body:
-        return CompanyCheck(orgnr, entity, errors={ORGNR_FIELD: Msg(
-            f"«{entity.name}» er en offentlig virksomhet og kan ikke registreres som leverandør.",
-            f"“{entity.name}” is a public body and cannot be registered as a supplier.")})
+        return CompanyCheck(orgnr, entity, errors={ORGNR_FIELD: _l(
+            "«%(name)s» er en offentlig virksomhet og kan ikke registreres som leverandør.", name=entity.name)})
     return CompanyCheck(orgnr, entity)
 
 
-def already_registered(existing: Supplier) -> Msg:
-    return Msg(f"Selskapet er allerede registrert som «{existing.name}». Du kan bli med i den eksisterende "
-               f"registreringen i stedet.",
-               f"The company is already registered as “{existing.name}”. You can join the existing registration "
-               f"instead.")
+def already_registered(existing: Supplier) -> LazyProxy:
+    return _l("Selskapet er allerede registrert som «%(name)s». Du kan bli med i den eksisterende registreringen "
+              "i stedet.", name=existing.name)
 
 
-def clean_details(raw: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, Msg]]:
+def clean_details(raw: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, Any]]:
     """The optional details the person adds when registering (website, presentation)."""
     return company.clean_details(raw, (WEBSITE, DESCRIPTION))
 

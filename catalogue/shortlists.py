@@ -20,16 +20,18 @@ from typing import Any, Optional, Sequence
 
 from zoneinfo import ZoneInfo
 
+from babel.support import LazyProxy
 from sqlalchemy import JSON, Column, Index, String, UniqueConstraint, func, or_, update
 from sqlmodel import Field, Session, SQLModel, select
 
+from catalogue.i18n import _l, text
 from catalogue.viewer import Viewer
 from catalogue.audit import Actor, record
 from catalogue.compare import Entry
 from catalogue.lifecycle import status_check
 from catalogue.models import DPS, ArchivedService, Category, Service, ServiceStatus, Supplier, User, utcnow
 from catalogue.terms import TERMS
-from catalogue.text import Msg, reject_markup
+from catalogue.text import reject_markup
 
 MAX_FROZEN = 30          # a search may be frozen when it finds at most this many services
 NAME_MAX = 120
@@ -93,23 +95,21 @@ class ShortlistItem(SQLModel, table=True):
 # input
 
 
-def clean_name(raw: str | None) -> tuple[str, Msg | None]:
+def clean_name(raw: str | None) -> tuple[str, LazyProxy | None]:
     name = " ".join((raw or "").split())
     if not name:
-        return "", Msg("Gi listen et navn.", "Give the list a name.")
+        return "", _l("Gi listen et navn.")
     if len(name) > NAME_MAX:
-        return name, Msg(f"Navnet kan være høyst {NAME_MAX} tegn (nå {len(name)}).",
-                         f"The name can be at most {NAME_MAX} characters (now {len(name)}).")
+        return name, _l("Navnet kan være høyst %(maximum)s tegn (nå %(now)s).", maximum=NAME_MAX, now=len(name))
     bad = reject_markup(name)
     return name, bad
 
 
-def clean_query(pairs: Sequence[tuple[str, str]]) -> tuple[list[list[str]], Msg | None]:
+def clean_query(pairs: Sequence[tuple[str, str]]) -> tuple[list[list[str]], LazyProxy | None]:
     """The search parameters worth keeping: no paging, no blanks, bounded in size."""
     kept = [[str(k), str(v).strip()] for k, v in pairs if k not in NOT_SAVED and str(v).strip()]
     if len(kept) > MAX_QUERY_PAIRS or any(len(k) > 60 or len(v) > MAX_VALUE_LENGTH for k, v in kept):
-        return [], Msg("Søket er for stort til å lagres. Bruk færre filtre eller kortere søkeord.",
-                       "The search is too large to save. Use fewer filters or shorter search words.")
+        return [], _l("Søket er for stort til å lagres. Bruk færre filtre eller kortere søkeord.")
     return kept, None
 
 
@@ -120,7 +120,7 @@ def default_name(session: Session, pairs: Sequence[tuple[str, str]], now: dateti
     if not words:
         described = describe_query(session, pairs, lang)
         words = "; ".join(f"{label}: {value}" for label, value in described[:2]) \
-            or Msg("Alle tjenester", "All services").text(lang)
+            or text(_l("Alle tjenester"))
     local = (now or utcnow()).replace(tzinfo=timezone.utc).astimezone(OSLO)
     return f"{words[:80]} – {local:%d.%m.%Y}"
 
@@ -171,9 +171,9 @@ def for_viewer(session: Session, viewer: Viewer) -> list[tuple[Shortlist, str, i
 
 
 def save_search(session: Session, viewer: Viewer, name: str, pairs: Sequence[tuple[str, str]]
-                ) -> tuple[Shortlist | None, dict[str, Msg]]:
+                ) -> tuple[Shortlist | None, dict[str, Any]]:
     """Save a search for *viewer* (a buyer). Validates everything before writing anything."""
-    errors: dict[str, Msg] = {}
+    errors: dict[str, Any] = {}
     clean, error = clean_name(name)
     if error:
         errors["name"] = error
@@ -191,7 +191,7 @@ def save_search(session: Session, viewer: Viewer, name: str, pairs: Sequence[tup
 
 
 def freeze(session: Session, shortlist: Shortlist, actor: Actor, service_ids: Sequence[int], total: int
-           ) -> Msg | None:
+           ) -> LazyProxy | None:
     """Freeze *shortlist* with the services its search finds now (*service_ids*, in result order).
 
     *total* is the number of hits the search reported; more than ``MAX_FROZEN`` is refused.
@@ -200,12 +200,10 @@ def freeze(session: Session, shortlist: Shortlist, actor: Actor, service_ids: Se
     is left out. Returns an error message, or None when frozen.
     """
     if shortlist.is_frozen:
-        return Msg("Listen er allerede frosset.", "The list is already frozen.")
+        return _l("Listen er allerede frosset.")
     if total > MAX_FROZEN:
-        return Msg(f"Søket gir {total} treff. Du kan fryse en liste med høyst {MAX_FROZEN} tjenester – "
-                   f"snevre inn søket med flere filtre, og lagre det på nytt.",
-                   f"The search finds {total} services. You can freeze a list of at most {MAX_FROZEN} services – "
-                   f"narrow the search with more filters and save it again.")
+        return _l("Søket gir %(total)s treff. Du kan fryse en liste med høyst %(maximum)s tjenester – "
+                  "snevre inn søket med flere filtre, og lagre det på nytt.", total=total, maximum=MAX_FROZEN)
     ids = list(dict.fromkeys(service_ids))[:MAX_FROZEN]
     rows = session.exec(
         select(Service.id, Service.version, ArchivedService.id)
@@ -221,7 +219,7 @@ def freeze(session: Session, shortlist: Shortlist, actor: Actor, service_ids: Se
         .values(status=ShortlistStatus.FROZEN, frozen_at=now, frozen_total=len(kept))
     )
     if done.rowcount != 1:
-        return Msg("Listen er allerede frosset.", "The list is already frozen.")
+        return _l("Listen er allerede frosset.")
     for position, sid in enumerate(kept, start=1):
         version, archived_id = snapshot_of[sid]
         session.add(ShortlistItem(shortlist_id=shortlist.id, position=position, service_id=sid,
@@ -234,11 +232,10 @@ def freeze(session: Session, shortlist: Shortlist, actor: Actor, service_ids: Se
     return None
 
 
-def delete(session: Session, shortlist: Shortlist, actor: Actor) -> Msg | None:
+def delete(session: Session, shortlist: Shortlist, actor: Actor) -> LazyProxy | None:
     """Delete a saved (not frozen) search. A frozen list is part of a procurement file and stays."""
     if shortlist.is_frozen:
-        return Msg("En frosset liste kan ikke slettes: den er en del av anskaffelsesdokumentasjonen.",
-                   "A frozen list cannot be deleted: it is part of the procurement record.")
+        return _l("En frosset liste kan ikke slettes: den er en del av anskaffelsesdokumentasjonen.")
     record(session, actor, "shortlist.deleted", "shortlist", shortlist.id,
            before={"name": shortlist.name, "query": shortlist.query})
     session.delete(shortlist)
@@ -281,15 +278,15 @@ def frozen_entries(session: Session, shortlist: Shortlist) -> list[Entry]:
 # a saved query as people read it
 
 
-SORT_LABELS = {"relevans": Msg("Relevans", "Relevance"), "navn": Msg("Navn", "Name"),
-               "nyeste": Msg("Nyeste først", "Newest first")}
+SORT_LABELS = {"relevans": _l("Relevans"), "navn": _l("Navn"),
+               "nyeste": _l("Nyeste først")}
 PARAM_LABELS = {
-    "q": Msg("Søkeord", "Search words"),
-    "kategori": Msg("Kategori", "Category"),
-    "underkategori": Msg("Underkategori", "Sub-category"),
-    "leverandor": Msg("Leverandør", "Supplier"),
-    "dps": Msg("Kvalifisert i dynamisk innkjøpsordning", "Qualified in dynamic purchasing system"),
-    "sorter": Msg("Sortering", "Sort order"),
+    "q": _l("Søkeord"),
+    "kategori": _l("Kategori"),
+    "underkategori": _l("Underkategori"),
+    "leverandor": _l("Leverandør"),
+    "dps": _l("Kvalifisert i dynamisk innkjøpsordning"),
+    "sorter": _l("Sortering"),
 }
 
 
@@ -322,10 +319,10 @@ def describe_query(session: Session, pairs: Sequence[tuple[str, str]], lang: str
             label = term.short_label(lang)
             names = [term.choice_label(v, lang) for v in values]
         else:
-            label = PARAM_LABELS[key].text(lang) if key in PARAM_LABELS else key
+            label = text(PARAM_LABELS[key]) if key in PARAM_LABELS else key
             lookup = names_of.get(key, {})
             if key == "sorter":
-                names = [SORT_LABELS[v].text(lang) if v in SORT_LABELS else v for v in values]
+                names = [text(SORT_LABELS[v]) if v in SORT_LABELS else v for v in values]
             else:
                 names = [lookup.get(v, v) for v in values]
         out.append((label, ", ".join(names)))

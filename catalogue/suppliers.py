@@ -1,18 +1,21 @@
 """Suppliers: organisation numbers and registration."""
 from __future__ import annotations
 
+from typing import Any
+
 from stdnum.exceptions import ValidationError
 from stdnum.no import orgnr as stdnum_orgnr
 from sqlmodel import Session, select
 
 from catalogue.audit import Actor, record
+from catalogue.i18n import _l
 from catalogue.models import Membership, Supplier
-from catalogue.text import Msg, slugify
+from catalogue.text import slugify
 
 
 class InvalidOrgnr(ValueError):
-    def __init__(self, message: Msg):
-        super().__init__(message.nb)
+    def __init__(self, message: Any):
+        super().__init__(str(message))
         self.message = message
 
 
@@ -23,15 +26,14 @@ def clean_orgnr(value: str) -> str:
     """
     raw = (value or "").strip()
     if not raw:
-        raise InvalidOrgnr(Msg("Skriv inn organisasjonsnummeret.", "Enter the organisation number."))
+        raise InvalidOrgnr(_l("Skriv inn organisasjonsnummeret."))
     compact = stdnum_orgnr.compact(raw.upper().removesuffix("MVA").removeprefix("NO"))
     if not compact.isdigit() or len(compact) != 9:
-        raise InvalidOrgnr(Msg("Organisasjonsnummeret må ha 9 sifre.", "The organisation number must have 9 digits."))
+        raise InvalidOrgnr(_l("Organisasjonsnummeret må ha 9 sifre."))
     try:
         return stdnum_orgnr.validate(compact)
     except ValidationError:
-        raise InvalidOrgnr(Msg("Organisasjonsnummeret er ikke gyldig (kontrollsifferet stemmer ikke).",
-                               "The organisation number is not valid (the check digit does not match).")) from None
+        raise InvalidOrgnr(_l("Organisasjonsnummeret er ikke gyldig (kontrollsifferet stemmer ikke).")) from None
 
 
 def is_valid_orgnr(value: str) -> bool:

@@ -94,7 +94,7 @@ def load_articles(session: Session, directory: Path = ARTICLE_DIR) -> int:
             continue
         clean, errors = articles.validate(session, item.form, creating=True)
         if errors:
-            detail = "; ".join(f"{field}: {msg.nb}" for field, msg in errors.items())
+            detail = "; ".join(f"{field}: {msg}" for field, msg in errors.items())
             raise SeedArticleError(f"{item.path.name}: {detail}")
         article = articles.create(session, ACTOR, clean)
         articles.publish(session, ACTOR, article)

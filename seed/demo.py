@@ -177,7 +177,7 @@ def declarations(supplier: Supplier, signer: str, signed_on: date, category_ids:
     for field in DECLARATIONS:
         _, error = field.clean(answers.get(field.key))
         if error:
-            raise ValueError(f"invalid demo declaration {field.key}: {error.nb}")
+            raise ValueError(f"invalid demo declaration {field.key}: {error}")
     return {
         "categories": category_ids,
         "answers": answers,

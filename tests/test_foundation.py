@@ -16,6 +16,7 @@ from catalogue.terms import TERMS
 from marketplace import create_app
 from marketplace.config import DEFAULT_SECRET_KEY, ConfigError, load_config
 from tests.databases import drop_database, new_database
+from tests.i18n_support import in_both_languages
 
 
 # --- configuration ----------------------------------------------------------
@@ -77,11 +78,12 @@ def test_valid_orgnr(value, expected):
 
 
 @pytest.mark.parametrize("value", ["", "12345678", "1234567890", "123456789", "988077918", "98807791A", "abcdefghi"])
-def test_invalid_orgnr(value):
+def test_invalid_orgnr(shared_app, value):
     assert not is_valid_orgnr(value)
     with pytest.raises(InvalidOrgnr) as err:
         clean_orgnr(value)
-    assert err.value.message.nb and err.value.message.en
+    nb, en = in_both_languages(shared_app, err.value.message)
+    assert nb and en and nb != en
 
 
 def test_remainder_one_is_invalid():

@@ -10,8 +10,8 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from catalogue.competitions.models import Competition, Tender, TenderStatus
-from catalogue.market import BARS, Figure, Row
 from catalogue.i18n import _l, _lp, lazy_pick
+from catalogue.market import BARS, Figure, Row
 
 
 def competitions_figure(session: Session) -> Figure:

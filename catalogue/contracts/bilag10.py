@@ -27,9 +27,9 @@ from catalogue.compare import describe_requirement
 from catalogue.contracts.models import Contract
 from catalogue.documents import KINDS, SERVICE_KINDS
 from catalogue.exports import _ods_text as odf_text
+from catalogue.i18n import _l, _lp, pick, text
 from catalogue.models import ArchivedService, Document, Supplier
 from catalogue.terms import NSM_MATRIX, TERMS, Group, Term
-from catalogue.i18n import _l, _lp, pick, text
 
 OPTOUT_GROUP = "referansearkitektur"
 

@@ -19,10 +19,10 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from catalogue.audit import Actor, record
-from catalogue.i18n import _l, lazy_pick
 from catalogue.contracts.lifecycle import (ContractLife, DeviationLife, DomainError, N_, Viewer, clean_text,
                                            parse_amount)
 from catalogue.contracts.models import Contract, ContractStatus, DeviationReport, DeviationStatus, TurnoverReport
+from catalogue.i18n import _l, lazy_pick
 from catalogue.models import (DPS, ArchivedService, Category, Qualification, QualificationStatus, Service, Supplier,
                               utcnow)
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from catalogue.i18n import _l, lazy_pick
 from catalogue.lifecycle import N_
 from catalogue.terms import BOOLEAN, LONGTEXT, Group
 from catalogue.qualification import FieldTerm
-from catalogue.text import Msg
 
 
 class CriterionField(FieldTerm):
@@ -60,18 +60,22 @@ def _selection(key: str, nb: str, en: str, help_nb: str, help_en: str) -> Criter
                                     max_length=2000, required=False), False)
 
 
+# The other convictions of part III A, asked as a follow-up of the first question ("… for korrupsjon?").
+_CONVICTIONS = (
+    ("corruption", "korrupsjon", "corruption"),
+    ("fraud", "bedrageri", "fraud"),
+    ("terrorism", "terrorhandlinger eller straffbare forhold knyttet til terror",
+     "terrorist offences or offences linked to terrorist activities"),
+    ("money_laundering", "hvitvasking eller terrorfinansiering", "money laundering or terrorist financing"),
+    ("human_trafficking", "barnearbeid eller andre former for menneskehandel",
+     "child labour or other forms of trafficking in human beings"),
+)
+
 CRITERIA: tuple[Criterion, ...] = (
     _ground("A", "criminal_organisation", "Er selskapet eller noen i ledelsen dømt for deltakelse i en kriminell "
             "organisasjon?", "Has the company or anyone in its management been convicted of participation in a "
             "criminal organisation?"),
-    _ground("A", "corruption", "… for korrupsjon?", "… of corruption?"),
-    _ground("A", "fraud", "… for bedrageri?", "… of fraud?"),
-    _ground("A", "terrorism", "… for terrorhandlinger eller straffbare forhold knyttet til terror?",
-            "… of terrorist offences or offences linked to terrorist activities?"),
-    _ground("A", "money_laundering", "… for hvitvasking eller terrorfinansiering?",
-            "… of money laundering or terrorist financing?"),
-    _ground("A", "human_trafficking", "… for barnearbeid eller andre former for menneskehandel?",
-            "… of child labour or other forms of trafficking in human beings?"),
+    *(_ground("A", key, f"… for {nb}?", f"… of {en}?") for key, nb, en in _CONVICTIONS),
     _ground("B", "unpaid_taxes", "Har selskapet misligholdt plikten til å betale skatter og avgifter?",
             "Has the company breached its obligations to pay taxes?"),
     _ground("B", "unpaid_social_security", "Har selskapet misligholdt plikten til å betale trygdeavgifter?",
@@ -112,10 +116,10 @@ def read_form(form) -> dict[str, Any]:
     return {"answers": answers, "confirm": form.get(CONFIRM_FIELD, "")}
 
 
-def validate(raw: Mapping[str, Any]) -> tuple[dict[str, dict[str, Any]], dict[str, Msg]]:
+def validate(raw: Mapping[str, Any]) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
     """Every criterion answered; details where the answer needs them; the declaration confirmed."""
     answers: dict[str, dict[str, Any]] = {}
-    errors: dict[str, Msg] = {}
+    errors: dict[str, Any] = {}
     given = raw.get("answers") or {}
     for c in CRITERIA:
         entry = given.get(c.key) if isinstance(given.get(c.key), Mapping) else {}
@@ -130,17 +134,15 @@ def validate(raw: Mapping[str, Any]) -> tuple[dict[str, dict[str, Any]], dict[st
         needs_details = answer if c.exclusion else not answer
         if needs_details and not details:
             errors[c.details.field_name] = (
-                Msg("Beskriv forholdet og tiltakene som gjenoppretter påliteligheten.",
-                    "Describe the matter and the measures that restore reliability.") if c.exclusion else
-                Msg("Beskriv hvorfor kravet ikke er oppfylt.", "Describe why the criterion is not met."))
+                _l("Beskriv forholdet og tiltakene som gjenoppretter påliteligheten.") if c.exclusion else
+                _l("Beskriv hvorfor kravet ikke er oppfylt."))
             continue
         if not c.exclusion and answer and not details:
-            errors[c.details.field_name] = Msg(f"Fyll ut «{c.details.nb}».", f"Fill in “{c.details.en}”.")
+            errors[c.details.field_name] = _l("Fyll ut «%(field)s».", field=lazy_pick(c.details.nb, c.details.en))
             continue
         answers[c.key] = {"answer": answer, "details": details or ""}
     if str(raw.get("confirm") or "") not in ("ja", "on", "1", "true"):
-        errors[CONFIRM_FIELD] = Msg("Bekreft at opplysningene er riktige og fullstendige.",
-                                    "Confirm that the information is correct and complete.")
+        errors[CONFIRM_FIELD] = _l("Bekreft at opplysningene er riktige og fullstendige.")
     return answers, errors
 
 

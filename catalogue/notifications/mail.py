@@ -28,6 +28,8 @@ from datetime import datetime
 from typing import Optional
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from catalogue.i18n import pick
+
 
 class MailServerUnavailable(ConnectionError):
     """The SMTP server cannot be reached or dropped the connection: an outage, not the message's fault."""
@@ -78,7 +80,7 @@ def build_message(*, sender_name: str, sender_email: str, to_email: str, to_name
     msg["Subject"] = one_line(subject)
     msg["Date"] = format_datetime(sent_at)
     msg["Message-ID"] = message_id
-    msg["Content-Language"] = "en" if lang == "en" else "nb"
+    msg["Content-Language"] = pick("nb", "en", lang)
     msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies to these
     if unsubscribe_url:
         # RFC 2369 + RFC 8058: mail clients show an unsubscribe button that POSTs to the link.

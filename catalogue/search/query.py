@@ -29,6 +29,7 @@ from catalogue.search.analysis import (TOKEN_RE, Word, acronym_term, analyse_tok
                                        split_compound, stem)
 from catalogue.search.highlight import Marks, best_snippet
 from catalogue.search.reader import Snapshot, bits_from_ids
+from catalogue.i18n import pick
 from catalogue.search import facetwords
 from catalogue.search.thesaurus import thesaurus
 from catalogue.confirmation import NOT_CONFIRMED, VALUE_LABELS
@@ -465,7 +466,7 @@ def _facet(snap: Snapshot, facet: FacetSpec, base: int, selected: list[str], lan
                 parent = cats.get(info.get("parent") or "", {})
                 return (parent.get("position", info.get("position", 0)), info.get("position", 0), info.get("nb", ""))
 
-            order = [(slug, info.get("en" if lang == "en" else "nb") or slug, info.get("parent"))
+            order = [(slug, pick(info.get("nb"), info.get("en"), lang) or slug, info.get("parent"))
                      for slug, info in sorted(rows, key=position)]
         elif facet.source == CONFIRMATION:
             order = [(value, text(label), None) for value, label in VALUE_LABELS.items()]
@@ -793,7 +794,7 @@ def _hit(snap: Snapshot, docnum: int, score: float, marks: Marks, lang: str) -> 
 
 def category_label(snap: Snapshot, slug: str, lang: str = "nb") -> str:
     info = snap.state.labels.get("categories", {}).get(slug) or {}
-    return info.get("en" if lang == "en" else "nb") or slug
+    return pick(info.get("nb"), info.get("en"), lang) or slug
 
 
 # ---------------------------------------------------------------------------

@@ -20,10 +20,9 @@ from whoosh.analysis import KeywordAnalyzer
 from whoosh.system import pack_uint
 
 from catalogue import confirmation
-from catalogue.i18n import text
+from catalogue.i18n import _l, text
 from catalogue.search import analysis, words
 from catalogue.terms import NSM_MATRIX, TERMS, Term
-from catalogue.text import Msg
 
 # Bump when the analysis changes in a way the word lists do not show.
 ANALYSIS_VERSION = 5
@@ -132,15 +131,14 @@ class FacetSpec:
     def label(self, lang: str = "nb") -> str:
         if self.term is not None:
             return self.term.short_label(lang)
-        label = FACET_LABELS[self.source]
-        return label.text(lang) if isinstance(label, Msg) else text(label)
+        return text(FACET_LABELS[self.source])
 
 
 FACET_LABELS = {
-    CATEGORY: Msg("Kategori", "Category"),
-    SUBCATEGORY: Msg("Underkategori", "Sub-category"),
-    DPS_FACET: Msg("Kvalifisert i innkjøpsordning", "Qualified in purchasing system"),
-    SUPPLIER: Msg("Leverandør", "Supplier"),
+    CATEGORY: _l("Kategori"),
+    SUBCATEGORY: _l("Underkategori"),
+    DPS_FACET: _l("Kvalifisert i innkjøpsordning"),
+    SUPPLIER: _l("Leverandør"),
     CONFIRMATION: confirmation.FACET_LABEL,
 }
 

@@ -57,7 +57,7 @@ def validated(terms: dict[str, Any], what: str) -> dict[str, Any]:
     """The clean terms, or ValueError naming every term that does not validate: seed data must be valid."""
     clean, errors = TERMS.validate(terms)
     if errors:
-        detail = "; ".join(f"{key}: {msg.nb}" for key, msg in errors.items())
+        detail = "; ".join(f"{key}: {msg}" for key, msg in errors.items())
         raise ValueError(f"invalid terms for {what}: {detail}")
     return clean
 
