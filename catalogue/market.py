@@ -358,16 +358,19 @@ def dps_figure(session: Session) -> Figure:
                   (_l("Kvalifiserte leverandører"),), rows, suppliers, show_share=False)
 
 
-def size_figure(session: Session) -> Figure:
-    """Suppliers with published services by size (from the register's number of employees), and their services."""
+def size_figure(session: Session, tally: Tally) -> Figure:
+    """Suppliers with published services by size (from the register's number of employees), and their services.
+
+    The services per supplier come from *tally*; only the suppliers' sizes are read (no count over
+    every service)."""
     from catalogue.company import SIZE_LABELS, CompanySize, company_size
 
     suppliers: Counter = Counter()
     services: Counter = Counter()
-    for employees, count in session.exec(
-            select(Supplier.employees, func.count(Service.id)).join(Service, Service.supplier_id == Supplier.id)
-            .where(Service.status == ServiceStatus.PUBLISHED).group_by(Supplier.id, Supplier.employees)).all():
-        size = company_size(employees)
+    per_supplier = tally.values("supplier")
+    employees_of = dict(session.exec(select(Supplier.id, Supplier.employees)).all()) if per_supplier else {}
+    for supplier_id, count in per_supplier.items():
+        size = company_size(employees_of.get(supplier_id))
         suppliers[size] += 1
         services[size] += count
     order = list(CompanySize) + ([None] if suppliers[None] else [])
@@ -447,7 +450,7 @@ def figures(session: Session, tally: Tally) -> Overview:
             scc_figure(tally),
             nsm_figure(tally),
             dps_figure(session),
-            size_figure(session),
+            size_figure(session, tally),
             history_figure(session, tally.services),
         ) + _competitions_figure(session) + contract_figures(session),
         computed_at=datetime.now(timezone.utc),

@@ -6,7 +6,9 @@ so a slow client never holds a worker: the workers here only ever talk to nginx 
 - ``gthread`` workers: each worker process serves ``GUNICORN_THREADS`` requests at once, so a
   slow database query or SMTP hand-off does not idle the whole process.
 - ``preload_app``: the app is imported once in the master and forked (less memory, a broken
-  release fails at start, not per worker); database pools are reset in every worker.
+  release fails at start, not per worker); database pools are reset in every worker. The master
+  warms the search (``when_ready``) before it forks, and each worker opens its own index files
+  and serves one search before it takes traffic (``post_worker_init``).
 - Timeouts: a request that hangs for ``timeout`` seconds gets its worker restarted;
   ``graceful_timeout`` lets running requests finish on reload (``kill -HUP`` / ``systemctl reload``:
   new workers start with the new code, old ones finish and exit).
@@ -35,6 +37,8 @@ proxy_allow_ips = "127.0.0.1"
 accesslog = None  # nginx writes the access log (without query strings); the app logs as JSON
 errorlog = "-"
 
+WORKER_READY = "Worker ready:"  # logged once a worker is warm and about to take traffic
+WARM_UP_SECONDS = float(os.environ.get("SEARCH_WARM_UP_SECONDS", "300"))  # the master's, at most
 PROMETHEUS_DIR = os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR",
                                        os.path.join(os.environ.get("MARKETPLACE_INSTANCE", "instance"), "prometheus"))
 
@@ -44,29 +48,42 @@ def on_starting(server):
     os.makedirs(PROMETHEUS_DIR, exist_ok=True)
 
 
+def when_ready(server):
+    # preload_app: the master has built the app, and with it started the search warm-up (index
+    # opened, per-segment data, facet counts, spelling dictionaries, the page's templates
+    # compiled). Let it finish before the first worker forks: every worker then starts with it.
+    for thread in threading.enumerate():
+        if thread.name == "search-warm-up":
+            thread.join(timeout=WARM_UP_SECONDS)
+
+
 def post_fork(server, worker):
     # Connections opened in the master (if any) must not be shared by the forked workers.
     app = server.app.wsgi()
     app.extensions["db_engine"].dispose(close=False)
-    # Nor the search index: the master's handle (opened by its warm-up thread) holds Whoosh file
-    # objects whose position and lock a fork would share – under threads that gave "reentrant
-    # call" errors (found by bench/faults.py). Each worker opens and warms its own.
-    from marketplace.views.search import EXTENSION
+    # Nor the search index's files: the master's handle holds Whoosh file objects whose position
+    # and lock a fork would share – under threads that gave "reentrant call" errors (found by
+    # bench/faults.py). Each worker opens its own, taking over what the master derived from it.
+    from marketplace.web import SEARCH_INDEX
 
-    app.extensions.pop(EXTENSION, None)
+    handle = app.extensions.pop(SEARCH_INDEX, None)
+    if handle is not None:
+        app.extensions[SEARCH_INDEX] = handle.forked()
+
+
+def post_worker_init(worker):
+    # Before the worker accepts its first connection: open the index and serve the search page
+    # and its fragment once, so no visitor's request is the one that opens files, connects to
+    # the database or fills a cache (issue 17: the first search of a fresh worker ≤ 50 ms).
+    from marketplace.views.search import warm_search
+
+    app = worker.wsgi
     if app.config.get("SEARCH_WARM_UP"):
-        threading.Thread(target=_warm_up, args=(app,), name="search-warm-up", daemon=True).start()
-
-
-def _warm_up(app):
-    from catalogue.search.query import warm_up
-    from marketplace.views.search import search_index
-
-    try:
-        with app.app_context():
-            warm_up(search_index())
-    except Exception:  # the page reports a missing or broken index itself
-        app.logger.exception("search warm-up failed")
+        try:
+            warm_search(app)
+        except Exception:  # the page reports a missing or broken index itself
+            app.logger.exception("search warm-up failed")
+    worker.log.info("%s %s", WORKER_READY, worker.pid)  # bench/search17.py times the next request
 
 
 def child_exit(server, worker):

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import Flask, request, session
 from flask_babel import Babel, get_locale, gettext, ngettext, pgettext
 from flask_babel import format_date as babel_format_date
 from flask_babel import lazy_gettext as _l
+from jinja2 import FileSystemBytecodeCache
 
 from catalogue import i18n, nsm
 from catalogue.models import ApplicationStatus, QualificationStatus, RevisionStatus, ServiceStatus
@@ -108,3 +110,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(date=format_date, datetime=format_datetime, isodatetime=iso_datetime,
                                  orgnr=format_orgnr)
     app.jinja_env.add_extension("jinja2.ext.do")
+    # Compiled templates kept on disk (checked against each template's source): a new process
+    # renders its first page without compiling the templates again (issue 17: first views).
+    cache_dir = Path(app.config["INSTANCE_PATH"]) / "jinja-cache"
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    app.jinja_env.bytecode_cache = FileSystemBytecodeCache(str(cache_dir))

@@ -35,8 +35,8 @@ from catalogue.search.thesaurus import thesaurus
 from catalogue.confirmation import NOT_CONFIRMED, VALUE_LABELS
 from catalogue.i18n import text
 from catalogue.search.schema import (CATEGORY, CONFIRMATION, CONFIRMATION_PARAM, DPS_FACET, FACET_FIELD, FACETS,
-                                     FACETS_BY_KEY, FIELD_BOOSTS, SORT_COLUMNS, SPELLING_FIELD, SUBCATEGORY, SUPPLIER,
-                                     TERM, TEXT_FIELDS, FacetSpec)
+                                     FACETS_BY_KEY, FIELD_BOOSTS, SORT_COLUMNS, SUBCATEGORY, SUPPLIER, TERM,
+                                     FacetSpec)
 from catalogue.terms import REQ_CONTAINS, REQ_COVERS, REQ_WITHIN, TERMS, SortOrder
 
 # The orders of the search; the registry's sortable terms add theirs (price: "pris", lowest first).
@@ -51,6 +51,7 @@ MAX_QUERY_WORDS = 12
 MAX_VALUES_PER_FACET = 50
 MAX_SPELLING_WORD = 30         # longer "words" get no suggestion
 MAX_SPELLING_CANDIDATES = 10   # candidates checked against the index per unknown word
+MAX_CORRECTED_WORDS = 3        # a query with more words the index does not know gets no suggestion
 SYNONYM_BOOST = 0.7      # a thesaurus match counts a little less than the word itself
 PARTS_BOOST = 0.6        # so does a match on a compound's parts only
 PREFIX_BOOST = 0.8       # a completion of a partial word ("postgre" → "postgresql")
@@ -299,10 +300,7 @@ def parse_words(q: str) -> list[QueryWord]:
 
 
 def _any_field(snap: Snapshot, term: str) -> int:
-    bits = 0
-    for name in TEXT_FIELDS:
-        bits |= snap.term_bits(name, term)
-    return bits
+    return snap.text_bits(term)
 
 
 def leaf_parts(word: Word) -> list[str]:
@@ -384,8 +382,8 @@ def _with_prefixes(snap: Snapshot, word: QueryWord) -> QueryWord:
     if len(surface) < MIN_PREFIX or not surface.isalpha():
         return word
     completions = []
-    for term in snap.reader.expand_prefix(SPELLING_FIELD, surface):
-        completion = analyse_token(term.decode("utf-8") if isinstance(term, bytes) else term)
+    for term in snap.completions(surface):
+        completion = analyse_token(term)
         if completion is not None:
             completions.append(Alt((completion,), PREFIX_BOOST))
         if len(completions) == MAX_COMPLETIONS:
@@ -569,10 +567,11 @@ def _closest(snap: Snapshot, word: str) -> str | None:
 
 
 def _suggestion(snap: Snapshot, q: str, words: list[QueryWord], bits: list[int]) -> str | None:
+    unknown = [word for word, word_bits in zip(words, bits) if not word_bits]
+    if len(unknown) > MAX_CORRECTED_WORDS:
+        return None  # not a slip of the keyboard: no correction is looked for (bounded cost)
     replacements = []
-    for word, word_bits in zip(words, bits):
-        if word_bits:
-            continue
+    for word in unknown:
         better = _closest(snap, word.surface)
         if better:
             replacements.append((word.span, better))

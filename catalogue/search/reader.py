@@ -21,6 +21,7 @@ its new, small segments.
 """
 from __future__ import annotations
 
+import bisect
 import os
 import threading
 from collections import OrderedDict
@@ -36,7 +37,7 @@ from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
 from catalogue.search.schema import (FACET_FIELD, FACETS_BY_KEY, KIND_SERVICE, NOT_STATED, SORT_COLUMNS,
-                                     SPELLING_FIELD, SUPPLIER_PARAM)
+                                     SPELLING_FIELD, SUPPLIER_PARAM, TEXT_FIELDS)
 from catalogue.search.store import IndexLocation, IndexMissing, IndexState, read_state
 
 TERM_CACHE_SIZE = 2048          # cached postings per segment
@@ -135,6 +136,26 @@ class SegmentData:
         self._columns: dict[str, np.ndarray] = {}
         self._suppliers: tuple[list[str], np.ndarray] | None = None
         self._spelling: dict[str, tuple[str, ...]] | None = None
+        self._text_terms: frozenset[str] | None = None
+        self._words: list[str] | None = None
+
+    def text_terms(self, reader) -> frozenset[str]:
+        """Every term of the text fields in this segment: a term not in it is looked up in none of
+        the fields (an unknown word costs a set look-up per segment, not one per field)."""
+        if self._text_terms is None:
+            terms: set[str] = set()
+            indexed = set(reader.indexed_field_names())
+            for name in TEXT_FIELDS:
+                if name in indexed:
+                    terms.update(raw.decode("utf-8") for raw in reader.lexicon(name))
+            self._text_terms = frozenset(terms)
+        return self._text_terms
+
+    def words(self, reader) -> list[str]:
+        """The words of the spelling field in this segment, sorted (prefix completion)."""
+        if self._words is None:
+            self._words = sorted({word for words in self.spelling(reader).values() for word in words})
+        return self._words
 
     def spelling(self, reader) -> dict[str, tuple[str, ...]]:
         """This segment's suggestion dictionary (symmetric delete): every word of the spelling
@@ -263,6 +284,19 @@ class Snapshot:
         self.facet_cache = SmallCache(FACET_CACHE_SIZE)       # (services, filters, language) → facets
         self._avg_length: dict[str, float] = {}
 
+    # What a snapshot derives from its generation alone (no open file in it): a process forked
+    # from one that had the same generation open takes these over instead of computing them again.
+    DERIVED = ("_facets", "_orders", "_fairness", "_suppliers", "_supplier_names", "_idf", "suggestions",
+               "facet_cache", "_avg_length")
+
+    def adopt(self, derived: dict) -> None:
+        """Take over *derived* (``Snapshot.derived()`` of the same generation in another process)."""
+        for name in self.DERIVED:
+            setattr(self, name, derived[name])
+
+    def derived(self) -> dict:
+        return {name: getattr(self, name) for name in self.DERIVED}
+
     def close(self) -> None:
         self.searcher.close()
 
@@ -285,6 +319,31 @@ class Snapshot:
             if segment_bits:
                 bits |= segment_bits << offset
         return bits & self.alive
+
+    def text_bits(self, term: str) -> int:
+        """Documents (of any kind, not deleted) with *term* in any of the text fields."""
+        bits = 0
+        for data, leaf, offset in self.leaves:
+            if term not in data.text_terms(leaf):
+                continue
+            segment_bits = 0
+            for name in TEXT_FIELDS:
+                segment_bits |= data.term_bits(leaf, name, term)
+            if segment_bits:
+                bits |= segment_bits << offset
+        return bits & self.alive
+
+    def completions(self, prefix: str) -> list[str]:
+        """The words of the texts (the spelling field) that start with *prefix*, in alphabetical
+        order: a binary search in each segment's sorted words (no walk over the lexicon files)."""
+        found: set[str] = set()
+        for data, leaf, _ in self.leaves:
+            words = data.words(leaf)
+            at = bisect.bisect_left(words, prefix)
+            while at < len(words) and words[at].startswith(prefix):
+                found.add(words[at])
+                at += 1
+        return sorted(found)
 
     def kind_bits(self, kind: str) -> int:
         """The documents of one kind ("service", "article")."""
@@ -389,7 +448,10 @@ class Snapshot:
     def add_bm25(self, scores: np.ndarray, field: str, term: str, boost: float) -> None:
         """Add *boost* × BM25(*term* in *field*) to each document's score (Whoosh's formula)."""
         idf, avg = self._stats(field, term)
+        text = field in TEXT_FIELDS
         for data, leaf, offset in self.leaves:
+            if text and term not in data.text_terms(leaf):
+                continue
             ids, tf = data.postings(leaf, field, term)
             if not len(ids):
                 continue
@@ -455,6 +517,20 @@ class SearchIndex:
         self._snapshot: Snapshot | None = None
         self._snapshot_target: str | None = None
         self._segments: dict[str, SegmentData] = {}
+        self._inherited: tuple | None = None  # (path, generation, derived data) of the parent process
+
+    def forked(self) -> "SearchIndex":
+        """A handle for a forked process (a gunicorn worker): it opens its own files – Whoosh's file
+        objects and locks must not be shared across a fork – but takes over everything this handle
+        derived from the segments and from its open generation (postings, lengths, spelling
+        dictionaries, facet masks and counts, sort orders), so its first search computes none of it."""
+        with self._lock:
+            child = SearchIndex(self.location.link)
+            child._segments = dict(self._segments)
+            snap = self._snapshot
+            if snap is not None:
+                child._inherited = (snap.path, snap.generation, snap.derived())
+            return child
 
     def __repr__(self) -> str:
         return f"SearchIndex({str(self.location.link)!r})"
@@ -494,6 +570,9 @@ class SearchIndex:
         from whoosh import index as whoosh_index
 
         fresh = Snapshot(whoosh_index.open_dir(str(path)), path, self._segments)
+        inherited, self._inherited = self._inherited, None
+        if inherited is not None and inherited[:2] == (path, fresh.generation):
+            fresh.adopt(inherited[2])
         self._snapshot_target = target
         # Forget the data of segments the new generation no longer has.
         for segid in [s for s in self._segments if s not in fresh.segment_ids]:

@@ -30,8 +30,21 @@ bp = Blueprint("search", __name__)
 FACET_TOP = 5  # values shown per facet before "Vis alle" (selected values always shown)
 
 
+def warm_search(app) -> bool:
+    """Open and warm this process's index and serve the search page and its fragment once (the
+    templates compiled, a database connection in the pool). ``False`` when there is no index yet."""
+    with app.app_context():
+        warmed = warm_up(search_index())
+    if warmed:
+        client = app.test_client()
+        for headers in ({}, {"HX-Request": "true"}):
+            client.get("/tjenester?q=tjeneste", headers=headers, environ_base={"REMOTE_ADDR": "warm-up"})
+    return warmed
+
+
 def start_warm_up(app) -> None:
-    """Each web process opens and warms the index in the background as it starts.
+    """Each web process opens and warms the index in the background as it starts (gunicorn's
+    master waits for it before forking its workers, deploy/gunicorn.conf.py).
 
     Called by the app factory once the app is fully set up: the warm-up request must never be
     the app's first request while setup methods are still being registered.
@@ -41,13 +54,7 @@ def start_warm_up(app) -> None:
 
     def warm() -> None:
         try:
-            with app.app_context():
-                warmed = warm_up(search_index())
-            if warmed:
-                # The page and its fragment once, so the templates are compiled before a visitor comes.
-                client = app.test_client()
-                for headers in ({}, {"HX-Request": "true"}):
-                    client.get("/tjenester?q=tjeneste", headers=headers, environ_base={"REMOTE_ADDR": "warm-up"})
+            warm_search(app)
         except Exception:  # pragma: no cover - a missing or broken index is reported by the page
             app.logger.exception("search warm-up failed")
 
