@@ -2,8 +2,9 @@
 
 The order matters: the single-host figures are taken while nothing else runs (latency,
 then throughput, then publish → searchable, compare and export); host B joins afterwards;
-profiles of missed targets come last, so py-spy never disturbs a measured figure. Peak RSS
-is read after all the measured work. Everything is bounded in time, on loopback only, and
+profiles of missed targets come next, so py-spy never disturbs a measured figure; issue 17's
+search figures (``bench.search17``, its own section) last, over the same corpus. Peak RSS
+is read after all the measured work of the hosts. Everything is bounded in time, on loopback only, and
 every subprocess is stopped on the way out – also when a step fails or the run is stopped.
 
 Environment: ``BENCH_SERVICES`` (default 50 000; fewer makes a dry run into ``bench/out/``),
@@ -94,6 +95,7 @@ class Bench:
         self.changes: Changes | None = None
         self.ids: list[int] = []
         self.current = "start"
+        self.search17_results: dict | None = None
 
     def rss_groups(self) -> dict[str, list[int]]:
         groups: dict[str, list[int]] = {}
@@ -139,6 +141,7 @@ class Bench:
         self.step("two hosts", self.two_hosts)
         self.step("memory", self.memory)  # after all measured work: VmHWM is the peak so far
         self.step("profiles", self.profile_missed)
+        self.step("search (issue 17)", self.search17)  # last: it stops the hosts and publishes into A's index
 
     def close(self) -> None:
         if self.index is not None:
@@ -290,6 +293,27 @@ class Bench:
     def profile_missed(self) -> None:
         self.details["profiles"] = diagnose.profiles(self)
 
+    def search17(self) -> None:
+        """Issue 17's search figures (``bench.search17``) over this corpus and host A's index: the
+        page beside FTS5 and PostgreSQL FTS, pathological queries, fresh workers, the market
+        overview's first view, segments after 1 000 single publications. The hosts stop first:
+        the benchmark starts its own gunicorn, and its last step publishes into the index."""
+        from bench import search17
+
+        for host in (self.b, self.a):
+            if host is None:
+                continue
+            for proc in (host.web, host.indexer):
+                if proc is not None:
+                    self.procs.stop(proc)
+            host.web = host.indexer = None
+        if self.index is not None:
+            self.index.close()
+        self.search17_results = search17.measure(
+            self.cfg.database_url, self.a.index_dir, self.cfg.workdir / "search17",
+            out_path=self.cfg.results_path.parent / "search17.json", pg_url=self.cfg.database_url,
+            load_seconds=min(30, self.cfg.load_seconds))
+
 
 def wait_alive(host: Host) -> bool:
     try:
@@ -366,6 +390,11 @@ def main(argv: list[str] | None = None) -> int:
     info = machine.describe(run.get("postgresql", "?"))
     report.write_json(cfg.results_path, bench.figures, bench.details, info, run)
     report.write_note(cfg.doc_path, bench.figures, bench.details, info, run)
+    if bench.search17_results is not None:
+        from bench import search17
+        from bench.relevance import splice
+
+        splice(cfg.doc_path, search17.NOTE_START, search17.NOTE_END, search17.section(bench.search17_results))
     print(f"bench: wrote {cfg.results_path} and {cfg.doc_path}")
     for key, verdict in report.assess(bench.figures).items():
         print(f"  {key:26} {str(verdict['measured']):>10}  target {verdict['target']:<12} "

@@ -262,13 +262,24 @@ def ratios(results: dict) -> dict[str, float]:
 
 def main() -> int:
     database_url = os.environ["BENCH17_DATABASE_URL"]
-    pg_url = os.environ.get("BENCH17_PG_URL") or database_url  # where the PostgreSQL FTS yardstick lives
-    index_dir = Path(os.environ["BENCH17_INDEX_DIR"])
-    work = Path(os.environ.get("BENCH17_WORKDIR") or tempfile.mkdtemp(prefix="search17-"))
+    results = measure(database_url, Path(os.environ["BENCH17_INDEX_DIR"]),
+                      Path(os.environ.get("BENCH17_WORKDIR") or tempfile.mkdtemp(prefix="search17-")),
+                      out_path=Path(os.environ.get("BENCH17_OUT") or PROJECT_ROOT / "bench" / "search17.json"),
+                      pg_url=os.environ.get("BENCH17_PG_URL") or database_url,
+                      publications=int(os.environ.get("BENCH17_PUBLICATIONS", "1000")),
+                      load_seconds=int(os.environ.get("BENCH17_LOAD_SECONDS", "30")))
+    if os.environ.get("BENCH17_NOTE"):
+        splice(Path(os.environ["BENCH17_NOTE"]), NOTE_START, NOTE_END, section(results))
+    print(json.dumps(results, indent=1))
+    return 0
+
+
+def measure(database_url: str, index_dir: Path, work: Path, *, out_path: Path, pg_url: str,
+            publications: int = 1000, load_seconds: int = 30) -> dict:
+    """Every figure of this benchmark over the corpus at *database_url* and its index at *index_dir*
+    (nothing else may write that index meanwhile: the last step publishes into it). *pg_url* is
+    where the PostgreSQL FTS yardstick's scratch table goes. Writes *out_path* as it goes."""
     work.mkdir(parents=True, exist_ok=True)
-    out_path = Path(os.environ.get("BENCH17_OUT") or PROJECT_ROOT / "bench" / "search17.json")
-    publications = int(os.environ.get("BENCH17_PUBLICATIONS", "1000"))
-    load_seconds = int(os.environ.get("BENCH17_LOAD_SECONDS", "30"))
     rng = random.Random(17)
     engine = make_engine(database_url)
     results: dict = {"started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
@@ -324,11 +335,9 @@ def main() -> int:
     results["load_average_end"] = os.getloadavg()
     results["ratios"] = ratios(results)
     out_path.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
-    if os.environ.get("BENCH17_NOTE"):
-        splice(Path(os.environ["BENCH17_NOTE"]), NOTE_START, NOTE_END, section(results))
-    print(json.dumps(results, indent=1))
     engine.dispose()
-    return 0
+    index.close()
+    return results
 
 
 if __name__ == "__main__":
