@@ -269,7 +269,7 @@ def save_version(session: Session, actor: Actor, article: Article, clean: Mappin
 
 def _conflict_msg() -> Any:
     return _l("Noen andre har lagret en nyere versjon av artikkelen mens du redigerte. Ingenting av det du sendte er "
-               "lagret. Åpne artikkelen på nytt og gjør endringene dine der.")
+              "lagret. Åpne artikkelen på nytt og gjør endringene dine der.")
 
 
 def publish(session: Session, actor: Actor, article: Article) -> None:

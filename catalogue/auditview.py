@@ -144,7 +144,7 @@ def _text(value: Any, org=None) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, bool):
-        return "ja" if value else "nei"
+        return text(_l("ja") if value else _l("nei"))
     if isinstance(value, str) and org is not None and _ORG.match(value):
         return org(value)
     if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):

@@ -108,7 +108,7 @@ def _clean_features(raw: Any, required: bool) -> tuple[list[str] | None, LazyPro
     too_long = next((n for n, line in enumerate(lines, 1) if len(line) > FEATURE_LENGTH), None)
     if too_long:
         return None, _l("Funksjon nummer %(number)s er lengre enn %(maximum)s tegn.", number=too_long,
-                            maximum=FEATURE_LENGTH)
+                        maximum=FEATURE_LENGTH)
     return lines, None
 
 
@@ -137,7 +137,7 @@ def _clean_dps(session: Session, supplier_id: int, raw: Any, category_id: Option
             return None, _l("«%(name)s» er ikke gyldig nå.", name=dps.name)
         if category_id is not None and not is_qualified(session, supplier_id, dps.id, category_id):
             return None, _l("Dere er ikke kvalifisert i denne kategorien i «%(name)s». Søk kvalifisering først, "
-                                "eller velg «Ingen».", name=dps.name)
+                            "eller velg «Ingen».", name=dps.name)
     return dps_id, None
 
 

@@ -293,7 +293,7 @@ def governing_law_figure(tally: Tally) -> Figure:
 def data_location_figure(tally: Tally) -> Figure:
     return Figure("datalokasjon", BARS, _l("Datalokasjon"),
                   _l("Andel av de publiserte tjenestene som kan lagre eller behandle data i hvert land eller område. "
-                      "En tjeneste kan ha data flere steder, så andelene blir til sammen mer enn 100 %."),
+                     "En tjeneste kan ha data flere steder, så andelene blir til sammen mer enn 100 %."),
                   (_l("Tjenester"),), _choice_rows("data_locations", tally.values("location")),
                   tally.services)
 
@@ -311,7 +311,7 @@ def scc_figure(tally: Tally) -> Figure:
     rows += (Row("ingen", _l("Ingen moduler oppgitt"), (none,)),)
     return Figure("scc-moduler", BARS, _l("SCC-moduler"),
                   _l("Andel av de publiserte tjenestene der leverandøren tilbyr hver modul av EUs standard "
-                      "personvernbestemmelser (SCC). En tjeneste kan tilby flere moduler."),
+                     "personvernbestemmelser (SCC). En tjeneste kan tilby flere moduler."),
                   (_l("Tjenester"),), rows, tally.services)
 
 
@@ -327,8 +327,8 @@ def nsm_figure(tally: Tally) -> Figure:
     )
     return Figure("nsm", STACKED, _l("Ansvar for NSMs grunnprinsipper"),
                   _l("For hvert grunnprinsipp for IKT-sikkerhet: hvor mange publiserte tjenester der leverandøren har "
-                      "ansvaret alene, der ansvaret er delt, og der kunden har ansvaret. Dekning er andelen der "
-                      "leverandøren har ansvar alene eller delt."),
+                     "ansvaret alene, der ansvaret er delt, og der kunden har ansvaret. Dekning er andelen der "
+                     "leverandøren har ansvar alene eller delt."),
                   tuple(labels[r] for r in RESPONSIBILITY_ORDER), rows, tally.services, show_share=False)
 
 
@@ -354,7 +354,7 @@ def dps_figure(session: Session) -> Figure:
                              .where(Qualification.status == QualificationStatus.QUALIFIED)).one()
     return Figure("dps", BARS, _l("Kvalifiserte leverandører per kategori i DPS"),
                   _l("Antall leverandører som er kvalifisert i hver kategori av den dynamiske innkjøpsordningen. "
-                      "En leverandør kan være kvalifisert i flere kategorier."),
+                     "En leverandør kan være kvalifisert i flere kategorier."),
                   (_l("Kvalifiserte leverandører"),), rows, suppliers, show_share=False)
 
 
@@ -378,7 +378,7 @@ def size_figure(session: Session, tally: Tally) -> Figure:
                      (suppliers[size], services[size])) for size in order)
     return Figure("storrelse", BARS, _l("Leverandører etter størrelse"),
                   _l("Leverandører med publiserte tjenester etter antall ansatte i Enhetsregisteret (liten under 50, "
-                      "mellomstor under 250, stor fra 250), og hvor mange tjenester de har publisert."),
+                     "mellomstor under 250, stor fra 250), og hvor mange tjenester de har publisert."),
                   (_l("Leverandører"), _l("Publiserte tjenester")), rows,
                   sum(suppliers.values()))
 
@@ -411,8 +411,8 @@ def history_figure(session: Session, total: int) -> Figure:
     rows.reverse()
     return Figure("utvikling", TIMESERIES, _l("Utvikling over tid"),
                   _l("Hver måned: tjenester som kom inn i katalogen, nye versjoner av publiserte tjenester, tjenester "
-                      "som ble fjernet, og hvor mange som var publisert ved utgangen av måneden. Tallene kommer fra "
-                      "hendelsesloggen."),
+                     "som ble fjernet, og hvor mange som var publisert ved utgangen av måneden. Tallene kommer fra "
+                     "hendelsesloggen."),
                   (_l("Nye tjenester"), _l("Nye versjoner"),
                    _l("Fjernet"), _l("Publisert ved månedsslutt")),
                   tuple(rows), total, show_share=False)

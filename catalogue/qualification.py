@@ -370,7 +370,7 @@ def validate_application(session: Session, dps: DPS, supplier_id: int, raw: Mapp
         errors[CATEGORIES_FIELD] = _l("Ukjent kategori for denne ordningen.")
     elif any(not states[c].can_apply for c in chosen):
         errors[CATEGORIES_FIELD] = _l("Dere er allerede kvalifisert eller har en søknad til behandling i en av "
-                                       "kategoriene.")
+                                      "kategoriene.")
     elif complete and not chosen:
         errors[CATEGORIES_FIELD] = _l("Velg minst én kategori å søke kvalifisering i.")
     answers: dict[str, Any] = {}

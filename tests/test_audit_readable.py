@@ -86,3 +86,12 @@ def test_listing_content_changes_are_shown_as_the_listing_diff():
                        after={"name": "A", "summary": "x", "terms": {"governing_law": "irland"}})
     found = changes(event, lang="nb")
     assert [(c.label, c.old, c.new) for c in found] == [("Lovvalg", "Norsk rett", "Irsk rett")]
+
+
+def test_yes_and_no_are_shown_in_the_language_of_the_page(app):
+    event = AuditEvent(action="supplier.details_updated", object_type="supplier",
+                       before={"reference_architecture_optout": False}, after={"reference_architecture_optout": True})
+    with app.test_request_context("/?lang=en"):
+        assert [(c.old, c.new) for c in changes(event)] == [("no", "yes")]
+    with app.test_request_context("/"):
+        assert [(c.old, c.new) for c in changes(event)] == [("nei", "ja")]

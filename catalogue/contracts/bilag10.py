@@ -43,7 +43,7 @@ TEXTS = {
     "published": _l("Versjonen ble publisert"),
     "form": _l("Avtaleform"),
     "intro": _l("Dette bilaget gjengir leverandørens vilkår slik de stod i den publiserte versjonen kunden valgte. "
-                 "Senere endringer i tjenestebeskrivelsen endrer ikke bilaget."),
+                "Senere endringer i tjenestebeskrivelsen endrer ikke bilaget."),
     "requirements": _l("Kundens krav og vurdering"),
     "no_requirements": _l("Kunden stilte ingen krav i sammenligningen."),
     "meets": _l("Oppfyller kravet"),

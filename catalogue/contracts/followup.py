@@ -282,10 +282,10 @@ def market_figures(session: Session) -> tuple[Any, Any]:
     return (
         figure("avtaleverdi", 0, _l("Avtaleverdi per kategori"),
                _l("Samlet anslått verdi (kroner eksklusive mva.) av signerte avtaler gjennom markedsplassen, "
-                   "per kategori."), _l("Avtaleverdi (kr)")),
+                  "per kategori."), _l("Avtaleverdi (kr)")),
         figure("omsetning", 1, _l("Rapportert omsetning per kategori"),
                _l("Omsetning leverandørene har rapportert i de dynamiske innkjøpsordningene (kroner eksklusive mva.), "
-                   "alle kvartaler, per kategori."), _l("Omsetning (kr)")),
+                  "alle kvartaler, per kategori."), _l("Omsetning (kr)")),
     )
 
 
