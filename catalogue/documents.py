@@ -32,11 +32,13 @@ KINDS = {
     "tax_certificate": _l("Skatteattest (skatt og merverdiavgift)"),
     "signed_contract": _l("Signert avtale"),
     "certificate": _l("Sertifikat"),  # a row of the certifications term
+    "dps_document": _l("Dokument i innkjøpsordningen"),  # uploaded by the contract manager; public
 }
 SERVICE_KINDS = ("terms", "dpa", "price_list")
 # Documents that anyone may read once the service version that refers to them is published.
 PUBLIC_KINDS = frozenset(SERVICE_KINDS)
 CERTIFICATE_KIND = "certificate"
+DPS_KIND = "dps_document"
 
 
 class DocumentError(ValueError):
@@ -89,9 +91,9 @@ def path_of(upload_dir: str | os.PathLike, storage_key: str) -> Path:
     return Path(upload_dir) / storage_key[:2] / storage_key
 
 
-def store(session: Session, actor: Actor, upload_dir: str | os.PathLike, *, supplier_id: int, kind: str,
+def store(session: Session, actor: Actor, upload_dir: str | os.PathLike, *, supplier_id: Optional[int], kind: str,
           filename: str | None, data: bytes, service_id: Optional[int] = None,
-          application_id: Optional[int] = None) -> Document:
+          application_id: Optional[int] = None, dps_id: Optional[int] = None, title: str = "") -> Document:
     """Check and keep an uploaded PDF; the row joins the caller's transaction.
 
     Raises ``DocumentError`` (nothing written) when the file is not an acceptable PDF.
@@ -117,14 +119,14 @@ def store(session: Session, actor: Actor, upload_dir: str | os.PathLike, *, supp
         # Never leave a partial file: on a full disk it would keep every later upload failing.
         partial.unlink(missing_ok=True)
         raise StorageFailed(kind, error) from error
-    doc = Document(supplier_id=supplier_id, service_id=service_id, application_id=application_id, kind=kind,
-                   filename=clean_filename(filename, kind), content_type=PDF_TYPE, size=len(data),
-                   sha256=hashlib.sha256(data).hexdigest(), storage_key=key, uploaded_by=actor.user_id)
+    doc = Document(supplier_id=supplier_id, service_id=service_id, application_id=application_id, dps_id=dps_id,
+                   kind=kind, title=title, filename=clean_filename(filename, kind), content_type=PDF_TYPE,
+                   size=len(data), sha256=hashlib.sha256(data).hexdigest(), storage_key=key, uploaded_by=actor.user_id)
     session.add(doc)
     session.flush()
     record(session, actor, "document.uploaded", "document", doc.id, supplier_id=supplier_id, service_id=service_id,
            after={"kind": kind, "filename": doc.filename, "size": doc.size, "sha256": doc.sha256,
-                  "application_id": application_id})
+                  "application_id": application_id, **({"dps_id": dps_id, "title": title} if dps_id else {})})
     return doc
 
 
@@ -133,7 +135,10 @@ def read_bytes(upload_dir: str | os.PathLike, doc: Document) -> bytes:
 
 
 def is_public(session: Session, doc: Document) -> bool:
-    """A terms/DPA document or certificate is public while the live version of a published service refers to it."""
+    """A terms/DPA document or certificate is public while the live version of a published service refers to it;
+    a DPS's own documents are public (they are listed on its page)."""
+    if doc.kind == DPS_KIND:
+        return doc.dps_id is not None
     if doc.kind not in PUBLIC_KINDS and doc.kind != CERTIFICATE_KIND or doc.service_id is None:
         return False
     service = session.get(Service, doc.service_id)

@@ -1,8 +1,10 @@
-"""Administering a DPS over its life: description, categories added, extension and closing.
+"""Administering a DPS over its life: description, documents and categories added, extension and closing.
 
 Categories can be added to a running DPS but not taken away (suppliers are qualified in them).
 Extending moves the end date later; closing ends the DPS today (no new applications from
-tomorrow). The qualified suppliers are told of both. Each change has its audit event.
+tomorrow). The qualified suppliers are told of both. Documents (the qualification basis, the
+terms of the scheme …) are PDFs checked like every upload and listed publicly on the DPS's page.
+Each change has its audit event.
 """
 from __future__ import annotations
 
@@ -13,14 +15,17 @@ from sqlmodel import Session, select
 
 from catalogue.audit import Actor, record
 from catalogue.declarations.requests import qualified_suppliers
+from catalogue.documents import DPS_KIND, DocumentError, store
 from catalogue.lifecycle import N_, DomainError
-from catalogue.models import DPS, Category, DPSCategory
+from catalogue.models import DPS, Category, Document, DPSCategory
 from catalogue.notifications import notify
 from catalogue.text import reject_markup
 from catalogue.validity import parse_day
 from catalogue.workdays import oslo_today
 
 DESCRIPTION_MAX = 3000
+TITLE_MAX = 200
+DOCUMENT_FIELD, TITLE_FIELD = "dokument", "tittel"
 
 
 def category_ids(session: Session, dps: DPS) -> set[int]:
@@ -58,6 +63,36 @@ def edit(session: Session, actor: Actor, dps: DPS, description: str, add: Iterab
         record(session, actor, "dps.edited", "dps", dps.id, before=before,
                after={"description": dps.description, "categories_added": [allowed[k].slug for k in wanted]})
     return changed
+
+
+def documents(session: Session, dps: DPS) -> list[Document]:
+    """The DPS's own documents, oldest first (as the DPS page lists them)."""
+    return list(session.exec(select(Document).where(Document.dps_id == dps.id, Document.kind == DPS_KIND)
+                             .order_by(Document.uploaded_at, Document.id)).all())
+
+
+def add_document(session: Session, actor: Actor, upload_dir: str, dps: DPS, title: str,
+                 upload: Optional[tuple[str, bytes]]) -> Document:
+    """Keep an uploaded PDF as one of the DPS's documents (public), with its audit event.
+
+    Raises ``DomainError`` (nothing written) for a missing or bad title or file; ``StorageFailed`` when
+    the file cannot be written.
+    """
+    title = " ".join((title or "").split())
+    if not title:
+        raise DomainError(N_("Skriv hva dokumentet er, for eksempel «Kvalifikasjonsgrunnlag»."), field=TITLE_FIELD)
+    if len(title) > TITLE_MAX or reject_markup(title):
+        raise DomainError(N_("Tittelen kan være høyst %(max)s tegn, uten HTML."), field=TITLE_FIELD, max=TITLE_MAX)
+    if upload is None or not upload[1]:
+        raise DomainError(N_("Velg en PDF-fil å laste opp."), field=DOCUMENT_FIELD)
+    try:
+        doc = store(session, actor, upload_dir, supplier_id=None, dps_id=dps.id, kind=DPS_KIND, title=title,
+                    filename=upload[0], data=upload[1])
+    except DocumentError as error:
+        raise DomainError(error.message, field=DOCUMENT_FIELD) from None
+    record(session, actor, "dps.document_added", "dps", dps.id,
+           after={"document_id": doc.id, "title": title, "filename": doc.filename, "size": doc.size})
+    return doc
 
 
 def _tell(session: Session, dps: DPS, kind: str, key: str, **context) -> None:

@@ -317,15 +317,22 @@ class ArchivedService(SQLModel, table=True):
 
 
 class Document(SQLModel, table=True):
-    """An uploaded file (terms, DPA, tax certificate). Stored outside ``static/``."""
+    """An uploaded file (terms, DPA, tax certificate; a DPS's own documents). Stored outside ``static/``.
+
+    It belongs to a supplier (its listings and applications) or to a DPS (uploaded by the contract manager).
+    """
 
     __tablename__ = "document"
+    __table_args__ = (CheckConstraint("supplier_id IS NOT NULL OR dps_id IS NOT NULL", name="ck_document_owner"),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
-    supplier_id: int = Field(foreign_key="supplier.id", index=True)
+    supplier_id: Optional[int] = Field(default=None, foreign_key="supplier.id", index=True)
+    dps_id: Optional[int] = Field(default=None, foreign_key="dps.id", index=True)
     service_id: Optional[int] = Field(default=None, foreign_key="service.id", index=True)
     application_id: Optional[int] = Field(default=None, foreign_key="qualification_application.id", index=True)
-    kind: str = Field(max_length=40)  # terms / dpa / tax_certificate / ...
+    kind: str = Field(max_length=40)  # terms / dpa / tax_certificate / dps_document / ...
+    # What the document is, as the DPS page lists it ("Kvalifikasjonsgrunnlag"); the file name otherwise.
+    title: str = Field(default="", max_length=200)
     filename: str = Field(max_length=200)
     content_type: str = Field(default="application/pdf", max_length=100)
     size: int = 0

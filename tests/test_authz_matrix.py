@@ -172,6 +172,7 @@ ROUTES: dict[str, list[Case]] = {
     "manager.log": [manager_only()],
     "register.alerts": [manager_only()],
     "dpsadmin.manage": [manager_only(HANDLED, args={"slug": "@dps_slug"})],
+    "dpsadmin.add_document": [manager_only(HANDLED, args={"slug": "@dps_slug"})],
     "dpsadmin.history": [everyone(args={"slug": "@dps_slug"}, query={"dato": "2025-06-30"})],
     "declarations.requests_page": [manager_only(HANDLED)],
     "declarations.request_page": [manager_only(HANDLED, args={"request_id": "@declaration_request"})],

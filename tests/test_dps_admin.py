@@ -90,3 +90,62 @@ def test_the_manager_edits_extends_and_closes_with_notice_to_qualified_suppliers
             NotificationEvent.kind.in_(["dps.extended", "dps.closed"])))}
     assert events["dps.extended"].context["until"] == "31.12.2031"
     assert events["dps.closed"].context["reason"] == "Erstattes av ny ordning."
+
+
+def test_the_contract_manager_uploads_a_document_to_the_dps_and_anyone_downloads_it(app):
+    from io import BytesIO
+
+    from catalogue.models import AuditEvent, Document
+    from tests.pdf import make_pdf
+
+    engine = app.extensions["db_engine"]
+    dps = _dps(engine)
+    manager = app.test_client()
+    login(manager, "avtaleforvalter")
+    page = manager.get(f"/forvaltning/dps/{dps.slug}").get_data(as_text=True)
+    assert 'enctype="multipart/form-data"' in page
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    url = f"/forvaltning/dps/{dps.slug}/dokumenter"
+
+    def post(title: str, data: bytes | None, name: str = "grunnlag.pdf"):
+        form = {"csrf_token": token, "tittel": title}
+        if data is not None:
+            form["dokument"] = (BytesIO(data), name)
+        return manager.post(url, data=form, content_type="multipart/form-data")
+
+    def counts() -> tuple[int, int]:
+        with Session(engine) as session:
+            return (len(session.exec(select(Document.id).where(Document.dps_id == dps.id)).all()),
+                    len(session.exec(select(AuditEvent.id)).all()))
+
+    before = counts()
+    refused = [post("Kvalifikasjonsgrunnlag", b"<html>ikke pdf</html>"),       # not a PDF, whatever its name
+               post("Kvalifikasjonsgrunnlag", b"%PDF-1.4\n" + b"x" * (10 * 1024 * 1024) + b"\n%%EOF"),  # over 10 MB
+               post("", make_pdf("Uten tittel")),                              # no title
+               post("<script>x</script>", make_pdf("Markup")),                 # markup in the title
+               post("Kvalifikasjonsgrunnlag", None)]                           # no file
+    for answer in refused:
+        assert answer.status_code == 422
+    assert "ikke en PDF" in refused[0].get_data(as_text=True) and "for stor" in refused[1].get_data(as_text=True)
+    assert 'value="Kvalifikasjonsgrunnlag"' in refused[0].get_data(as_text=True)  # what was written is kept
+    assert counts() == before
+
+    done = post("Kvalifikasjonsgrunnlag", make_pdf("Kvalifikasjonsgrunnlag for ordningen"))
+    assert done.status_code == 302
+    with Session(engine) as session:
+        doc = session.exec(select(Document).where(Document.dps_id == dps.id)).one()
+        actions = session.exec(select(AuditEvent.action).where(AuditEvent.id > before[1])).all()
+    assert (doc.supplier_id, doc.kind, doc.title, doc.filename) == (None, "dps_document", "Kvalifikasjonsgrunnlag",
+                                                                    "grunnlag.pdf")
+    assert sorted(actions) == ["document.uploaded", "dps.document_added"]
+
+    public = app.test_client().get(f"/dps/{dps.slug}").get_data(as_text=True)
+    assert f'<a href="/dokumenter/{doc.id}">Kvalifikasjonsgrunnlag</a>' in public
+    download = app.test_client().get(f"/dokumenter/{doc.id}")
+    assert download.status_code == 200 and download.data.startswith(b"%PDF")
+    supplier = app.test_client()
+    login(supplier, "leverandor-fjordsky")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', supplier.get("/leverandor/").get_data(as_text=True)).group(1)
+    answer = supplier.post(url, data={"csrf_token": token, "tittel": "X", "dokument": (BytesIO(make_pdf("x")), "x.pdf")},
+                           content_type="multipart/form-data")
+    assert answer.status_code == 403 and counts()[0] == 1

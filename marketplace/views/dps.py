@@ -8,7 +8,7 @@ from io import BytesIO
 from flask import Blueprint, abort, current_app, render_template, send_file
 
 from auth.guards import current_viewer, public
-from catalogue import documents, qualification
+from catalogue import documents, dpsadmin, qualification
 from marketplace.db import get_session
 
 bp = Blueprint("dps", __name__)
@@ -31,7 +31,7 @@ def dps(slug: str):
     if found is None:
         abort(404)
     return render_template("dps/dps.html", dps=found, rows=qualification.qualified_by_category(session, found),
-                           open=qualification.is_open(found))
+                           open=qualification.is_open(found), documents=dpsadmin.documents(session, found))
 
 
 @bp.get("/dokumenter/<int:document_id>")

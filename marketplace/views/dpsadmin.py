@@ -2,18 +2,20 @@
 qualified suppliers as it stood on any date (/dps/<slug>/kvalifiserte?dato=…)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from auth.guards import current_viewer, public, roles_required
 from catalogue.viewer import MANAGER
 from catalogue import dpsadmin
+from catalogue.documents import MAX_BYTES, StorageFailed
 from catalogue.lifecycle import DomainError
 from catalogue.models import DPS, Category
 from catalogue.qualification import dps_by_slug, dps_categories
 from catalogue.suspension import qualified_on
 from marketplace.db import get_session
 from marketplace.templating import current_lang
+from marketplace.web import domain_message, post_limit
 
 bp = Blueprint("dpsadmin", __name__)
 
@@ -61,9 +63,43 @@ def manage(slug: str):
             errors = {error.field or "description": gettext(error.message, **error.params)}
             status = error.http_status
             dps = _dps(slug)
+    return _manage_page(dps, values, errors, status)
+
+
+def _manage_page(dps: DPS, values: dict, errors: dict, status: int):
+    session = get_session()
     return render_template("dpsadmin/manage.html", dps=dps, categories=dps_categories(session, dps.id),
                            addable=[(str(c.id), c.name(current_lang())) for c in dpsadmin.addable_categories(session, dps)],
-                           values=values, errors=errors), status
+                           documents=dpsadmin.documents(session, dps), document_field=dpsadmin.DOCUMENT_FIELD,
+                           title_field=dpsadmin.TITLE_FIELD, values=values, errors=errors), status
+
+
+@bp.post("/forvaltning/dps/<slug>/dokumenter")
+@roles_required(MANAGER)
+@post_limit("UPLOAD_RATE_LIMIT", "30/minute")
+def add_document(slug: str):
+    """Upload a PDF to the DPS (listed on its public page); a bad title or file gives the page back with the reason."""
+    session = get_session()
+    dps = _dps(slug)
+    storage = request.files.get(dpsadmin.DOCUMENT_FIELD)
+    upload = (storage.filename, storage.stream.read(MAX_BYTES + 1)) if storage is not None and storage.filename else None
+    title = request.form.get(dpsadmin.TITLE_FIELD, "")
+    try:
+        doc = dpsadmin.add_document(session, current_viewer().actor(), current_app.config["UPLOAD_DIR"], dps, title,
+                                    upload)
+        session.commit()
+    except StorageFailed as failed:
+        session.rollback()
+        current_app.logger.error("DPS document not stored (errno %s)", failed.errno)
+        errors, status = {dpsadmin.DOCUMENT_FIELD: str(failed.message)}, 503
+    except DomainError as error:
+        session.rollback()
+        errors, status = {error.field or dpsadmin.DOCUMENT_FIELD: domain_message(error)}, error.http_status
+    else:
+        return _done(gettext("Dokumentet «%(title)s» er lagt ut på siden til ordningen.", title=doc.title), slug)
+    dps = _dps(slug)
+    return _manage_page(dps, {"description": dps.description, "valid_to": "", "reason": "", "title": title},
+                        errors, status)
 
 
 @bp.get("/dps/<slug>/kvalifiserte")

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-05 18:53:47.705610
+Create Date: 2026-12-05 19:20:22.848768
 """
 from typing import Sequence, Union
 
@@ -612,10 +612,12 @@ def upgrade() -> None:
 
     op.create_table('document',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('supplier_id', sa.Integer(), nullable=False),
+    sa.Column('supplier_id', sa.Integer(), nullable=True),
+    sa.Column('dps_id', sa.Integer(), nullable=True),
     sa.Column('service_id', sa.Integer(), nullable=True),
     sa.Column('application_id', sa.Integer(), nullable=True),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('filename', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('content_type', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
     sa.Column('size', sa.Integer(), nullable=False),
@@ -623,7 +625,9 @@ def upgrade() -> None:
     sa.Column('storage_key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('uploaded_by', sa.Integer(), nullable=True),
     sa.Column('uploaded_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.CheckConstraint('supplier_id IS NOT NULL OR dps_id IS NOT NULL', name='ck_document_owner'),
     sa.ForeignKeyConstraint(['application_id'], ['qualification_application.id'], ),
+    sa.ForeignKeyConstraint(['dps_id'], ['dps.id'], ),
     sa.ForeignKeyConstraint(['service_id'], ['service.id'], ),
     sa.ForeignKeyConstraint(['supplier_id'], ['supplier.id'], ),
     sa.ForeignKeyConstraint(['uploaded_by'], ['user_account.id'], ),
@@ -632,6 +636,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('document', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_document_application_id'), ['application_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_document_dps_id'), ['dps_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_service_id'), ['service_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_supplier_id'), ['supplier_id'], unique=False)
 
@@ -944,6 +949,7 @@ def downgrade() -> None:
     with op.batch_alter_table('document', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_document_supplier_id'))
         batch_op.drop_index(batch_op.f('ix_document_service_id'))
+        batch_op.drop_index(batch_op.f('ix_document_dps_id'))
         batch_op.drop_index(batch_op.f('ix_document_application_id'))
 
     op.drop_table('document')
