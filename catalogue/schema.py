@@ -14,3 +14,4 @@ import catalogue.registerwatch.models  # noqa: F401
 import catalogue.certificates  # noqa: F401
 import catalogue.suspension  # noqa: F401
 import catalogue.declarations.models  # noqa: F401
+import catalogue.pending_uploads  # noqa: F401

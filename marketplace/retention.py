@@ -7,6 +7,8 @@ configuration:
                                        its token is wiped the moment it ends or expires
 ``UPLOAD_ORPHAN_GRACE_HOURS`` (24)     an uploaded file no document refers to (a refused form,
                                        a deleted draft, a failed write) is removed after this
+kept uploads (1 hour)                  a file kept from a refused form so it need not be chosen
+                                       again (catalogue.pending_uploads.KEEP_FOR), then deleted
 test provider codes                    identity wiped when redeemed, deleted at expiry (60 s)
 
 ``follow`` repeats the sweep every ``RETENTION_INTERVAL_SECONDS`` (300) as a supervised
@@ -31,12 +33,14 @@ retention_cli = AppGroup("retention", help="Sletting etter oppbevaringstidene (i
 def run_once() -> dict:
     from auth import retention
     from catalogue.documents import remove_orphans
+    from catalogue.pending_uploads import remove_expired
 
     cfg = current_app.config
     with session_scope(current_app.extensions["db_engine"]) as session:
         logins = retention.sweep(session, retention=timedelta(days=cfg["LOGIN_SESSION_RETENTION_DAYS"]),
                                  test_provider=bool(cfg.get("TEST_IDP_ENABLED")))
         files = remove_orphans(session, cfg["UPLOAD_DIR"], grace_seconds=cfg["UPLOAD_ORPHAN_GRACE_HOURS"] * 3600)
+        files += remove_expired(session, cfg["UPLOAD_DIR"])
     done = {"logins_ended": logins.ended, "tokens_wiped": logins.wiped, "logins_deleted": logins.deleted,
             "codes_deleted": logins.codes, "files_removed": files}
     if any(done.values()):

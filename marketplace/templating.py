@@ -30,6 +30,8 @@ STATUS_LABELS = {
     RevisionStatus.REJECTED: _l("Avvist"),
     QualificationStatus.PENDING: _l("Til behandling"),
     QualificationStatus.QUALIFIED: _l("Kvalifisert"),
+    QualificationStatus.SUSPENDED: _l("Suspendert"),
+    QualificationStatus.REVOKED: _l("Tilbakekalt"),
     ApplicationStatus.DECIDED: _l("Avgjort"),
 }
 
@@ -105,6 +107,11 @@ def init_app(app: Flask) -> None:
     from catalogue.validity import counts_on
 
     app.jinja_env.globals.update(certificate_counts=counts_on)  # dated evidence: does it count today?
+    from catalogue.pending_uploads import token_field
+    from marketplace.kept_uploads import kept_upload
+
+    # A file kept from a refused form (issue 16): named beside its input, its token carried on.
+    app.jinja_env.globals.update(kept_upload=kept_upload, kept_token_field=token_field)
     from catalogue.suppliers import format_orgnr
 
     app.jinja_env.filters.update(date=format_date, datetime=format_datetime, isodatetime=iso_datetime,

@@ -30,6 +30,7 @@ from marketplace.checkstep import check_first
 from marketplace.db import get_session
 from marketplace.registry import register_lookup
 from marketplace.htmx import is_htmx, render_page
+from marketplace.kept_uploads import discard, keep_for_retry, release, with_kept
 from marketplace.templating import current_lang
 from marketplace.web import (commit_or_conflict, documents_of, domain_message, message_text, post_limit,
                              render_versions, say, texts)
@@ -62,24 +63,34 @@ def own_service(service_id: int) -> Service:
     return service
 
 
-def read_uploads() -> dict[str, tuple[str, bytes]]:
-    """The chosen files, read to at most one byte over the limit (so size is checked without reading more)."""
-    uploads = {}
-    for kind in SERVICE_KINDS:
-        storage = request.files.get(listings.document_field(kind))
-        if storage is not None and storage.filename:
-            uploads[kind] = (storage.filename, storage.stream.read(MAX_BYTES + 1))
-    return uploads
+DOCUMENT_FIELDS = {listings.document_field(kind): kind for kind in SERVICE_KINDS}
 
 
-def read_certificate_files() -> dict[int, tuple[str, bytes]]:
-    """The certificate PDFs chosen in the certificate rows, by row number (read to one byte over the limit)."""
-    files = {}
+def listing_files(form_key: str):
+    """The listing form's files by field id – the chosen ones (read to at most one byte over the limit, so
+    size is checked without reading more) and those kept from its refused post – and the kept rows used."""
+    chosen = {}
     for name, storage in request.files.items(multi=True):
-        found = certificates.ROW_FILE.fullmatch(name or "")
-        if found and storage.filename:
-            files[int(found.group(1))] = (storage.filename, storage.stream.read(MAX_BYTES + 1))
-    return files
+        if storage.filename and (name in DOCUMENT_FIELDS or certificates.ROW_FILE.fullmatch(name or "")):
+            chosen[name] = (storage.filename, storage.stream.read(MAX_BYTES + 1))
+    fields = list(DOCUMENT_FIELDS) + [f"terms-{certificates.CERTIFICATES_TERM}-{i}-document-file"
+                                      for i in range(TERMS[certificates.CERTIFICATES_TERM].max_rows * 4)]
+    return with_kept(form_key, chosen, fields, request.form)
+
+
+def split_listing_files(files) -> tuple[dict[str, tuple[str, bytes]], dict[int, tuple[str, bytes]]]:
+    """``(documents by kind, certificate PDFs by row number)``."""
+    uploads = {DOCUMENT_FIELDS[name]: f for name, f in files.items() if name in DOCUMENT_FIELDS}
+    rows = {}
+    for name, f in files.items():
+        found = certificates.ROW_FILE.fullmatch(name)
+        if found:
+            rows[int(found.group(1))] = f
+    return uploads, rows
+
+
+def listing_form_key(service: Service | None) -> str:
+    return f"listing:{service.id}" if service is not None else "listing:new"
 
 
 def upload_dir() -> str:
@@ -235,11 +246,12 @@ def new_service():
         return form_page(None, with_extra_row(raw, action), {})
     submit = action == "submit"
     content, errors = listings.validate(session, supplier.id, raw, complete=submit)
-    uploads = read_uploads()
+    files, kept = listing_files(listing_form_key(None))
+    uploads, cert_files = split_listing_files(files)
     errors.update(listings.check_uploads(uploads))
-    cert_files = read_certificate_files()
     errors.update(certificates.check_certificate_files(session, supplier.id, raw["terms"], cert_files))
     if errors:
+        keep_for_retry(listing_form_key(None), files, kept)
         return form_page(None, raw, errors, 422)
     try:
         stored = certificates.store_certificate_files(session, actor(), upload_dir(), supplier.id, raw["terms"],
@@ -251,7 +263,9 @@ def new_service():
         return storage_failed(None, raw, failed)
     if submit:
         listing.submit(actor())
+    done = release(kept)
     session.commit()
+    discard(done)
     if submit:
         say(gettext("Tjenesten er sendt til godkjenning."))
     else:
@@ -283,11 +297,13 @@ def edit_service(service_id: int):
         return form_page(listing, with_extra_row(raw, action), {}, lock=lock)
     submit = action == "submit"
     content, errors = listings.validate(session, service.supplier_id, raw, complete=submit)
-    uploads = read_uploads()
+    form_key = listing_form_key(service)
+    files, kept = listing_files(form_key)
+    uploads, cert_files = split_listing_files(files)
     errors.update(listings.check_uploads(uploads))
-    cert_files = read_certificate_files()
     errors.update(certificates.check_certificate_files(session, service.supplier_id, raw["terms"], cert_files))
     if errors:
+        keep_for_retry(form_key, files, kept)
         return form_page(listing, raw, errors, 422, lock=lock)
     try:
         stored = certificates.store_certificate_files(session, actor(), upload_dir(), service.supplier_id,
@@ -296,19 +312,24 @@ def edit_service(service_id: int):
         listing.save(actor(), content, expected_lock=lock, uploads=uploads, upload_dir=upload_dir())
         if submit:
             listing.submit(actor())
+        done = release(kept)
         session.commit()
+        discard(done)
     except Conflict:
         session.rollback()
+        keep_for_retry(form_key, files, kept)
         return form_page(Listing(session, service), raw, {}, 409, lock=lock, conflict=True)
     except StorageFailed as failed:
         session.rollback()
         return storage_failed(Listing(session, service), raw, failed, lock=lock)
     except Incomplete as err:
         session.rollback()
+        keep_for_retry(form_key, files, kept)
         return form_page(Listing(session, service), raw, err.errors, 422, lock=lock)
     except IllegalTransition as err:
         session.rollback()
         if err.field:
+            keep_for_retry(form_key, files, kept)
             return form_page(Listing(session, service), raw, {err.field: err.message}, 422, lock=lock)
         flash(domain_message(err), "error")
         return redirect(url_for("supplier.service", service_id=service.id))
@@ -523,11 +544,12 @@ def _dps_or_404(slug: str):
     return dps
 
 
-def read_tax_upload() -> tuple[str, bytes] | None:
+def read_tax_upload() -> dict[str, tuple[str, bytes]]:
+    """The chosen tax certificate by field id (read to at most one byte over the limit), or nothing."""
     storage = request.files.get(qualification.TAX_CERTIFICATE_FIELD)
     if storage is None or not storage.filename:
-        return None
-    return storage.filename, storage.stream.read(MAX_BYTES + 1)
+        return {}
+    return {qualification.TAX_CERTIFICATE_FIELD: (storage.filename, storage.stream.read(MAX_BYTES + 1))}
 
 
 @bp.route("/dps/<slug>/soknad", methods=["GET", "POST"])
@@ -557,13 +579,16 @@ def application(slug: str):
             errors=errors, **context)
     raw = qualification.read_application_form(request.form)
     submit = request.form.get("action") == "submit"
-    upload = read_tax_upload()
+    form_key, field = f"application:{dps.id}", qualification.TAX_CERTIFICATE_FIELD
+    files, kept = with_kept(form_key, read_tax_upload(), [field], request.form)
+    upload = files.get(field)
     clean, errors = qualification.validate_application(
         session, dps, supplier.id, raw, complete=submit, has_tax_certificate=certificate is not None or bool(upload))
     problem = qualification.check_upload(upload[1] if upload else None)
     if problem:
         errors[qualification.TAX_CERTIFICATE_FIELD] = problem
     if errors:
+        keep_for_retry(form_key, files, kept)
         return render_template("supplier/application.html", values=raw, errors=texts(errors), **context), 422
     try:
         saved = Application.save(session, actor(), dps, supplier.id, clean, application=app_row, upload=upload,
@@ -571,13 +596,17 @@ def application(slug: str):
         if submit:
             session.flush()
             saved.apply(session, actor())
+        done = release(kept)
         session.commit()
+        discard(done)
         app_row = saved.application
     except Incomplete as err:
         session.rollback()
+        keep_for_retry(form_key, files, kept)
         return render_template("supplier/application.html", values=raw, errors=texts(err.errors), **context), 422
     except DomainError as err:
         session.rollback()
+        keep_for_retry(form_key, files, kept)
         return render_template("supplier/application.html", values=raw,
                                errors=texts({err.field: err.message}), **context), 422
     if submit:
