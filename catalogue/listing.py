@@ -12,7 +12,7 @@ told of the conflict (``Conflict``) and nothing of theirs is written.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Iterable, Mapping, Optional
 
@@ -24,8 +24,9 @@ from catalogue.audit import Actor, log_search_change, record
 from catalogue.confirmation import Confirmation, confirmation_of, last_confirmed
 from catalogue.documents import SERVICE_KINDS, store
 from catalogue.lifecycle import N_, DomainError, IllegalTransition, Incomplete, LifeCycle
-from catalogue.listings import SUBMIT_FIELD, complete_errors, empty_content, listing_content, merge
-from catalogue.models import ArchivedService, RevisionStatus, Service, ServiceRevision, ServiceStatus, utcnow
+from catalogue.listings import DPS_FIELD, SUBMIT_FIELD, complete_errors, empty_content, listing_content, merge
+from catalogue.models import DPS, ArchivedService, RevisionStatus, Service, ServiceRevision, ServiceStatus, utcnow
+from catalogue.qualification import dps_covers, is_open, is_qualified
 from catalogue.notifications import hooks
 from catalogue.services import apply_content, content_of
 
@@ -73,6 +74,11 @@ NOTHING_TO_WITHDRAW = N_("Det var ingenting å trekke tilbake (eller noen andre 
 NOT_CONFIRMABLE = N_("Bare publiserte tjenester kan bekreftes.")
 CONFIRMED_BY_REVIEW = N_("Tjenesten har en endring til godkjenning. Når den godkjennes, er opplysningene bekreftet.")
 NEWER_VERSION = N_("En ny versjon av tjenesten er publisert etter at du åpnet siden. Se over den og bekreft på nytt.")
+NOT_OFFERABLE = N_("Bare en publisert tjeneste uten en endring til godkjenning kan legges under en ordning på "
+                   "denne måten.")
+ALREADY_UNDER_DPS = N_("Tjenesten tilbys allerede under en innkjøpsordning. Endre tjenesten for å bytte ordning.")
+NOT_QUALIFIED_IN_DPS = N_("Dere er ikke kvalifisert i tjenestens kategori i «%(name)s», eller ordningen er ikke "
+                          "gyldig nå.")
 
 
 def public_status(service: Service) -> PublicStatus:
@@ -112,6 +118,8 @@ class Listing(LifeCycle[ListingState]):
         "remove": {state: L.REMOVED for state in L if state != L.REMOVED},
         # The supplier vouches for the live version as it is (no moderation round); an open draft edit stays.
         "confirm": {L.PUBLISHED: L.PUBLISHED, L.EDITING: L.EDITING},
+        # Offer the live content under a DPS the supplier has since been qualified in: no new review (issue 16).
+        "offer_under_dps": {L.PUBLISHED: L.PUBLISHED, L.EDITING: L.EDITING},
     }
 
     def __init__(self, session: Session, service: Service, revision: ServiceRevision | None | bool = False):
@@ -423,6 +431,38 @@ class Listing(LifeCycle[ListingState]):
 
         watch(self.session, snapshot)
         return snapshot
+
+    @property
+    def can_offer_under_dps(self) -> bool:
+        """May the live service be put under a DPS without a new review (it is under none yet)?"""
+        return self.can("offer_under_dps") and self.service.dps_id is None
+
+    def offer_under_dps(self, actor: Actor, dps: DPS, *, expected_lock: Any, today: date | None = None) -> int:
+        """Offer the live service under *dps*, where the supplier is now qualified in its category.
+
+        The content was reviewed when it was published and does not change: the service gets a new
+        version that differs only in the DPS, published at once (snapshot, audit events, search change
+        log), with no new review. An edit being written gets the DPS too, so its approval keeps it.
+        Returns the new version number. Raises ``IllegalTransition`` (nothing written) when the listing
+        is not live, awaits review of an edit, is under a DPS already, or the supplier is not qualified.
+        """
+        self._check("offer_under_dps", NOT_OFFERABLE)
+        service = self.service
+        if service.dps_id is not None:
+            raise IllegalTransition(ALREADY_UNDER_DPS, DPS_FIELD)
+        if not (is_open(dps, today) and dps_covers(self.session, dps.id, service.category_id)
+                and is_qualified(self.session, service.supplier_id, dps.id, service.category_id)):
+            raise IllegalTransition(NOT_QUALIFIED_IN_DPS, DPS_FIELD, name=dps.name)
+        revision = self.revision
+        self.bump_lock(expected_lock, dps_id=dps.id)
+        self._publish(actor, detail=f"Tilbys under «{dps.name}»")
+        if revision is not None:
+            revision.content = {**revision.content, "dps_id": dps.id}
+            revision.updated_at = utcnow()
+            self.session.add(revision)
+        self._record(actor, "service.dps_added", before={"dps_id": None},
+                     after={"dps_id": dps.id, "version": service.version}, detail=dps.name)
+        return service.version
 
     def remove(self, actor: Actor, *, expected_lock: Any, reason: str = "") -> None:
         """Take the listing out of the catalogue: its page answers 410 Gone from now on; open edits are closed."""

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from catalogue.documents import KINDS, SERVICE_KINDS, check_pdf
 from catalogue.i18n import _l
 from catalogue.models import DPS, Category, Service
-from catalogue.qualification import FieldTerm, dps_covers, is_open, is_qualified
+from catalogue.qualification import FieldTerm, Standing, dps_covers, is_open, is_qualified, standing_of
 from catalogue.services import content_of
 from catalogue.terms import LONGTEXT, TERMS, TEXT
 
@@ -242,8 +242,20 @@ def subcategory_options(session: Session) -> list[tuple[Category, list[Category]
     return [(top, [c for c in cats if c.parent_id == top.id]) for top in tops]
 
 
-def dps_options(session: Session) -> list[DPS]:
-    return list(session.exec(select(DPS).order_by(DPS.name)).all())
+def dps_options(session: Session, supplier_id: Optional[int], chosen: Any = None) -> list[Standing]:
+    """The DPSs the listing form offers: those the supplier is qualified in (in some category), those it
+    awaits a decision in (shown, not to be chosen, with the reason) and the one already *chosen*."""
+    if supplier_id is None:
+        return []
+    return [s for s in standing_of(session, supplier_id)
+            if s.qualified or s.pending or str(s.dps.id) == str(chosen or "")]
+
+
+def dps_to_offer_under(session: Session, service: Service, today: date | None = None) -> list[DPS]:
+    """The valid DPSs that cover the service's category and in which its supplier is qualified in it."""
+    return [dps for dps in session.exec(select(DPS).order_by(DPS.name)).all()
+            if is_open(dps, today) and dps_covers(session, dps.id, service.category_id)
+            and is_qualified(session, service.supplier_id, dps.id, service.category_id)]
 
 
 REMOVAL_REASON = ListingField("removal_reason", BASE_SECTION, LONGTEXT, "Begrunnelse", "Reason",

@@ -12,7 +12,7 @@ Nothing of the form itself is written: a kept file is no document, belongs to no
 application and cannot be downloaded. It becomes a document only through the form's own
 successful save (the caller then ``release``-s the row in the same transaction). Rows and files
 are deleted when they expire (``remove_expired``, run with every keep and by the retention job).
-Files live under ``<upload dir>/pending/``, apart from the documents' files.
+Files live under ``<upload dir>/kept/``, apart from the documents' files.
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from catalogue.documents import check_pdf, clean_filename
 from catalogue.models import utcnow
 
 KEEP_FOR = timedelta(hours=1)
-SUBDIR = "pending"
+SUBDIR = "kept"
 _TOKEN = re.compile(r"[0-9a-f]{32}")
 
 

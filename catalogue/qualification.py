@@ -266,6 +266,15 @@ class CategoryState:
     category: Category
     status: Optional[QualificationStatus] = None    # None: never applied
     reason: str = ""
+    application_id: Optional[int] = None            # the application the outcome belongs to
+
+    @property
+    def is_qualified(self) -> bool:
+        return self.status == QualificationStatus.QUALIFIED
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == QualificationStatus.PENDING
 
     @property
     def can_apply(self) -> bool:
@@ -286,8 +295,46 @@ def category_states(session: Session, dps_id: int, supplier_id: int) -> list[Cat
     states = []
     for cat in dps_categories(session, dps_id):
         q = latest.get(cat.id)
-        states.append(CategoryState(cat, q.status if q else None, q.reason if q else ""))
+        states.append(CategoryState(cat, q.status if q else None, q.reason if q else "",
+                                    q.application_id if q else None))
     return states
+
+
+@dataclass
+class Standing:
+    """Where a supplier stands in one DPS: the outcome per category and its open application, if any."""
+
+    dps: DPS
+    states: list[CategoryState]
+    application: Optional[QualificationApplication] = None   # a draft, or sent and awaiting the decision
+
+    @property
+    def qualified(self) -> list[Category]:
+        return [s.category for s in self.states if s.is_qualified]
+
+    @property
+    def pending(self) -> list[Category]:
+        return [s.category for s in self.states if s.is_pending]
+
+    @property
+    def outcomes(self) -> list[CategoryState]:
+        """The categories the supplier has applied for, with where each stands."""
+        return [s for s in self.states if s.status is not None]
+
+    @property
+    def has_draft(self) -> bool:
+        """An application begun and not sent yet."""
+        return self.application is not None and Application(self.application).can_edit
+
+    @property
+    def involved(self) -> bool:
+        return bool(self.outcomes) or self.application is not None
+
+
+def standing_of(session: Session, supplier_id: int) -> list[Standing]:
+    """Where the supplier stands in every DPS (the listing form's choices, the supplier's dashboard)."""
+    return [Standing(dps, category_states(session, dps.id, supplier_id), open_application(session, dps.id, supplier_id))
+            for dps in session.exec(select(DPS).order_by(DPS.name)).all()]
 
 
 def open_application(session: Session, dps_id: int, supplier_id: int) -> QualificationApplication | None:

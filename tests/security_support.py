@@ -162,14 +162,16 @@ def _published_of(session: Session, supplier_id: int) -> Service:
                         .order_by(Service.id)).scalars().first()
 
 
-def _copy_as(session: Session, actor: Actor, source: Service, status: str, name: str) -> Service:
+def _copy_as(session: Session, actor: Actor, source: Service, status: str, name: str, **changes: Any) -> Service:
     from catalogue import listings
 
     content = listings.listing_content(source)
-    content["name"] = name
+    content.update(name=name, **changes)
     service = Listing.create(session, actor, source.supplier_id, content).service
-    if status == "submitted":
+    if status in ("submitted", "published"):
         Listing(session, service).submit(actor, expected_lock=service.lock_version)
+    if status == "published":
+        Listing(session, service).publish(actor)
     return service
 
 
@@ -209,6 +211,8 @@ def make_objects(world: World) -> dict[str, Any]:
         draft_a = _copy_as(session, actor_a, published_a, "draft", "Matriseutkast A")
         draft_b = _copy_as(session, actor_b, published_b, "draft", "Matriseutkast B")
         submitted_a = _copy_as(session, actor_a, published_a, "submitted", "Matriseinnsendt A")
+        # Published under no DPS, in a category A is qualified in: its page offers "Tilby under ordningen" (issue 16).
+        offerable_a = _copy_as(session, actor_a, published_a, "published", "Matrisetilbud A", dps_id=None)
         removed = session.exec(select(Service).where(Service.status == "removed")).scalars().first()
         dps = session.exec(select(DPS).where(DPS.slug == DPS_SLUG)).scalars().one()
         category = session.get(Category, published_a.category_id)
@@ -242,6 +246,7 @@ def make_objects(world: World) -> dict[str, Any]:
             "supplier_a": a.id, "supplier_b": b.id, "supplier_slug": a.slug,
             "published_a": published_a.id, "published_b": published_b.id,
             "draft_a": draft_a.id, "draft_b": draft_b.id, "submitted_a": submitted_a.id,
+            "offerable_a": offerable_a.id,
             "removed": removed.id if removed else None,
             "dps_slug": dps.slug, "category_slug": category.slug,
             "application_a": app_a.id, "application_b": app_b.id,

@@ -255,4 +255,4 @@ def test_tokens_never_become_paths(tmp_path):
 
     with pytest.raises(ValueError):
         pending_uploads.path_of(tmp_path, "../../etc/passwd")
-    assert pending_uploads.path_of(tmp_path, "a" * 32).parent == tmp_path / "pending"
+    assert pending_uploads.path_of(tmp_path, "a" * 32).parent == tmp_path / "kept"

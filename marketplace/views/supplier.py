@@ -107,7 +107,9 @@ def form_context(listing: Listing | None, values: Mapping[str, Any], errors: Map
     service = listing.service if listing else None
     return dict(service=service, listing=listing, values=values, errors=texts(errors), listing_form=listings.LISTING_FORM,
                 lock=lock if lock is not None else (service.lock_version if service else None),
-                categories=listings.subcategory_options(session), dps_list=listings.dps_options(session),
+                categories=listings.subcategory_options(session),
+                dps_list=listings.dps_options(session, service.supplier_id if service else current_viewer().supplier_id,
+                                           values.get("dps_id")),
                 sections=listings.sections(), documents=documents_of(listing.editable_content() if listing else {}),
                 rejection=listing.rejection_reason if listing else None)
 
@@ -151,8 +153,7 @@ def dashboard():
                             .order_by(Service.status, Service.name)).all()
     return render_template("supplier/dashboard.html", supplier=supplier,
                            listings=[Listing(session, s, revisions.get(s.id)) for s in services],
-                           applications=[(Application(a), dps) for a, dps in
-                                         qualification.applications_of(session, supplier.id)],
+                           standings=[s for s in qualification.standing_of(session, supplier.id) if s.involved],
                            dps_list=qualification.all_dps(session), is_open=qualification.is_open)
 
 
@@ -419,11 +420,76 @@ def service(service_id: int):
                              name_of=diffs.names_from(session, current_lang()), lang=current_lang())
     content = revision.content if revision is not None else listings.listing_content(svc)
     category = session.get(Category, svc.category_id)
+    offers = listings.dps_to_offer_under(session, svc) if listing.can_offer_under_dps else []
     return render_template("supplier/service.html", service=svc, listing=listing, revision=revision,
-                           changes=changes, category=category, documents=documents_of(content),
+                           changes=changes, category=category, documents=documents_of(content), offers=offers,
+                           dps=session.get(qualification.DPS, svc.dps_id) if svc.dps_id else None,
+                           dps_field=listings.DPS_FIELD,
                            live_documents=documents_of(listings.listing_content(svc)),
                            rejection=listing.rejection_reason, complete=not listings.complete_errors(
                                session, svc.supplier_id, content))
+
+
+@bp.get("/tjenester/<int:service_id>/visning")
+@roles_required(SUPPLIER)
+def preview(service_id: int):
+    """The listing read-only, with every term, as a logged-in buyer would see it – the version awaiting
+    review when there is one (no need to withdraw it to read it), else the one being written or the live one."""
+    require_supplier()
+    svc = own_service(service_id)
+    session = get_session()
+    listing = Listing(session, svc)
+    if listing.awaits_review:
+        content = listing.pending_content()
+    elif listing.can_edit:
+        content = listing.editable_content()
+    else:
+        content = listings.listing_content(svc)
+    return render_template("supplier/preview.html", service=svc, listing=listing, content=content,
+                           supplier=session.get(Supplier, svc.supplier_id),
+                           category=session.get(Category, content["category_id"]) if content.get("category_id") else None,
+                           dps=session.get(qualification.DPS, content["dps_id"]) if content.get("dps_id") else None,
+                           documents=documents_of(content), groups=TERMS.grouped())
+
+
+def _dps_named(form) -> list[tuple[Any, Any]]:
+    """The check step's line: the DPS chosen."""
+    raw = str(form.get(listings.DPS_FIELD) or "")
+    dps = get_session().get(qualification.DPS, int(raw)) if raw.isdigit() and len(raw) < 10 else None
+    return [(_l("Innkjøpsordning"), dps.name)] if dps is not None else []
+
+
+@bp.post("/tjenester/<int:service_id>/ordning")
+@roles_required(SUPPLIER)
+@check_first(_l("Tilby tjenesten under innkjøpsordningen"), button=_l("Tilby under ordningen"),
+             guard=lambda service_id: (require_supplier(), own_service(service_id)), describe=_dps_named,
+             explain=_l("Tjenesten får en ny versjon som bare skiller seg fra den publiserte ved ordningen. Innholdet "
+                        "er godkjent fra før, så versjonen publiseres med en gang, uten ny godkjenning. Kjøpere i "
+                        "ordningen finner den i søket."))
+def offer_under_dps(service_id: int):
+    """Put a published service under a DPS the supplier has since been qualified in: no new review round."""
+    require_supplier()
+    svc = own_service(service_id)
+    session = get_session()
+    raw = str(request.form.get(listings.DPS_FIELD) or "")
+    dps = session.get(qualification.DPS, int(raw)) if raw.isdigit() and len(raw) < 10 else None
+    if dps is None:
+        flash(gettext("Velg ordningen tjenesten skal tilbys under."), "error")
+        return redirect(url_for("supplier.service", service_id=svc.id))
+    try:
+        version = Listing(session, svc).offer_under_dps(actor(), dps, expected_lock=request.form.get(listings.LOCK_FIELD))
+    except Conflict:
+        session.rollback()
+        flash(gettext("Noen andre har endret tjenesten i mellomtiden. Ingenting er endret; prøv igjen."), "error")
+        return redirect(url_for("supplier.service", service_id=svc.id))
+    except IllegalTransition as err:
+        session.rollback()
+        flash(domain_message(err), "error")
+        return redirect(url_for("supplier.service", service_id=svc.id))
+    session.commit()
+    flash(gettext("«%(service)s» tilbys nå under «%(dps)s» (versjon %(version)s).", service=svc.name, dps=dps.name,
+                  version=version), "success")
+    return redirect(url_for("supplier.service", service_id=svc.id))
 
 
 @bp.post("/tjenester/<int:service_id>/send")
