@@ -346,13 +346,6 @@ def open_application(session: Session, dps_id: int, supplier_id: int) -> Qualifi
     ).first()
 
 
-def applications_of(session: Session, supplier_id: int):
-    return session.exec(
-        select(QualificationApplication, DPS).join(DPS, DPS.id == QualificationApplication.dps_id)
-        .where(QualificationApplication.supplier_id == supplier_id)
-        .order_by(QualificationApplication.id.desc())).all()
-
-
 def tax_certificate(session: Session, application: QualificationApplication | None) -> Document | None:
     if application is None or application.id is None:
         return None

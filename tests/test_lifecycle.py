@@ -97,6 +97,25 @@ LISTING_STATES = {ListingState.DRAFT: _draft, ListingState.SUBMITTED: _submitted
                   ListingState.EDIT_SUBMITTED: _edit_submitted, ListingState.REMOVED: _removed}
 
 
+def _offer_under_dps(listing: Listing, lock: int) -> None:
+    """Qualify the supplier in a new DPS covering the service's category, then offer the service under it."""
+    from catalogue.models import Category, Qualification, QualificationApplication
+
+    db, service = listing.session, listing.service
+    top = db.get(Category, service.category_id).parent_id or service.category_id
+    today = oslo_today()
+    dps = q.create_dps(db, MANAGER, {"name": "Livssyklusordningen", "description": "", "valid_from": today,
+                                     "valid_to": today + timedelta(days=30), "categories": [top]})
+    application = QualificationApplication(dps_id=dps.id, supplier_id=service.supplier_id,
+                                           status=ApplicationStatus.DECIDED, declarations={})
+    db.add(application)
+    db.flush()
+    db.add(Qualification(application_id=application.id, dps_id=dps.id, supplier_id=service.supplier_id,
+                         category_id=top, status=QualificationStatus.QUALIFIED))
+    db.flush()
+    listing.offer_under_dps(SUPPLIER, dps, expected_lock=lock)
+
+
 def _do(listing: Listing, transition: str) -> None:
     lock = listing.service.lock_version
     calls = {
@@ -108,6 +127,7 @@ def _do(listing: Listing, transition: str) -> None:
         "publish": lambda: listing.publish(MANAGER),
         "remove": lambda: listing.remove(SUPPLIER, expected_lock=lock, reason="Avviklet"),
         "confirm": lambda: listing.confirm(SUPPLIER, version=listing.service.version),
+        "offer_under_dps": lambda: _offer_under_dps(listing, lock),
     }
     assert set(calls) == set(Listing.TRANSITIONS), "a transition without a case in this table"
     calls[transition]()

@@ -36,6 +36,8 @@ SUPPLIER_ROUTES = [
     ("POST", "/leverandor/tjenester/{submitted}/trekk-tilbake"),
     ("GET", "/leverandor/tjenester/{published}/fjern"), ("POST", "/leverandor/tjenester/{published}/fjern"),
     ("GET", "/leverandor/tjenester/{published}/versjoner"),
+    ("GET", "/leverandor/tjenester/{submitted}/visning"),
+    ("POST", "/leverandor/tjenester/{published}/ordning"),
     ("GET", "/leverandor/dps/dps-skytjenester/soknad"), ("POST", "/leverandor/dps/dps-skytjenester/soknad"),
     ("GET", "/leverandor/soknader/{application}"),
 ]
