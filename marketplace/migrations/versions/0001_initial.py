@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-05 19:20:22.848768
+Create Date: 2026-12-05 19:30:45.419024
 """
 from typing import Sequence, Union
 
@@ -337,6 +337,28 @@ def upgrade() -> None:
     with op.batch_alter_table('membership', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_membership_supplier_id'), ['supplier_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_membership_user_id'), ['user_id'], unique=False)
+
+    op.create_table('pending_upload',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token', sa.String(length=32), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('supplier_id', sa.Integer(), nullable=False),
+    sa.Column('form', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('field', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+    sa.Column('filename', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('expires_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['supplier_id'], ['supplier.id'], ),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('token')
+    )
+    with op.batch_alter_table('pending_upload', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_pending_upload_expires_at'), ['expires_at'], unique=False)
+        batch_op.create_index('ix_pending_upload_owner_form', ['user_id', 'form'], unique=False)
+        batch_op.create_index(batch_op.f('ix_pending_upload_supplier_id'), ['supplier_id'], unique=False)
 
     op.create_table('qualification_application',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -1025,6 +1047,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_qualification_application_dps_id'))
 
     op.drop_table('qualification_application')
+    with op.batch_alter_table('pending_upload', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_pending_upload_supplier_id'))
+        batch_op.drop_index('ix_pending_upload_owner_form')
+        batch_op.drop_index(batch_op.f('ix_pending_upload_expires_at'))
+
+    op.drop_table('pending_upload')
     with op.batch_alter_table('membership', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_membership_user_id'))
         batch_op.drop_index(batch_op.f('ix_membership_supplier_id'))
