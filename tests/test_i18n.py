@@ -377,3 +377,44 @@ def test_api_errors_answer_in_the_language_asked_for(shared_app, compiled_transl
     assert refused["problems"][0].startswith("side: must be a whole number from 1 to ")
     refused = client.get("/api/v1/services?side=0").get_json()
     assert refused["message"] == "Ugyldige parametre." and refused["problems"][0].startswith("side: må være et heltall")
+
+
+# ---------------------------------------------------------------------------
+# one translation path (issue 11): gettext for text, pick() for stored pairs, nothing else
+
+CODE_DIRS = ("auth", "catalogue", "marketplace", "templates")
+CODE_SUFFIXES = (".py", ".html", ".txt")
+# The one chooser between two stored language values, and the language selector (it lists the languages).
+MAY_COMPARE_LANGUAGES = {"catalogue/i18n.py", "marketplace/views/language.py"}
+_CODE = r"""['"](?:en|nb|nn|no)(?:[-_][A-Za-z]+)?['"]"""
+LANGUAGE_COMPARISON = re.compile(rf"(?:==|!=)\s*{_CODE}|{_CODE}\s*(?:==|!=)|\bin\s*[(\[{{]\s*{_CODE}")
+BILINGUAL_PAIR = re.compile(r"\bMsg\b")
+
+
+def _code_files():
+    for folder in CODE_DIRS:
+        for path in sorted((PROJECT_ROOT / folder).rglob("*")):
+            if path.suffix in CODE_SUFFIXES and path.is_file():
+                yield path.relative_to(PROJECT_ROOT).as_posix(), path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("line, found", [
+    ('return en if lang == "en" else nb', True), ("{{ p.en if lang == 'en' else p.nb }}", True),
+    ('if "nb" != current_lang():', True), ("x = 'en' if wanted else 'nb'", False), ('lang = "en"', False),
+    ('if lang in ("en", "en-GB"):', True), ("Msg('Ja', 'Yes')", True), ('message = "Melding"', False),
+])
+def test_the_translation_path_check_finds_what_it_should(line, found):
+    assert bool(LANGUAGE_COMPARISON.search(line) or BILINGUAL_PAIR.search(line)) == found
+
+
+def test_one_translation_path():
+    """No bilingual ``Msg`` pairs and no language-code comparisons: text goes through gettext, stored
+    pairs through ``catalogue.i18n.pick``."""
+    problems = []
+    for name, source in _code_files():
+        for number, line in enumerate(source.splitlines(), start=1):
+            if BILINGUAL_PAIR.search(line):
+                problems.append(f"{name}:{number}: {line.strip()}")
+            if name not in MAY_COMPARE_LANGUAGES and LANGUAGE_COMPARISON.search(line):
+                problems.append(f"{name}:{number}: {line.strip()}")
+    assert not problems, f"{len(problems)} lines outside the one translation path:\n" + "\n".join(problems)
