@@ -119,8 +119,9 @@ def list_parameters() -> tuple[dict[str, Any], ...]:
         _param("q", {"type": "string", "maxLength": sq.MAX_QUERY_CHARS},
                "Søkeord (fritekst, norsk analyse). / Search words."),
         _param("sorter", {"type": "string", "enum": list(sq.SORTS), "default": sq.SORTS[0]},
-               "Sortering: " + ", ".join(sq.SORTS) + " (" + ", ".join(f"{p}: {o.nb}" for p, o in sq.SORT_ORDERS.items())
-               + "; tjenester uten pris sist). / Sort order (" + ", ".join(f"{p}: {o.en}" for p, o in sq.SORT_ORDERS.items())
+               "Sortering: " + ", ".join(sq.SORTS) + " ("
+               + ", ".join(f"{p}: {t.sort.nb}" for p, t in sq.SORT_TERMS.items()) + "; tjenester uten pris sist). "
+               + "/ Sort order (" + ", ".join(f"{p}: {t.sort.en}" for p, t in sq.SORT_TERMS.items())
                + "; services without a price last)."),
         _param("side", {"type": "integer", "minimum": 1, "maximum": sq.MAX_PAGE, "default": 1}, "Side. / Page."),
         _param("per_page", {"type": "integer", "minimum": 1, "maximum": sq.MAX_PER_PAGE, "default": sq.PER_PAGE},

@@ -96,8 +96,16 @@ def test_search_page_offers_the_price_order(shared_search_client):
     page = shared_search_client.get("/tjenester?q=lagring&sorter=pris").get_data(as_text=True)
     assert _option(page, "pris") == (True, "Lavest pris først")
     assert _option(page, "relevans")[0] is False
+    assert "Tjenester som ikke oppgir det, står sist." in page and "innenfor én prismodell" in page
     english = shared_search_client.get("/tjenester?q=lagring&sorter=pris&lang=en").get_data(as_text=True)
     assert _option(english, "pris") == (True, "Lowest price first")
+    assert "Services that do not state it come last." in english
+    # Within one pricing model the advice to choose one is not repeated; other orders have no note.
+    one_model = shared_search_client.get("/tjenester?q=lagring&sorter=pris&pricing_model=forbruk&lang=nb")
+    one_model = one_model.get_data(as_text=True)
+    assert "står sist" in one_model and "innenfor én prismodell" not in one_model
+    by_name = shared_search_client.get("/tjenester?q=lagring&sorter=navn&lang=nb").get_data(as_text=True)
+    assert "står sist" not in by_name
 
 
 def test_api_sorts_by_price(shared_search_app, shared_search_client):

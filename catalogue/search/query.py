@@ -37,12 +37,12 @@ from catalogue.i18n import text
 from catalogue.search.schema import (CATEGORY, CONFIRMATION, CONFIRMATION_PARAM, DPS_FACET, FACET_FIELD, FACETS,
                                      FACETS_BY_KEY, FIELD_BOOSTS, SORT_COLUMNS, SUBCATEGORY, SUPPLIER, TERM,
                                      FacetSpec)
-from catalogue.terms import REQ_CONTAINS, REQ_COVERS, REQ_WITHIN, TERMS, SortOrder
+from catalogue.terms import REQ_CONTAINS, REQ_COVERS, REQ_WITHIN, TERMS, Term
 
 # The orders of the search; the registry's sortable terms add theirs (price: "pris", lowest first).
-SORT_ORDERS: dict[str, SortOrder] = {term.sort.param: term.sort for term in TERMS.sortable()}
-SORTS = ("relevans", "navn", "nyeste", *SORT_ORDERS)
-assert set(SORT_ORDERS) == set(SORT_COLUMNS)
+SORT_TERMS: dict[str, Term] = {term.sort.param: term for term in TERMS.sortable()}
+SORTS = ("relevans", "navn", "nyeste", *SORT_TERMS)
+assert set(SORT_TERMS) == set(SORT_COLUMNS)
 PER_PAGE = 20
 MAX_PER_PAGE = 100
 MAX_PAGE = 500

@@ -15,7 +15,7 @@ from flask import Blueprint, current_app, make_response, request, url_for
 
 from auth.guards import public
 from catalogue import buying
-from catalogue.search.query import (MAX_QUERY_CHARS, MAX_QUERY_WORDS, SORT_ORDERS, SORTS, SearchRequest,
+from catalogue.search.query import (MAX_QUERY_CHARS, MAX_QUERY_WORDS, SORT_TERMS, SORTS, SearchRequest,
                                      search_articles, search_as_page, warm_up)
 from catalogue.search.store import IndexMissing
 from marketplace.db import discard_session, get_session
@@ -102,7 +102,7 @@ def search():
             if not is_outage(error):
                 raise
             discard_session()  # the database is away: the hits still show (from the index), without their terms
-    context = dict(req=req, result=result, corrected_from=corrected_from, sorts=SORTS, sort_orders=SORT_ORDERS,
+    context = dict(req=req, result=result, corrected_from=corrected_from, sorts=SORTS, sort_terms=SORT_TERMS,
                    articles=articles,
                    hit_terms=hit_terms,
                    index_missing=result is None, max_query_words=MAX_QUERY_WORDS, max_query_chars=MAX_QUERY_CHARS,

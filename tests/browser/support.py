@@ -3,7 +3,9 @@
 ``Visitor.visit(path)`` opens a page and checks it: the HTTP status, axe-core's WCAG 2.1
 A/AA rules, no Content-Security-Policy violation or script error in the console, and no
 request leaving the machine. ``Visitor.check()`` does the same checks after an in-page
-change (an htmx swap, a form coming back with errors).
+change (an htmx swap, a form coming back with errors). ``Visitor.submit`` asserts that a
+form coming back with errors has focus on its error summary, ``Visitor.htmx_swap`` that focus
+after the swap is on an element of the page, not dropped to <body>.
 """
 from __future__ import annotations
 
@@ -42,6 +44,12 @@ _SIDEWAYS = r"""() => {
 _FOCUS_IN_ERROR_SUMMARY = """() => {
   const summary = document.querySelector(".error-summary");
   return !!summary && (document.activeElement === summary || summary.contains(document.activeElement));
+}"""
+# What has focus, when it is a connected element other than <body> (else null).
+_FOCUS_AFTER_SWAP = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body || !el.isConnected) { return null; }
+  return el.tagName.toLowerCase() + (el.id ? "#" + el.id : "");
 }"""
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
 
@@ -225,6 +233,9 @@ class Visitor:
             yield
         assert info.value.status < 400, f"htmx request {info.value.url}: HTTP {info.value.status}"
         self.page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')")
+        # Focus after every swap lands on a sensible element (static/js/app.js), never on <body> (issue 16).
+        focused = self.page.evaluate(_FOCUS_AFTER_SWAP)
+        assert focused, f"focus dropped to <body> after the htmx swap of {info.value.url} on {self.path}"
 
     def submit(self, button, expect_status: int | tuple[int, ...] = (200,), axe: bool = True):
         """Click a submit button of a normal form and check the page it leads to."""
