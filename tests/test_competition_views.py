@@ -201,12 +201,20 @@ def test_opening_evaluation_award_and_record(app, people, tmp_path):
     assert "Lagring av arkivkopier" in people["manager"].get("/konkurranser/oversikt").get_data(as_text=True)
 
 
-def test_market_overview_counts_competitions_and_says_why_sme_share_is_missing(app):
+def test_market_overview_counts_competitions_and_the_sme_share_from_the_register(app):
+    from catalogue.competitions.evaluation import assess, award
+    from catalogue.competitions.tendering import of_supplier
     from catalogue.market import compute
+    from catalogue.models import Supplier
 
     past = datetime.now(timezone.utc) - timedelta(days=30)
     with db(app) as s:
         assert compute(s).figure("konkurranser") is None   # nothing to show before the first competition
+        # The register's headcount: Fjordsky (A) small, Nordlys (B) large.
+        for orgnr, employees in ((ORGNR_A, 30), (ORGNR_B, 400)):
+            supplier = s.exec(select(Supplier).where(Supplier.orgnr == orgnr)).one()
+            supplier.employees = employees
+            s.add(supplier)
         comp = make_published(s, now=past, tender_deadline=rules.earliest_tender_deadline(past),
                               question_deadline=past + timedelta(days=2))
         for orgnr in (ORGNR_A, ORGNR_B):
@@ -214,12 +222,40 @@ def test_market_overview_counts_competitions_and_says_why_sme_share_is_missing(a
         CompetitionLife(comp, comp.tender_deadline).open(s, BUYER_FOR_TESTS, comp.tender_deadline, "test-secret-key")
         s.commit()
         figure = compute(s).figure("konkurranser")
-    values = {row.key: row.values[0] for row in figure.rows}
-    assert values == {"kunngjort": 1, "apnet": 1, "tilbud": 2, "tildelt": 0}
-    assert "2,0 tilbud per åpnet konkurranse" in str(figure.description)
-    assert "antall ansatte" in str(figure.description)
-    with app.test_request_context("/?lang=en"):
-        assert "2.0 tenders per opened competition" in str(figure.description)
+        values = {row.key: row.values[0] for row in figure.rows}
+        assert values == {"kunngjort": 1, "apnet": 1, "tilbud": 2, "tilbud-smb": 1, "tildelt": 0, "tildelt-smb": 0}
+        assert "2,0 tilbud per åpnet konkurranse" in str(figure.description)
+        assert "Ingen konkurranser er tildelt ennå" in str(figure.description)
+        with app.test_request_context("/?lang=en"):
+            assert "2.0 tenders per opened competition" in str(figure.description)
+
+        # Awarded to the small supplier: all of one awarded competition (100 %) went to an SME.
+        when = comp.tender_deadline + timedelta(hours=1)
+        tenders = {orgnr: of_supplier(s, comp, s.exec(select(Supplier.id).where(Supplier.orgnr == orgnr)).one(),
+                                      TenderStatus.SUBMITTED) for orgnr in (ORGNR_A, ORGNR_B)}
+        for orgnr, score in ((ORGNR_A, "9"), (ORGNR_B, "6")):
+            assess(s, BUYER_FOR_TESTS, comp, tenders[orgnr],
+                   {r["key"]: {"met": True, "reason": ""} for r in comp.requirements},
+                   {"k1": {"score": score, "reason": "Begrunnet."}}, when)
+        award(s, BUYER_FOR_TESTS, comp, tenders[ORGNR_A].id, "Beste tilbud.", when)
+        s.commit()
+        figure = compute(s).figure("konkurranser")
+        values = {row.key: row.values[0] for row in figure.rows}
+        assert (values["tildelt"], values["tildelt-smb"]) == (1, 1)
+        assert "vant 100\u00a0% av de tildelte konkurransene" in str(figure.description)
+        with app.test_request_context("/?lang=en"):
+            assert "won 100% of the competitions awarded" in str(figure.description)
+
+        # The register stops stating the winner's headcount: counted apart, never guessed.
+        supplier = s.exec(select(Supplier).where(Supplier.orgnr == ORGNR_A)).one()
+        supplier.employees = None
+        s.add(supplier)
+        s.commit()
+        figure = compute(s).figure("konkurranser")
+        values = {row.key: row.values[0] for row in figure.rows}
+        assert (values["tildelt"], values["tildelt-smb"], values["tilbud-smb"]) == (1, 0, 0)
+        assert "vant 0\u00a0%" in str(figure.description)
+        assert "oppgir ikke antall ansatte for 1 vinner." in str(figure.description)
 
 
 def test_a_competition_can_start_from_a_frozen_shortlist(app, people):
