@@ -256,3 +256,9 @@ def test_tokens_never_become_paths(tmp_path):
     with pytest.raises(ValueError):
         pending_uploads.path_of(tmp_path, "../../etc/passwd")
     assert pending_uploads.path_of(tmp_path, "a" * 32).parent == tmp_path / "kept"
+
+
+def test_the_privacy_statement_says_how_long_files_are_kept(shared_client):
+    minutes = int(pending_uploads.KEEP_FOR.total_seconds() // 60)
+    page = shared_client.get("/personvern").get_data(as_text=True)
+    assert f"tar vi vare på PDF-ene du valgte (filen, filnavnet og hvem som lastet den opp) i {minutes} minutter" in page

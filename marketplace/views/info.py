@@ -71,8 +71,11 @@ def accessibility():
 @public
 def privacy():
     """What personal data the site keeps, why, and for how long (from the code and config)."""
+    from catalogue.pending_uploads import KEEP_FOR
+
     return render_template("info/privacy.html", idle=_minutes(IDLE_LIMIT), lifetime=_minutes(MAX_LIFETIME),
-                           retention=retention(), contact=current_app.config["CONTACT_EMAIL"])
+                           retention=retention(), contact=current_app.config["CONTACT_EMAIL"],
+                           kept_upload_minutes=_minutes(KEEP_FOR))
 
 
 @bp.get("/informasjonskapsler")
