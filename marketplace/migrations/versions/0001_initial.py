@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-05 19:30:45.419024
+Create Date: 2026-12-05 19:40:37.587215
 """
 from typing import Sequence, Union
 
