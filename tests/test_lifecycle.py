@@ -1,7 +1,8 @@
 """The life-cycle pattern (catalogue.lifecycle), checked for every life cycle and every status column.
 
-- every (state, transition) pair of the listing and the application: the legal ones end in the
-  state ``TRANSITIONS`` names, the rest raise ``IllegalTransition`` and write nothing;
+- every (state, transition) pair of every life cycle (listing, application, competition, tender,
+  contract and its deviation reports, notification): the legal ones end in the state
+  ``TRANSITIONS`` names, the rest raise ``IllegalTransition`` and write nothing;
 - every status column has a CHECK constraint, and a direct UPDATE to an unknown status fails
   (on SQLite and on PostgreSQL: the suite runs on both);
 - no status is spelled as a string literal outside its enum, in Python or in templates.
@@ -25,6 +26,9 @@ from catalogue.lifecycle import STATUS_COLUMNS, IllegalTransition
 from catalogue.listing import Listing, ListingState
 from catalogue.models import (ApplicationStatus, AuditEvent, LoginSession, QualificationStatus, Role, Service,
                               Supplier, User)
+from catalogue.competitions.lifecycle import CompetitionLife, TenderLife
+from catalogue.contracts.lifecycle import ContractLife, DeviationLife
+from catalogue.notifications.lifecycle import NotificationLife
 from catalogue.qualification import Application, Outcome
 from catalogue.shortlists import Shortlist
 from catalogue.workdays import oslo_today
@@ -273,6 +277,119 @@ def test_every_outcome_state_and_transition(state, transition):
     else:
         with pytest.raises(IllegalTransition):
             outcome.check(transition)
+
+
+# ---------------------------------------------------------------------------
+# the newer life cycles: competition, tender, contract (and its deviation reports), notification
+#
+# The row is made through the domain (a competition draft, a tender draft, a draft contract from a
+# frozen shortlist, a deviation report, an outbox row), stored in each state of its enum in turn
+# (the CHECK constraint allows every one), and every transition is tried through the life-cycle
+# object's ``_move``, the one gate each of its transitions goes through: the legal ones write the
+# state ``TRANSITIONS`` names and their audit event, the rest raise (a ``DomainError``) and write
+# nothing. The pairs come from the classes themselves, so a new state or transition is covered.
+
+
+def _competition(db, tmp_path):
+    from tests.competition_support import make_draft
+
+    comp = make_draft(db)
+    return comp, lambda row: CompetitionLife(row, row.updated_at)
+
+
+def _tender(db, tmp_path):
+    from catalogue.competitions import tendering
+    from tests.competition_support import ORGNR_A, PUBLISHED, SECRET, make_published, supplier_actor
+
+    comp = make_published(db)
+    actor, supplier_id = supplier_actor(db, ORGNR_A)
+    tender = tendering.save_draft(db, actor, comp, supplier_id, tendering.TenderInput(price="100000"), secret=SECRET,
+                                  upload_dir=str(tmp_path), now=PUBLISHED)
+    return tender, lambda row: TenderLife(row, comp, PUBLISHED)
+
+
+def _contract_row(db):
+    from tests.contract_support import buyer_viewer, frozen_list, make_contract, make_user, published
+
+    viewer = buyer_viewer(make_user(db, "Kari Innkjøper"))
+    services = published(db, 1)
+    return make_contract(db, viewer, frozen_list(db, viewer, services), services[0]), viewer
+
+
+def _contract(db, tmp_path):
+    contract, _ = _contract_row(db)
+    return contract, ContractLife
+
+
+def _deviation(db, tmp_path):
+    from catalogue.contracts.followup import file_deviation
+    from catalogue.contracts.models import ContractStatus
+
+    contract, viewer = _contract_row(db)
+    contract.status = ContractStatus.SIGNED  # reports are filed on a contract in force
+    db.add(contract)
+    report = file_deviation(db, viewer.actor(), contract, subject="Nedetid", description="Tjenesten var nede i to døgn.",
+                            user_id=viewer.user_id)
+    return report, DeviationLife
+
+
+def _notification(db, tmp_path):
+    from catalogue.notifications.models import Notification, NotificationEvent, NotificationStatus
+
+    user = User(pid_hash="e" * 64, name="Mottaker")
+    db.add(user)
+    event = NotificationEvent(kind="listing.rejected", key="test:life-cycle", context={}, url="/")
+    db.add(event)
+    db.flush()
+    row = Notification(event_id=event.id, kind=event.kind, recipient=f"user:{user.id}", user_id=user.id,
+                       email="mottaker@example.no", status=NotificationStatus.QUEUED)
+    db.add(row)
+    return row, NotificationLife
+
+
+NEWER_LIFE_CYCLES = {"competition": (CompetitionLife, _competition), "tender": (TenderLife, _tender),
+                     "contract": (ContractLife, _contract), "deviation": (DeviationLife, _deviation),
+                     "notification": (NotificationLife, _notification)}
+
+
+def _states(life: type) -> list:
+    """Every state of the life cycle's status enum (found from its transitions), including those no move leaves."""
+    some_state = next(iter(life.moves(next(iter(life.TRANSITIONS)))))
+    return list(type(some_state))
+
+
+@pytest.mark.parametrize("kind,state", [(kind, state) for kind, (life, _) in NEWER_LIFE_CYCLES.items()
+                                        for state in _states(life)], ids=str)
+def test_every_state_and_transition_of_the_newer_life_cycles(db, tmp_path, kind, state):
+    from catalogue.lifecycle import DomainError
+
+    life_class, build = NEWER_LIFE_CYCLES[kind]
+    row, life_of = build(db, tmp_path)
+    table = row.__table__.name
+    assert (table, "status") in {(t, c) for t, c, _ in STATUS_COLUMNS}
+    row.status = state
+    db.add(row)
+    db.commit()
+    stored = lambda: db.exec(text(f"SELECT status FROM {table} WHERE id = :id"), params={"id": row.id}).one()[0]  # noqa: E731
+    actor = Actor(name="Tester", role="manager")
+    for transition in sorted(life_class.TRANSITIONS):
+        moves = life_class.moves(transition)
+        life = life_of(db.get(type(row), row.id))
+        events = audit_count(db)
+        if state in moves:
+            assert life.can(transition)
+            assert life._move(db, actor, transition) == moves[state]
+            db.flush()
+            assert stored() == moves[state], (kind, state, transition)
+            assert audit_count(db) == events + 1
+        else:
+            assert not life.can(transition)
+            with pytest.raises(DomainError):
+                life._move(db, actor, transition)
+            db.flush()
+            assert stored() == state and audit_count(db) == events, (kind, state, transition)
+        db.rollback()
+        assert stored() == state
 
 
 # ---------------------------------------------------------------------------

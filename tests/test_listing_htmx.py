@@ -5,6 +5,7 @@ answer is a fragment (no page around it); the no-JS paths answer full pages.
 """
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -122,6 +123,22 @@ def test_a_section_with_errors_is_not_saved(app, client, draft):
     assert 'class="error-summary"' in html and 'href="#terms-governing_law"' in html
     assert "Delen er lagret" not in html.split('id="form-status"')[0]
     assert events(app) == before
+
+
+def test_a_failed_section_goes_to_its_error_summary_through_htmx_headers(client, draft):
+    """Flask-HTMX's headers: the fragment replaces the section, and its error summary takes the focus."""
+    url = f"/leverandor/tjenester/{draft.id}/seksjon/vilkar"
+    data = form_data(listings.listing_content(draft), lock_version=str(draft.lock_version))
+    data["terms-governing_law"] = "atlantis"
+    failed = client.post(url, data=data, headers=HX)
+    assert failed.headers["HX-Retarget"] == "#seksjon-vilkar" and failed.headers["HX-Reswap"] == "outerHTML"
+    assert json.loads(failed.headers["HX-Trigger"]) == {"mps-focus": {"target": "#seksjon-vilkar .error-summary"}}
+    assert 'id="seksjon-vilkar"' in failed.get_data(as_text=True)
+
+    data["terms-governing_law"] = "norge"
+    saved = client.post(url, data=data, headers=HX)
+    assert "Delen er lagret" in saved.get_data(as_text=True)
+    assert not {"HX-Retarget", "HX-Reswap", "HX-Trigger"} & set(saved.headers.keys())
 
 
 def test_without_htmx_the_section_button_saves_the_whole_form(app, client, draft):

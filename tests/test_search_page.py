@@ -1,6 +1,7 @@
 """The search page /tjenester: full page without JavaScript, htmx fragments, state in the URL."""
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlsplit
@@ -80,6 +81,24 @@ def test_htmx_request_gets_only_the_results_region(shared_search_client):
     assert "HX-Request" in response.headers["Vary"] and response.headers["Cache-Control"] == "no-store"
     checked = doc.find("input", id="f-governing_law-norge")[0]
     assert "checked" in checked
+
+
+def test_htmx_headers_push_the_address_and_announce_the_count(shared_search_client):
+    """Through Flask-HTMX: HX-Push-Url is the search as it was run, HX-Trigger reads out the count."""
+    response = shared_search_client.get("/tjenester?q=database&sorter=relevans&side=999",
+                                        headers={**HX, "HX-Target": "sokeresultat"})
+    heading = re.search(r'id="treff-overskrift"[^>]*>([^<]*)', response.get_data(as_text=True)).group(1)
+    total = re.search(r"\d+", heading).group()
+    pushed = response.headers["HX-Push-Url"]
+    assert pushed.startswith("/tjenester?") and "q=database" in pushed and "sorter=" not in pushed
+    assert "side=999" not in pushed  # a page past the end is the last page, and the address says so
+    event = json.loads(response.headers["HX-Trigger"])["mps-announce"]
+    assert event["region"] == "sok-status" and re.fullmatch(rf"{total} tjenester? funnet", event["message"])
+    full = shared_search_client.get("/tjenester?q=database")
+    assert "HX-Push-Url" not in full.headers and "HX-Trigger" not in full.headers
+    # A facet's "Vis alle" (its own target, no history entry) gets neither.
+    more = shared_search_client.get("/tjenester?q=database&flere=category", headers={**HX, "HX-Target": "facet-category"})
+    assert "HX-Push-Url" not in more.headers and "HX-Trigger" not in more.headers
 
 
 def test_a_history_restore_gets_the_whole_page(shared_search_client):

@@ -11,7 +11,8 @@ import threading
 from dataclasses import replace
 from urllib.parse import urlencode
 
-from flask import Blueprint, current_app, make_response, request, url_for
+from flask import Blueprint, current_app, request, url_for
+from flask_babel import ngettext
 
 from auth.guards import public
 from catalogue import buying
@@ -21,7 +22,7 @@ from catalogue.search.store import IndexMissing
 from marketplace.db import discard_session, get_session
 from marketplace.errors import is_outage
 from marketplace.extensions import limiter
-from marketplace.htmx import render_page, wants_fragment
+from marketplace.htmx import htmx, hx_page, wants_fragment
 from marketplace.templating import current_lang
 from marketplace.web import current_search_index, search_index
 
@@ -61,13 +62,14 @@ def start_warm_up(app) -> None:
     threading.Thread(target=warm, name="search-warm-up", daemon=True).start()
 
 
+def search_url(req: SearchRequest) -> str:
+    """The address of the search page for *req* (the whole state in the query string)."""
+    args = req.to_args()
+    return url_for("search.search") + ("?" + urlencode(args) if args else "")
+
+
 @bp.context_processor
 def _helpers():
-    def search_url(req: SearchRequest) -> str:
-        """The address of the search page for *req* (the whole state in the query string)."""
-        args = req.to_args()
-        return url_for("search.search") + ("?" + urlencode(args) if args else "")
-
     return {"search_url": search_url}
 
 
@@ -107,7 +109,13 @@ def search():
                    hit_terms=hit_terms,
                    index_missing=result is None, max_query_words=MAX_QUERY_WORDS, max_query_chars=MAX_QUERY_CHARS,
                    expanded=set(request.args.getlist("flere")[:5]), facet_top=FACET_TOP)
-    response = make_response(render_page("search.html", "results", **context), status)
+    # htmx: the address bar shows the search as it was run (a page past the end is the last page),
+    # and the live region reads out the count.
+    # Only for the results region: a facet's "Vis alle" picks its own part out of the fragment.
+    region = htmx.target == "sokeresultat"
+    count = ngettext("%(num)s tjeneste funnet", "%(num)s tjenester funnet", result.total) if result else ""
+    response = hx_page("search.html", "results", status=status, push_url=search_url(req) if region else None,
+                       announce=("sok-status", count) if region and result else None, **context)
     response.vary.add("HX-Request")
     if status == 503:
         response.headers["Retry-After"] = "30"

@@ -29,7 +29,7 @@ from catalogue.terms import TERMS
 from marketplace.checkstep import check_first
 from marketplace.db import get_session
 from marketplace.registry import register_lookup
-from marketplace.htmx import is_htmx, render_page
+from marketplace.htmx import hx_page, is_htmx, render_page
 from marketplace.kept_uploads import discard, keep_for_retry, release, with_kept
 from marketplace.templating import current_lang
 from marketplace.web import (commit_or_conflict, documents_of, domain_message, message_text, post_limit,
@@ -365,8 +365,14 @@ def save_section(service_id: int, section: str):
     if not is_htmx():
         return redirect(url_for("supplier.edit_service", service_id=service.id))
     # htmx swaps only successful responses, so problems come back as 200 with the message in the section.
-    return render_page("supplier/service_form.html", "section_fragment", section=section, problem=problem,
-                       **form_context(Listing(session, service), raw, errors, lock=lock))
+    # A failed save goes to the section (with its error summary), whatever the button aimed at, and the
+    # summary takes the focus (HX-Retarget, HX-Reswap, HX-Trigger through Flask-HTMX).
+    failed = bool(errors or problem)
+    where = f"#seksjon-{section}"
+    return hx_page("supplier/service_form.html", "section_fragment", section=section, problem=problem,
+                   retarget=where if failed else None, reswap="outerHTML" if failed else None,
+                   focus=f"{where} .error-summary" if failed else None,
+                   **form_context(Listing(session, service), raw, errors, lock=lock))
 
 
 def _field(key: str):

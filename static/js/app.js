@@ -24,9 +24,26 @@
     el.focus();
   }
 
+  // What the server asks for after a swap (HX-Trigger, sent through Flask-HTMX by marketplace/htmx.py):
+  // "mps-focus" names the element to focus once the swap has settled; "mps-announce" puts a message
+  // in a live region for screen readers.
+  var focusAsked = null;
+  document.addEventListener("mps-focus", function (event) {
+    focusAsked = event.detail && event.detail.target ? event.detail.target : null;
+  });
+  document.addEventListener("mps-announce", function (event) {
+    var region = event.detail && document.getElementById(event.detail.region);
+    if (region) { region.textContent = event.detail.message; }
+  });
+
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail && event.detail.target;
     if (!target) { return; }
+    if (focusAsked) {
+      var wanted = document.querySelector(focusAsked);
+      focusAsked = null;
+      if (wanted) { focusable(wanted); return; }
+    }
     var asked = target.querySelector("[data-focus-after-swap]");
     if (asked) { focusable(asked); return; }
     var active = document.activeElement;

@@ -12,13 +12,6 @@
     if (input) { input.focus(); }
   });
 
-  // A section saved on its own that came back with errors: focus its error summary, once.
-  document.addEventListener("htmx:afterSettle", function () {
-    var summary = document.querySelector(".form-section .error-summary:not([data-focused])");
-    if (summary) {
-      summary.setAttribute("data-focused", "true");
-      summary.setAttribute("tabindex", "-1");
-      summary.focus();
-    }
-  });
+  // A section saved on its own that came back with errors: the server asks (HX-Trigger "mps-focus",
+  // handled in app.js) for its error summary to be focused.
 })();

@@ -1,7 +1,7 @@
 // Live search on /tjenester: progressive enhancement over a plain GET form (htmx does the
 // requests). This file only keeps the page pleasant to use while the results region is replaced:
-// tidy addresses, focus where the person was, open filter groups kept open, and the result
-// count read out by screen readers.
+// tidy addresses, focus where the person was, open filter groups kept open (the server sends the
+// address to push and the result count to read out: HX-Push-Url, HX-Trigger).
 (function () {
   "use strict";
 
@@ -39,9 +39,7 @@
       var details = target.querySelector('details[data-facet="' + key + '"]');
       if (details) { details.open = true; }
     });
-    var count = target.querySelector("[data-result-count]");
-    var status = document.getElementById("sok-status");
-    if (count && status) { status.textContent = count.getAttribute("data-result-count"); }
+    // The result count is read out from the server's HX-Trigger "mps-announce" (app.js).
     var focus = null;
     if (remembered.focusResults) {
       focus = document.getElementById("treff-overskrift");

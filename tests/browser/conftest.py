@@ -141,6 +141,33 @@ def pages(request, browser, site_server):
     opened.close()
 
 
+HAVBRIS = "999906087"  # Havbris Teknologi AS: in the test IdP and the register, not in the demo data
+
+
+def free_orgnr(site, orgnr: str) -> None:
+    """Make *orgnr* unregistered on the shared site again: a supplier holding it moves to a number of its own.
+
+    Rows that refer to it (services, applications, audit events) stay valid; only the organisation
+    number (and slug) change, so a test that registers the company starts as if nobody had.
+    """
+    from sqlmodel import Session, select
+
+    from catalogue.models import Supplier
+
+    with Session(site.app.extensions["db_engine"]) as s:
+        for supplier in s.exec(select(Supplier).where(Supplier.orgnr == orgnr)).all():
+            supplier.orgnr, supplier.slug = f"{supplier.id:09d}", f"{supplier.slug}-{supplier.id}"
+            s.add(supplier)
+        s.commit()
+
+
+@pytest.fixture
+def havbris_unregistered(site_server) -> str:
+    """Havbris Teknologi AS not registered on the live site, whatever an earlier test did."""
+    free_orgnr(site_server, HAVBRIS)
+    return HAVBRIS
+
+
 @pytest.fixture
 def mail(site_server):
     """A real SMTP server (the development mail catcher) for the live site's dispatcher."""

@@ -60,7 +60,7 @@ def _fill_tender(v, price: str) -> None:
 
 
 @pytest.fixture
-def havbris_registered(site_server):
+def havbris_registered(site_server, havbris_unregistered):
     """Havbris registered but not qualified – for this story only: the shared site gets it back
     unregistered, as the supplier journey (tests/browser/test_journeys.py) registers it itself."""
     engine = site_server.app.extensions["db_engine"]
