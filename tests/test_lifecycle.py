@@ -61,39 +61,23 @@ def _draft(db) -> Listing:
     return listing
 
 
-def _submitted(db) -> Listing:
-    listing = _draft(db)
-    listing.submit(SUPPLIER)
-    db.commit()
-    return listing
+def _then(previous, step):
+    """A builder: the state *previous* builds, then *step* (through the domain), committed."""
+    def build(db) -> Listing:
+        listing = previous(db)
+        step(listing)
+        db.commit()
+        return listing
+    return build
 
 
-def _published(db) -> Listing:
-    listing = _submitted(db)
-    listing.approve(MANAGER, expected_lock=listing.service.lock_version)
-    db.commit()
-    return listing
-
-
-def _editing(db) -> Listing:
-    listing = _published(db)
-    listing.save(SUPPLIER, {"summary": "En endret kortbeskrivelse."}, expected_lock=listing.service.lock_version)
-    db.commit()
-    return listing
-
-
-def _edit_submitted(db) -> Listing:
-    listing = _editing(db)
-    listing.submit(SUPPLIER)
-    db.commit()
-    return listing
-
-
-def _removed(db) -> Listing:
-    listing = _published(db)
-    listing.remove(SUPPLIER, expected_lock=listing.service.lock_version, reason="Avviklet")
-    db.commit()
-    return listing
+_submitted = _then(_draft, lambda listing: listing.submit(SUPPLIER))
+_published = _then(_submitted, lambda listing: listing.approve(MANAGER, expected_lock=listing.service.lock_version))
+_editing = _then(_published, lambda listing: listing.save(SUPPLIER, {"summary": "En endret kortbeskrivelse."},
+                                                          expected_lock=listing.service.lock_version))
+_edit_submitted = _then(_editing, lambda listing: listing.submit(SUPPLIER))
+_removed = _then(_published, lambda listing: listing.remove(SUPPLIER, expected_lock=listing.service.lock_version,
+                                                            reason="Avviklet"))
 
 
 LISTING_STATES = {ListingState.DRAFT: _draft, ListingState.SUBMITTED: _submitted,
