@@ -25,7 +25,7 @@ from jinja2_fragments.flask import render_block
 
 htmx = HTMX()
 
-FOCUS_EVENT = "mps-focus"        # detail: {"target": CSS selector}
+FOCUS_EVENT = "mps-focus"        # detail: {"selector": CSS selector} (htmx reads a "target" key itself)
 ANNOUNCE_EVENT = "mps-announce"  # detail: {"region": id of a live region, "message": text}
 
 
@@ -60,7 +60,7 @@ def hx_page(template: str, block: str | None = None, *, status: int = 200, push_
         return make_response(body, status)
     trigger = {}
     if focus:
-        trigger[FOCUS_EVENT] = {"target": focus}
+        trigger[FOCUS_EVENT] = {"selector": focus}
     if announce:
         trigger[ANNOUNCE_EVENT] = {"region": announce[0], "message": str(announce[1])}
     return hx_response(body, status, push_url=push_url or None, trigger=trigger or None, retarget=retarget,

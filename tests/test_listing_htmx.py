@@ -132,7 +132,7 @@ def test_a_failed_section_goes_to_its_error_summary_through_htmx_headers(client,
     data["terms-governing_law"] = "atlantis"
     failed = client.post(url, data=data, headers=HX)
     assert failed.headers["HX-Retarget"] == "#seksjon-vilkar" and failed.headers["HX-Reswap"] == "outerHTML"
-    assert json.loads(failed.headers["HX-Trigger"]) == {"mps-focus": {"target": "#seksjon-vilkar .error-summary"}}
+    assert json.loads(failed.headers["HX-Trigger"]) == {"mps-focus": {"selector": "#seksjon-vilkar .error-summary"}}
     assert 'id="seksjon-vilkar"' in failed.get_data(as_text=True)
 
     data["terms-governing_law"] = "norge"

@@ -29,7 +29,7 @@
   // in a live region for screen readers.
   var focusAsked = null;
   document.addEventListener("mps-focus", function (event) {
-    focusAsked = event.detail && event.detail.target ? event.detail.target : null;
+    focusAsked = event.detail && event.detail.selector ? event.detail.selector : null;
   });
   document.addEventListener("mps-announce", function (event) {
     var region = event.detail && document.getElementById(event.detail.region);
