@@ -15,6 +15,7 @@ so a slow client never holds a worker: the workers here only ever talk to nginx 
 - Prometheus multiprocess mode: each worker writes its counters to ``PROMETHEUS_MULTIPROC_DIR``;
   the directory is emptied at start and a dead worker's gauges are dropped.
 """
+import gc
 import os
 import shutil
 import threading
@@ -55,6 +56,21 @@ def when_ready(server):
     for thread in threading.enumerate():
         if thread.name == "search-warm-up":
             thread.join(timeout=WARM_UP_SECONDS)
+    _warm_pages(server.app.wsgi())
+    # Everything the master holds now lives as long as the workers: out of the garbage collector's
+    # sight, so a worker's first full collection neither walks it (a pause) nor writes to every
+    # shared page (copy-on-write of the whole warmed index data).
+    gc.collect()
+    gc.freeze()
+
+
+def _warm_pages(app):
+    # The market overview once: its stored snapshot brought up to date, its queries compiled and its
+    # figures kept by the process (a worker forked after this only checks that nothing moved).
+    try:
+        app.test_client().get("/marked", environ_base={"REMOTE_ADDR": "warm-up"})
+    except Exception:  # the page reports its own errors; a warm-up never stops the server
+        app.logger.exception("market overview warm-up failed")
 
 
 def post_fork(server, worker):
@@ -83,6 +99,7 @@ def post_worker_init(worker):
             warm_search(app)
         except Exception:  # the page reports a missing or broken index itself
             app.logger.exception("search warm-up failed")
+    _warm_pages(app)
     worker.log.info("%s %s", WORKER_READY, worker.pid)  # bench/search17.py times the next request
 
 

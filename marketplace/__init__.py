@@ -49,6 +49,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     operations.init_app(app)
     cli.init_app(app)
+    from sqlalchemy.orm import configure_mappers
+
+    configure_mappers()  # at start, not in the first request that queries the database
     from marketplace.views.search import start_warm_up
 
     start_warm_up(app)  # last: its first request must come after every setup method
