@@ -127,10 +127,8 @@ def _artefact_dir(item) -> Path:
     return ARTEFACTS / name
 
 
-@pytest.fixture
-def pages(request, browser, site_server):
-    opened = Pages(browser, site_server)
-    yield opened
+def keep_evidence(request, opened: Pages) -> None:
+    """After a failed test: a screenshot and the HTML of every page it had open, in artefacts/<test>/."""
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:
         folder = _artefact_dir(request.node)
@@ -138,6 +136,13 @@ def pages(request, browser, site_server):
         folder.mkdir(parents=True, exist_ok=True)
         for n, visitor in enumerate(opened.visitors, 1):
             visitor.save_artefacts(folder, f"{n:02d}-{visitor.name}")
+
+
+@pytest.fixture
+def pages(request, browser, site_server):
+    opened = Pages(browser, site_server)
+    yield opened
+    keep_evidence(request, opened)
     opened.close()
 
 

@@ -119,10 +119,11 @@ def sweep_site(template_db, search_template, tmp_path_factory):
 
 @pytest.fixture
 def sweep_pages(browser, sweep_site, request):
-    from tests.browser.conftest import Pages
+    from tests.browser.conftest import Pages, keep_evidence
 
     opened = Pages(browser, sweep_site)
     yield opened
+    keep_evidence(request, opened)
     opened.close()
 
 
