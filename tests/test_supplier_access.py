@@ -38,6 +38,7 @@ SUPPLIER_ROUTES = [
     ("GET", "/leverandor/tjenester/{published}/versjoner"),
     ("GET", "/leverandor/tjenester/{submitted}/visning"),
     ("POST", "/leverandor/tjenester/{published}/ordning"),
+    ("POST", "/leverandor/tjenester/{published}/bekreft"),
     ("GET", "/leverandor/dps/dps-skytjenester/soknad"), ("POST", "/leverandor/dps/dps-skytjenester/soknad"),
     ("GET", "/leverandor/soknader/{application}"),
 ]

@@ -251,3 +251,14 @@ def test_the_dashboard_names_the_qualifications(app):
     assert "Avvist" in section and "Mangler geografisk adskilt kopi." in section
     english = html(client.get("/leverandor/?lang=en"))
     assert "Qualifications and applications" in english and "Qualified" in english
+
+
+def test_a_published_service_outside_the_qualifications_points_to_applying(app):
+    engine = app.extensions["db_engine"]
+    with Session(engine, expire_on_commit=False) as s:
+        service = published_without_dps(s, "nettverk")   # Fjordsky is qualified in no DPS for networking
+    client = app.test_client()
+    login(client, "leverandor-fjordsky")
+    page = html(client.get(f"/leverandor/tjenester/{service.id}"))
+    assert "Tjenesten tilbys ikke under en innkjøpsordning." in page and 'href="/dps"' in page
+    assert f"/leverandor/tjenester/{service.id}/ordning" not in page
