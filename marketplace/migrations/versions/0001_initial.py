@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-05 19:40:37.587215
+Create Date: 2026-12-05 19:47:14.139368
 """
 from typing import Sequence, Union
 
