@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-05 19:48:25.294914
+Create Date: 2026-12-05 19:49:19.443329
 """
 from typing import Sequence, Union
 
