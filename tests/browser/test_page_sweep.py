@@ -184,6 +184,7 @@ def test_the_smaller_items_of_the_issue(sweep_pages, sweep_site):
         v.page.set_viewport_size({"width": width, "height": 800})
         assert v.page.evaluate(_SMALLEST_CHART_TEXT) >= 12, width
     v.page.set_viewport_size({"width": 1280, "height": 900})
+    v.screenshot("markedsoversikt")
     # Search hits show the terms the buyer filtered on; the guidance comes after the services.
     v.visit("/tjenester?q=lagring&governing_law=norge")
     hits = v.page.locator(".search-hit")
