@@ -13,6 +13,7 @@ from typing import Any, Iterable, Mapping
 
 from catalogue import nsm
 from catalogue.browse import CategoryNode
+from catalogue.confirmation import confirmation_of
 from catalogue.i18n import _l, text
 from catalogue.models import Category, Service, Supplier
 from catalogue.terms import (BOOLEAN, CHOICE, DATE, DECIMAL, DOCUMENT, INTEGER, LONGTEXT, MULTICHOICE, NSM_MATRIX,
@@ -50,6 +51,7 @@ def category_ref(category: Category | None, base_url: str) -> dict[str, Any] | N
 
 def service_document(service: Service, supplier: Supplier, category: Category | None, parent: Category | None,
                      dps_slug: str | None, base_url: str) -> dict[str, Any]:
+    confirmation = confirmation_of(service)
     return {
         "id": service.id,
         "name": service.name,
@@ -58,6 +60,9 @@ def service_document(service: Service, supplier: Supplier, category: Category | 
         "features": list(service.features or []),
         "version": service.version,
         "published_at": iso(service.published_at),
+        # The day of the latest approval or the supplier's confirmation; "confirmed" is false after 13 months.
+        "last_confirmed": confirmation.last.isoformat() if confirmation.last else None,
+        "confirmed": confirmation.is_confirmed,
         "url": f"{base_url}/tjeneste/{service.id}",
         "supplier": {"name": supplier.name, "orgnr": supplier.orgnr, "slug": supplier.slug,
                      "url": f"{base_url}/leverandorer/{supplier.slug}"},
@@ -354,11 +359,12 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                 "removed_at": {"type": ["string", "null"], "format": "date-time"}, "reason": string}},
             "Terms": terms_schema(),
             "Service": {"type": "object", "required": [
-                "id", "name", "summary", "description", "features", "version", "published_at", "url", "supplier",
-                "category", "parent_category", "dps", "terms"], "properties": {
+                "id", "name", "summary", "description", "features", "version", "published_at", "last_confirmed",
+                "confirmed", "url", "supplier", "category", "parent_category", "dps", "terms"], "properties": {
                 "id": {"type": "integer"}, "name": string, "summary": string, "description": string,
                 "features": {"type": "array", "items": string}, "version": {"type": "integer", "minimum": 1},
                 "published_at": {"type": ["string", "null"], "format": "date-time"}, "url": string,
+                "last_confirmed": {"type": ["string", "null"], "format": "date"}, "confirmed": {"type": "boolean"},
                 "supplier": {"type": "object", "required": ["name", "orgnr", "slug", "url"], "properties": {
                     "name": string, "orgnr": {"type": "string", "pattern": "^[0-9]{9}$"}, "slug": string,
                     "url": string}},

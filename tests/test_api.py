@@ -15,6 +15,7 @@ from schemathesis.checks import not_a_server_error
 from sqlmodel import Session, select
 
 from catalogue.api_schema import public_terms
+from catalogue.confirmation import confirmation_of
 from catalogue.models import Category, Service
 from catalogue.terms import TERMS
 from tests.conftest import make_app
@@ -42,6 +43,8 @@ def test_service_detail_has_public_terms_only(shared_app, shared_client):
             assert term.key not in body["terms"]
             assert str(service.terms[term.key]) not in answer.get_data(as_text=True)
     assert body["published_at"].endswith("Z")
+    state = confirmation_of(service)
+    assert (body["last_confirmed"], body["confirmed"]) == (state.last.isoformat(), state.is_confirmed)
 
 
 def test_buyer_only_terms_stay_out_even_for_a_logged_in_buyer(app, client):
