@@ -80,12 +80,12 @@ VERBS: dict[str, LazyProxy] = {
     "close": _lp("hendelse", "lukket"), "correct": _lp("hendelse", "rettet"), "expire": _lp("hendelse", "utløpt"),
     "terminate": _lp("hendelse", "avsluttet"),
 }
-# The other transitions read as their past tense.
-TRANSITIONS = {"submit": "submitted", "withdraw": "withdrawn", "publish": "published", "unpublish": "unpublished",
-               "approve": "approved", "reject": "rejected", "remove": "removed", "decide": "decided",
-               "freeze": "frozen", "open": "opened", "award": "awarded", "cancel": "cancelled",
-               "evaluate": "evaluated", "sign": "signed", "announce": "announced"}
-VERBS.update({verb: VERBS[done] for verb, done in TRANSITIONS.items()})
+# The other transitions read as their past tense (event codes, not statuses: looked up by key).
+VERBS.update(submit=VERBS["submitted"], withdraw=VERBS["withdrawn"], publish=VERBS["published"],
+             unpublish=VERBS["unpublished"], approve=VERBS["approved"], reject=VERBS["rejected"],
+             remove=VERBS["removed"], decide=VERBS["decided"], freeze=VERBS["frozen"], open=VERBS["opened"],
+             award=VERBS["awarded"], cancel=VERBS["cancelled"], evaluate=VERBS["evaluated"],
+             sign=VERBS["signed"], announce=VERBS["announced"])
 
 # Field names seen in before/after, in words.
 FIELDS: dict[str, LazyProxy] = {
