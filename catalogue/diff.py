@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from catalogue import nsm
 from catalogue.documents import KINDS, SERVICE_KINDS
-from catalogue.i18n import pick
+from catalogue.i18n import pick, shown_in
 from catalogue.listings import CATEGORY_FIELD, DESCRIPTION, DPS_FIELD, FEATURES, NAME, SUMMARY
 from catalogue.models import DPS, Category, Document
 from catalogue.terms import NSM_MATRIX, TERMS, Term
@@ -141,7 +141,9 @@ def diff(old: Mapping[str, Any], new: Mapping[str, Any], *, name_of: NameOf | No
     old_docs, new_docs = old.get("documents") or {}, new.get("documents") or {}
     for kind in SERVICE_KINDS:
         if old_docs.get(kind) != new_docs.get(kind):
-            changes.append(Change(f"documents.{kind}", "dokumenter", str(KINDS[kind]),
+            with shown_in(lang):  # the kind's name in the language asked for, also outside a request
+                kind_label = str(KINDS[kind])
+            changes.append(Change(f"documents.{kind}", "dokumenter", kind_label,
                                   name_of("document", old_docs.get(kind)) or _none(lang),
                                   name_of("document", new_docs.get(kind)) or _none(lang)))
     return changes

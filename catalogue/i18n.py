@@ -14,7 +14,8 @@ start (:func:`install`). Until then (plain scripts, a bare domain test) the bokm
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from contextlib import nullcontext
+from typing import Any, ContextManager
 
 from babel.support import LazyProxy
 
@@ -23,14 +24,22 @@ DEFAULT_LANG = "nb"
 _gettext: Callable[..., str] | None = None
 _ngettext: Callable[..., str] | None = None
 _pgettext: Callable[..., str] | None = None
+_force_locale: Callable[[str], ContextManager[Any]] | None = None
 _current_lang: Callable[[], str] = lambda: DEFAULT_LANG  # noqa: E731
 
 
 def install(gettext: Callable[..., str], ngettext: Callable[..., str], current_lang: Callable[[], str],
-            pgettext: Callable[..., str] | None = None) -> None:
+            pgettext: Callable[..., str] | None = None,
+            force_locale: Callable[[str], ContextManager[Any]] | None = None) -> None:
     """Let the web layer's translations (flask-babel: request locale, ``force_locale``) render domain text."""
-    global _gettext, _ngettext, _pgettext, _current_lang
+    global _gettext, _ngettext, _pgettext, _current_lang, _force_locale
     _gettext, _ngettext, _pgettext, _current_lang = gettext, ngettext, pgettext, current_lang
+    _force_locale = force_locale
+
+
+def shown_in(lang: str) -> ContextManager[Any]:
+    """Render the domain's texts in *lang* for a while (a text stored in both languages, made outside a request)."""
+    return _force_locale(lang) if _force_locale is not None else nullcontext()
 
 
 def current_lang() -> str:

@@ -6,7 +6,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import Flask, request, session
-from flask_babel import Babel, get_locale, gettext, ngettext, pgettext
+from flask_babel import Babel, force_locale, get_locale, gettext, ngettext, pgettext
 from flask_babel import format_date as babel_format_date
 from flask_babel import lazy_gettext as _l
 from jinja2 import FileSystemBytecodeCache
@@ -88,7 +88,7 @@ def shown_lang() -> str:
 
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=current_lang)
-    i18n.install(gettext, ngettext, shown_lang, pgettext)  # the domain's `_l` texts go through flask-babel too
+    i18n.install(gettext, ngettext, shown_lang, pgettext, force_locale)  # the domain's `_l` texts go through flask-babel too
 
     @app.before_request
     def _remember_lang():

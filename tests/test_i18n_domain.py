@@ -39,3 +39,13 @@ def test_a_word_with_a_context_and_a_stored_pair_chosen_when_shown(app):
         assert (text(submitted), text(sent), text(label)) == ("was submitted", "was sent", "Cloud storage")
     with app.test_request_context("/"):
         assert (text(submitted), text(sent), text(label)) == ("sendt", "sendt", "Skylagring")
+
+
+def test_a_diff_names_document_kinds_in_the_language_asked_for_outside_a_request(app):
+    from catalogue.diff import diff
+
+    old, new = {"documents": {"terms": 1}}, {"documents": {"terms": 2}}
+    with app.app_context():  # a scheduled job: no request, so no request language
+        english = [c.label for c in diff(old, new, name_of=lambda kind, ident: f"#{ident}", lang="en")]
+        norwegian = [c.label for c in diff(old, new, name_of=lambda kind, ident: f"#{ident}", lang="nb")]
+    assert "Standard terms" in english and "Standardvilkår" in norwegian
