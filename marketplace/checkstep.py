@@ -7,17 +7,30 @@ way back. It works without JavaScript; nothing is written before the confirmed p
 ride along in hidden fields, so forms with uploads keep them as pending documents first (the view
 does that before asking) – see ``pending_uploads``.
 
-The test of the check steps (tests/test_check_steps.py) lists the decorated views from the URL map.
+Every other view that takes a POST says why it is not formal with ``not_formal("…")`` (saving a draft,
+a setting, a read mark); the test of the check steps (tests/test_check_steps.py) lists the POST
+endpoints from the URL map and fails for one that is neither.
 """
 from __future__ import annotations
 
+import json
+import secrets
+import time
 from functools import wraps
+from io import BytesIO
+from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from flask import render_template, request
+from flask import current_app, render_template, request
+from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import FileStorage, MultiDict
+
+from auth.guards import current_viewer
 
 CONFIRM_FIELD = "bekreftet"
 CONFIRMED = "ja"
+PENDING_FIELD = "ventende-vedlegg"   # "<file field>:<token>" of an upload kept while asking
+PENDING_HOURS = 2                     # a kept upload nobody confirmed is removed after this long
 _NOT_CARRIED = {CONFIRM_FIELD, "csrf_token"}
 
 
@@ -39,12 +52,18 @@ def check_first(title: Any, *, explain: Any = "", when: Callable[[Any], bool] | 
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         def checked(*args, **kwargs):
-            if request.method != "POST" or confirmed() or (when is not None and not when(request.form)):
+            if request.method == "POST" and confirmed():
+                restore_pending_uploads()
+                return view(*args, **kwargs)
+            if request.method != "POST" or (when is not None and not when(request.form)):
                 return view(*args, **kwargs)
             if guard is not None:
                 guard(**kwargs)
             carried = [(k, v) for k, v in request.form.items(multi=True) if k not in _NOT_CARRIED]
             lines = list(describe(request.form)) if describe else []
+            for field, token, filename in pending_uploads():
+                carried.append((PENDING_FIELD, f"{field}:{token}"))
+                lines.append((_l("Vedlegg"), filename))
             return render_template("checkstep.html", title=title, explain=explain, button=button,
                                    carried=carried, lines=lines, action=request.full_path.rstrip("?"),
                                    back=_back()), 200
@@ -53,6 +72,88 @@ def check_first(title: Any, *, explain: Any = "", when: Callable[[Any], bool] | 
         return checked
 
     return decorate
+
+
+def not_formal(reason: str) -> Callable:
+    """Mark a POST view as not formal, saying why (read by the test of the check steps)."""
+    def decorate(view: Callable) -> Callable:
+        view.not_formal = reason
+        return view
+
+    return decorate
+
+
+# --- uploads kept while asking -------------------------------------------------------------------------
+
+
+def _pending_dir() -> Path:
+    return Path(current_app.config["UPLOAD_DIR"]) / "pending"
+
+
+def pending_uploads() -> list[tuple[str, str, str]]:
+    """Keep the files of a post that is about to be asked about: ``[(field, token, filename)]``.
+
+    A file cannot ride along in a hidden field, so each one is kept server-side for a short while
+    (``PENDING_HOURS``), bound to the person who sent it; the confirmed post brings it back
+    (``restore_pending_uploads``). Nothing is recorded in the database before the confirmation.
+    """
+    kept = []
+    files = [(field, f) for field, f in request.files.items(multi=True) if f and f.filename]
+    if not files:
+        return kept
+    folder = _pending_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    _remove_stale(folder)
+    for field, storage in files:
+        token = secrets.token_hex(16)
+        (folder / f"{token}.bin").write_bytes(storage.read())
+        (folder / f"{token}.json").write_text(json.dumps({
+            "field": field, "filename": storage.filename, "mimetype": storage.mimetype or "application/octet-stream",
+            "owner": current_viewer().user_id}))
+        kept.append((field, token, storage.filename))
+    return kept
+
+
+def restore_pending_uploads() -> None:
+    """Put the files kept while asking back into ``request.files`` of the confirmed post.
+
+    A file sent with the confirmed post itself wins; a token that is unknown, stale or someone
+    else's is ignored.
+    """
+    tokens = request.form.getlist(PENDING_FIELD)
+    if not tokens:
+        return
+    folder = _pending_dir()
+    files = MultiDict(request.files.items(multi=True))
+    for raw in tokens:
+        field, _, token = raw.rpartition(":")
+        if len(token) != 32 or not all(c in "0123456789abcdef" for c in token):
+            continue
+        meta_path, data_path = folder / f"{token}.json", folder / f"{token}.bin"
+        try:
+            meta = json.loads(meta_path.read_text())
+            data = data_path.read_bytes()
+        except (OSError, ValueError):
+            continue
+        if meta.get("owner") != current_viewer().user_id or meta.get("field") != field:
+            continue
+        existing = files.get(field)
+        if existing is None or not existing.filename:
+            files.setlist(field, [FileStorage(BytesIO(data), filename=meta["filename"], name=field,
+                                              content_type=meta["mimetype"])])
+        meta_path.unlink(missing_ok=True)
+        data_path.unlink(missing_ok=True)
+    request._get_current_object().__dict__["files"] = files  # where werkzeug keeps the parsed files
+
+
+def _remove_stale(folder: Path) -> None:
+    limit = time.time() - PENDING_HOURS * 3600
+    for path in folder.iterdir():
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink()
+        except OSError:
+            pass
 
 
 def _back() -> str:

@@ -27,7 +27,8 @@ def token(client) -> str:
 
 
 def post(client, url, data=None, **kw):
-    return client.post(url, data={**(data or {}), "csrf_token": token(client)}, **kw)
+    """Post as the person does: a formal action's check step confirmed (tests/test_check_steps.py asks)."""
+    return client.post(url, data={**(data or {}), "csrf_token": token(client), "bekreftet": "ja"}, **kw)
 
 
 @pytest.fixture

@@ -69,13 +69,13 @@ def test_sign_upload_rules_bilag_and_deviation(app, db, setup):
     db.commit()
     page = f"/innkjop/avtaler/{contract.id}"
     csrf = token(client, page)
-    bad = client.post(f"{page}/signer", data={"csrf_token": csrf, "signert-dato": lc.today().isoformat(),
+    bad = client.post(f"{page}/signer", data={"csrf_token": csrf, "bekreftet": "ja", "signert-dato": lc.today().isoformat(),
                                               "signert-pdf": (io.BytesIO(b"GIF89a not a pdf"), "avtale.pdf")},
                       content_type="multipart/form-data", follow_redirects=True)
     assert "ikke en PDF" in bad.get_data(as_text=True)
     db.refresh(contract)
     assert contract.status == ContractStatus.DRAFT
-    good = client.post(f"{page}/signer", data={"csrf_token": csrf, "signert-dato": lc.today().isoformat(),
+    good = client.post(f"{page}/signer", data={"csrf_token": csrf, "bekreftet": "ja", "signert-dato": lc.today().isoformat(),
                                                "signert-pdf": (io.BytesIO(make_pdf("Signert")), "avtale.pdf")},
                        content_type="multipart/form-data")
     assert good.status_code == 302
@@ -87,7 +87,7 @@ def test_sign_upload_rules_bilag_and_deviation(app, db, setup):
     assert service.name in odt_text(odt.data)
     assert "Bilag 10" in client.get(f"{page}/bilag-10").get_data(as_text=True)
     # A deviation report, answered by the supplier; the other supplier and the other buyer see nothing.
-    client.post(f"{page}/avvik", data={"csrf_token": csrf, "avvik-emne": "Nedetid", "avvik-beskrivelse": "To dager."})
+    client.post(f"{page}/avvik", data={"csrf_token": csrf, "bekreftet": "ja", "avvik-emne": "Nedetid", "avvik-beskrivelse": "To dager."})
     report = db.exec(select(DeviationReport)).one()
     supplier_client = app.test_client()
     login(supplier_client, "leverandor-fjordsky", FJORDSKY)
@@ -114,10 +114,10 @@ def test_terminate_needs_a_reason(app, db, setup):
     db.commit()
     page = f"/innkjop/avtaler/{contract.id}"
     csrf = token(client, page)
-    response = client.post(f"{page}/si-opp", data={"csrf_token": csrf, "begrunnelse-oppsigelse": ""},
+    response = client.post(f"{page}/si-opp", data={"csrf_token": csrf, "bekreftet": "ja", "begrunnelse-oppsigelse": ""},
                            follow_redirects=True)
     assert "Skriv hvorfor avtalen sies opp" in response.get_data(as_text=True)
-    client.post(f"{page}/si-opp", data={"csrf_token": csrf, "begrunnelse-oppsigelse": "Feil leveranse"})
+    client.post(f"{page}/si-opp", data={"csrf_token": csrf, "bekreftet": "ja", "begrunnelse-oppsigelse": "Feil leveranse"})
     db.refresh(contract)
     assert contract.status == ContractStatus.TERMINATED and contract.termination_reason == "Feil leveranse"
 
@@ -137,7 +137,7 @@ def test_turnover_report_and_the_managers_list(app, db):
     login(manager, "avtaleforvalter")
     overview = manager.get(f"/forvaltning/oppfolging?kvartal={year}-{quarter}").get_data(as_text=True)
     assert "Fjordsky" in overview.split("Ikke rapportert", 1)[1].split("Rapportert", 1)[0]
-    data = {"csrf_token": token(supplier_client, url), "dps": str(dps_id)}
+    data = {"csrf_token": token(supplier_client, url), "bekreftet": "ja", "dps": str(dps_id)}
     data.update({f"omsetning-{c.id}": "" for c in categories})
     assert supplier_client.post(url, data=data).status_code == 422
     assert db.exec(select(TurnoverReport)).all() == []

@@ -39,7 +39,7 @@ def _answers(**changes) -> dict:
 
 
 def _form(answers: dict, confirm: bool = True) -> dict:
-    data = {}
+    data = {"bekreftet": "ja"}   # the check step confirmed
     for c in criteria.CRITERIA:
         entry = answers.get(c.key, {})
         data[c.question.field_name] = "ja" if entry.get("answer") else "nei"
@@ -90,7 +90,7 @@ def test_the_supplier_answers_with_its_stored_declaration_prefilled(app):
     supplier_id, dps_id = _ids(engine)
     manager = app.test_client()
     login(manager, "avtaleforvalter")
-    response = manager.post("/forvaltning/egenerklaeringer", data={"target": f"{dps_id}:{supplier_id}",
+    response = manager.post("/forvaltning/egenerklaeringer", data={"bekreftet": "ja", "target": f"{dps_id}:{supplier_id}",
                                                                   "message": "Oppdater, takk."})
     assert response.status_code == 302
     supplier = app.test_client()
@@ -128,19 +128,19 @@ def test_after_the_deadline_the_manager_suspends_with_a_reason(app):
     manager = app.test_client()
     login(manager, "avtaleforvalter")
     # Before the deadline there is nothing to suspend.
-    assert manager.post(f"/forvaltning/egenerklaeringer/{request_id}", data={"reason": "x"}).status_code == 409
+    assert manager.post(f"/forvaltning/egenerklaeringer/{request_id}", data={"bekreftet": "ja", "reason": "x"}).status_code == 409
     with session_scope(engine) as session:
         surface_overdue_requests(session, datetime(2027, 4, 6, 0, 0, tzinfo=OSLO))
     page = manager.get(f"/forvaltning/egenerklaeringer/{request_id}").get_data(as_text=True)
     assert "Fristen er ute" in page
-    assert manager.post(f"/forvaltning/egenerklaeringer/{request_id}", data={"reason": " "}).status_code == 422
+    assert manager.post(f"/forvaltning/egenerklaeringer/{request_id}", data={"bekreftet": "ja", "reason": " "}).status_code == 422
     with Session(engine) as session:
         qualified = len(session.exec(select(Qualification).where(
             Qualification.supplier_id == supplier_id, Qualification.dps_id == dps_id,
             Qualification.status == QualificationStatus.QUALIFIED)).all())
     assert qualified
     response = manager.post(f"/forvaltning/egenerklaeringer/{request_id}",
-                            data={"reason": "Ingen oppdatert egenerklæring innen fristen."})
+                            data={"bekreftet": "ja", "reason": "Ingen oppdatert egenerklæring innen fristen."})
     assert response.status_code == 302
     with Session(engine) as session:
         statuses = [q.status for q in session.exec(select(Qualification).where(

@@ -70,20 +70,20 @@ def test_the_manager_edits_extends_and_closes_with_notice_to_qualified_suppliers
     login(manager, "avtaleforvalter")
     page = manager.get(f"/forvaltning/dps/{dps.slug}").get_data(as_text=True)
     new = re.search(r'name="add" value="(\d+)"', page).group(1)
-    response = manager.post(f"/forvaltning/dps/{dps.slug}", data={"action": "edit", "description": "Ny beskrivelse.",
+    response = manager.post(f"/forvaltning/dps/{dps.slug}", data={"bekreftet": "ja", "action": "edit", "description": "Ny beskrivelse.",
                                                                   "add": new})
     assert response.status_code == 302
     with Session(engine) as session:
         assert session.get(DPS, dps.id).description == "Ny beskrivelse."
         assert int(new) in set(session.exec(select(DPSCategory.category_id).where(DPSCategory.dps_id == dps.id)))
     # An end date not after the current one is refused at the field.
-    response = manager.post(f"/forvaltning/dps/{dps.slug}", data={"action": "extend", "valid_to": "2020-01-01"})
+    response = manager.post(f"/forvaltning/dps/{dps.slug}", data={"bekreftet": "ja", "action": "extend", "valid_to": "2020-01-01"})
     assert response.status_code == 422 and 'href="#valid_to"' in response.get_data(as_text=True)
     assert manager.post(f"/forvaltning/dps/{dps.slug}",
-                        data={"action": "extend", "valid_to": "31.12.2031"}).status_code == 302
-    assert manager.post(f"/forvaltning/dps/{dps.slug}", data={"action": "close", "reason": ""}).status_code == 422
+                        data={"bekreftet": "ja", "action": "extend", "valid_to": "31.12.2031"}).status_code == 302
+    assert manager.post(f"/forvaltning/dps/{dps.slug}", data={"bekreftet": "ja", "action": "close", "reason": ""}).status_code == 422
     assert manager.post(f"/forvaltning/dps/{dps.slug}",
-                        data={"action": "close", "reason": "Erstattes av ny ordning."}).status_code == 302
+                        data={"bekreftet": "ja", "action": "close", "reason": "Erstattes av ny ordning."}).status_code == 302
     with Session(engine) as session:
         assert session.get(DPS, dps.id).valid_to == oslo_today()
         events = {e.kind: e for e in session.exec(select(NotificationEvent).where(

@@ -105,7 +105,7 @@ def test_the_review_of_an_edit_shows_the_diff(app, manager):
 def test_creating_a_dps(app, manager):
     before = count(app, DPS)
     created = count(app, AuditEvent, AuditEvent.action == "dps.created")
-    response = manager.post("/forvaltning/dps/ny", data={"dps-name": "", "dps-valid_from": "2026-02-30",
+    response = manager.post("/forvaltning/dps/ny", data={"bekreftet": "ja", "dps-name": "", "dps-valid_from": "2026-02-30",
                                                           "dps-valid_to": ""})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
@@ -115,7 +115,7 @@ def test_creating_a_dps(app, manager):
     with Session(app.extensions["db_engine"]) as s:
         cats = s.exec(select(Category).where(Category.parent_id.is_(None))).all()[:2]
     today = oslo_today()
-    response = manager.post("/forvaltning/dps/ny", data={
+    response = manager.post("/forvaltning/dps/ny", data={"bekreftet": "ja", 
         "dps-name": "Ordning for SaaS", "dps-description": "For programvare som tjeneste.",
         "dps-valid_from": today.isoformat(), "dps-valid_to": (today + timedelta(days=365)).isoformat(),
         "dps-categories": [str(c.id) for c in cats]})

@@ -78,6 +78,11 @@ def test_the_supplier_journey(app):
                                            "action": "submit",
                                            "decl-tax_certificate": (_pdf("Skatteattest"), "skatteattest.pdf")},
                                 content_type="multipart/form-data")
+    # The check step: the certificate is kept while asking, the confirmed post sends it all.
+    assert page.status_code == 200 and "Sjekk før du sender" in html(page) and "skatteattest.pdf" in html(page)
+    kept = re.search(r'name="ventende-vedlegg" value="([^"]+)"', html(page)).group(1)
+    page = supplier_client.post(url, data={"csrf_token": csrf, "application-categories": str(compute.id), **answers,
+                                           "action": "submit", "ventende-vedlegg": kept, "bekreftet": "ja"})
     assert page.status_code == 302, html(page)
     with Session(engine) as s:
         application = s.exec(select(QualificationApplication).where(
@@ -169,7 +174,7 @@ def test_the_supplier_journey(app):
     page = supplier_client.get(f"/leverandor/tjenester/{service.id}/fjern")
     lock = re.search(r'name="lock_version" value="(\d+)"', html(page)).group(1)
     page = supplier_client.post(f"/leverandor/tjenester/{service.id}/fjern", data={
-        "csrf_token": csrf, "lock_version": lock, "service-removal_reason": "Erstattet av en ny tjeneste."})
+        "csrf_token": csrf, "bekreftet": "ja", "lock_version": lock, "service-removal_reason": "Erstattet av en ny tjeneste."})
     assert page.status_code == 302
     gone = visitor.get(f"/tjeneste/{service.id}")
     assert gone.status_code == 410

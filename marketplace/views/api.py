@@ -22,6 +22,7 @@ from catalogue.contracts import ocds
 from catalogue.models import DPS
 from catalogue.search.query import SearchRequest, search_as_page
 from catalogue.search.store import IndexMissing
+from marketplace.checkstep import not_formal
 from marketplace.db import get_session
 from marketplace.errors import MESSAGES, RETRY_AFTER_SECONDS, is_outage, log_outage
 from marketplace.extensions import csrf, limiter
@@ -169,6 +170,7 @@ def openapi():
 @bp.route("/", defaults={"rest": ""}, methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
 @bp.route("/<api_rest:rest>", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
 @public
+@not_formal("answers 404 for any unknown API address")
 def not_found(rest: str):
     """Anything else under /api/ answers in JSON too: 405 for a known path, else 404."""
     adapter = current_app.url_map.bind("")

@@ -23,7 +23,7 @@ from catalogue.exports import FORMATS, export_shortlist
 from catalogue.models import ArchivedService, Service, User
 from catalogue.search.query import SearchRequest, search
 from catalogue.search.store import IndexMissing
-from marketplace.checkstep import check_first
+from marketplace.checkstep import check_first, not_formal
 from marketplace.db import get_session
 from marketplace.templating import current_lang
 from marketplace.web import current_search_index
@@ -87,6 +87,7 @@ def save_form():
 
 @bp.post("/lagre")
 @roles_required(BUYER)
+@not_formal("saves a search; it can be deleted until it is frozen")
 def save():
     """Save a search (name and query); a bad name comes back at the field and nothing is stored."""
     viewer = current_viewer()

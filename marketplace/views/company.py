@@ -12,6 +12,7 @@ from catalogue.viewer import SUPPLIER
 from catalogue import company
 from catalogue.models import Supplier
 from catalogue.registration import is_member
+from marketplace.checkstep import not_formal
 from marketplace.db import get_session
 from marketplace.web import texts
 
@@ -29,6 +30,7 @@ def _own_supplier() -> Supplier:
 
 @bp.route("", methods=["GET", "POST"])
 @roles_required(SUPPLIER)
+@not_formal("the company's contact details, which can be changed at any time")
 def details():
     """The company's details: what the register says, and the contact details the members keep."""
     supplier = _own_supplier()

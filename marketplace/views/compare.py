@@ -21,6 +21,7 @@ from catalogue import compare as cmp
 from catalogue.exports import FORMATS, export_comparison
 from catalogue.models import Service, ServiceStatus
 from catalogue.terms import TERMS
+from marketplace.checkstep import not_formal
 from marketplace.db import discard_session, get_session
 from marketplace.errors import is_outage
 from marketplace.extensions import limiter
@@ -167,6 +168,7 @@ def _safe_next(target: str | None) -> str:
 
 @bp.post("/sammenlign/kurv")
 @public
+@not_formal("adds to or removes from the compare tray")
 def tray():
     """Add a service to the compare tray or take it out (``handling`` = legg-til / fjern / tom).
 

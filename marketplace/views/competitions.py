@@ -8,7 +8,7 @@ import io
 from datetime import datetime, timezone
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, send_file, url_for
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext as _l
 from sqlmodel import select
 
 from auth.guards import current_viewer, public, roles_required
@@ -23,6 +23,7 @@ from catalogue.competitions.store import competition_documents, read_competition
 from catalogue.documents import check_pdf
 from catalogue.lifecycle import N_, DomainError
 from catalogue.models import DPS, Category, Supplier
+from marketplace.checkstep import check_first, not_formal
 from marketplace.db import get_session
 from marketplace.web import post_limit
 from marketplace.htmx import render_page
@@ -164,6 +165,7 @@ def oversight():
 
 @bp.route("/ny", methods=["GET", "POST"])
 @roles_required(BUYER)
+@not_formal("saves a draft competition")
 def new():
     """A new competition in one category of a DPS (the draft)."""
     data = drafting.read_form(request.form) if request.method == "POST" else drafting.DraftInput()
@@ -228,6 +230,7 @@ def _category_choice(raw: str) -> tuple[DPS | None, Category | None]:
 
 @bp.route("/<int:competition_id>/rediger", methods=["GET", "POST"])
 @roles_required(BUYER)
+@not_formal("saves the draft competition")
 def edit(competition_id: int):
     """Edit the draft; the requirement impact is shown beside each requirement from the registry."""
     comp = own_or_404(competition_id)
@@ -253,6 +256,7 @@ def edit(competition_id: int):
 @bp.post("/<int:competition_id>/dokumenter")
 @roles_required(BUYER)
 @post_limit("UPLOAD_RATE_LIMIT", "30/minute")
+@not_formal("adds a document to the draft, or to the published competition before the deadline")
 def upload(competition_id: int):
     """Add a document (PDF) to the draft or, before the deadline, to the published competition."""
     comp = own_or_404(competition_id)
@@ -290,6 +294,9 @@ def document(competition_id: int, document_id: int):
 
 @bp.post("/<int:competition_id>/kunngjor")
 @roles_required(BUYER)
+@check_first(_l("Kunngjør konkurransen"), button=_l("Kunngjør og inviter"), guard=lambda competition_id: own_or_404(competition_id),
+             explain=_l("Alle leverandører som er kvalifisert i kategorien nå, blir invitert og varslet. "
+                        "Kunngjøringen blir offentlig og kan ikke trekkes tilbake, bare rettes eller avlyses."))
 def publish(competition_id: int):
     """Publish: the rules are checked, every qualified supplier is invited and notified."""
     comp = own_or_404(competition_id)
@@ -302,6 +309,9 @@ def publish(competition_id: int):
 
 @bp.route("/<int:competition_id>/endre", methods=["GET", "POST"])
 @roles_required(BUYER)
+@check_first(_l("Kunngjør endringen"), button=_l("Kunngjør endringen"), guard=lambda competition_id: own_or_404(competition_id),
+             explain=_l("Endringen vises i endringshistorikken, og alle inviterte leverandører varsles."),
+             describe=lambda form: [(_l("Hva er endret, og hvorfor"), form.get("endring", ""))])
 def correct(competition_id: int):
     """Correct or extend the published competition before the deadline (change history, notification)."""
     comp = own_or_404(competition_id)
@@ -337,6 +347,9 @@ def correct(competition_id: int):
 
 @bp.route("/<int:competition_id>/avlys", methods=["GET", "POST"])
 @roles_required(BUYER)
+@check_first(_l("Avlys konkurransen"), button=_l("Avlys konkurransen"), guard=lambda competition_id: own_or_404(competition_id),
+             explain=_l("Alle inviterte leverandører varsles med begrunnelsen. Avlysningen kan ikke angres."),
+             describe=lambda form: [(_l("Begrunnelse"), form.get("begrunnelse", ""))])
 def cancel(competition_id: int):
     """Cancel (before a contract), with a reason; everyone invited is notified."""
     comp = own_or_404(competition_id)
@@ -413,6 +426,7 @@ def _render_qa(comp: Competition, errors: dict, text: str):
 
 @bp.post("/<int:competition_id>/sporsmal/nytt")
 @roles_required(SUPPLIER)
+@not_formal("sends a question to the buyer, who decides whether and how to answer")
 def ask(competition_id: int):
     """An invited supplier asks (until the question deadline)."""
     comp = invited_or_404(competition_id)
@@ -429,6 +443,9 @@ def ask(competition_id: int):
 
 @bp.post("/<int:competition_id>/sporsmal/<int:question_id>/svar")
 @roles_required(BUYER)
+@check_first(_l("Publiser svaret"), button=_l("Publiser svaret"), guard=lambda competition_id, question_id: own_or_404(competition_id),
+             explain=_l("Svaret publiseres til alle inviterte leverandører og kan ikke trekkes tilbake."),
+             describe=lambda form: [(_l("Svar"), form.get("svar", ""))])
 def answer(competition_id: int, question_id: int):
     comp = own_or_404(competition_id)
     db = get_session()
@@ -448,6 +465,10 @@ def answer(competition_id: int, question_id: int):
 @bp.route("/<int:competition_id>/tilbud", methods=["GET", "POST"])
 @roles_required(SUPPLIER)
 @post_limit("UPLOAD_RATE_LIMIT", "30/minute")
+@check_first(_l("Lever tilbudet"), button=_l("Lever tilbudet"), when=lambda form: form.get("handling") == "lever",
+             guard=lambda competition_id: invited_or_404(competition_id),
+             explain=_l("Tilbudet forsegles til åpningen etter fristen. Et tidligere levert tilbud erstattes. "
+                        "Dere kan trekke tilbudet og levere et nytt før fristen."))
 def tender(competition_id: int):
     """The invited supplier's tender: save the draft, submit (replacing an earlier one)."""
     comp = invited_or_404(competition_id)
@@ -487,6 +508,8 @@ def tender(competition_id: int):
 
 @bp.post("/<int:competition_id>/tilbud/trekk")
 @roles_required(SUPPLIER)
+@check_first(_l("Trekk tilbudet"), button=_l("Trekk tilbudet"), guard=lambda competition_id: invited_or_404(competition_id),
+             explain=_l("Det leverte tilbudet trekkes og blir ikke vurdert. Dere kan levere et nytt før fristen."))
 def withdraw(competition_id: int):
     comp = invited_or_404(competition_id)
     viewer = current_viewer()
@@ -502,6 +525,8 @@ def withdraw(competition_id: int):
 
 @bp.post("/<int:competition_id>/apne")
 @roles_required(BUYER)
+@check_first(_l("Åpne tilbudene"), button=_l("Åpne tilbudene"), guard=lambda competition_id: own_or_404(competition_id),
+             explain=_l("De forseglede tilbudene dekrypteres, og åpningen blir protokollført. Det kan ikke angres."))
 def open_tenders(competition_id: int):
     """The opening, after the deadline: the sealed tenders are decrypted and the opening logged."""
     comp = own_or_404(competition_id)
@@ -545,6 +570,7 @@ def _render_evaluation(comp: Competition, errors: dict, failed_tender: int | Non
 
 @bp.route("/<int:competition_id>/evaluering/<int:tender_id>", methods=["GET", "POST"])
 @roles_required(BUYER)
+@not_formal("saves the assessment of one tender; it can be changed until the award")
 def assess(competition_id: int, tender_id: int):
     """The buyer's assessment of one tender: each requirement met or not, each quality score."""
     comp = own_or_404(competition_id)
@@ -573,6 +599,9 @@ def assess(competition_id: int, tender_id: int):
 
 @bp.post("/<int:competition_id>/tildel")
 @roles_required(BUYER)
+@check_first(_l("Tildel kontrakten"), button=_l("Tildel og send tildelingsbrev"), guard=lambda competition_id: own_or_404(competition_id),
+             explain=_l("Tildelingsbrevene sendes samtidig til alle tilbydere, og karensperioden starter. Tildelingen kan ikke angres her."),
+             describe=lambda form: [(_l("Begrunnelse"), form.get("begrunnelse", ""))] if form.get("begrunnelse") else [])
 def award(competition_id: int):
     """Award: the letters go to every tenderer at once; the standstill starts."""
     comp = own_or_404(competition_id)
@@ -593,6 +622,8 @@ def award(competition_id: int):
 
 @bp.post("/<int:competition_id>/karens")
 @roles_required(BUYER)
+@check_first(_l("Avslutt karensperioden"), button=_l("Avslutt karensperioden"), guard=lambda competition_id: own_or_404(competition_id),
+             explain=_l("Konkurransen blir klar for kontrakt med den valgte leverandøren."))
 def conclude(competition_id: int):
     """After the standstill: the competition is ready for a contract."""
     comp = own_or_404(competition_id)

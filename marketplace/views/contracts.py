@@ -10,7 +10,7 @@ import io
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, send_file, url_for
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext as _l
 from sqlmodel import select
 
 from auth.guards import current_viewer, roles_required
@@ -24,6 +24,7 @@ from catalogue.contracts.models import Contract, ContractForm, DeviationReport
 from catalogue.diff import names_from
 from catalogue.lifecycle import DomainError
 from catalogue.models import ArchivedService, Category, Document, Supplier
+from marketplace.checkstep import check_first, not_formal
 from marketplace.db import get_session
 from marketplace.web import domain_message, field_errors, format_nok, post_limit
 from marketplace.htmx import render_page
@@ -116,6 +117,7 @@ def _frozen_item(shortlist_id: int, service_id: int) -> tuple[sl.Shortlist, Arch
 
 @bp.route("/ny/<int:shortlist_id>/<int:service_id>", methods=["GET", "POST"])
 @roles_required(BUYER)
+@not_formal("makes a draft contract; it binds only when the signature is recorded")
 def new(shortlist_id: int, service_id: int):
     """A direct call-off of one service in a frozen shortlist, in the version the list holds."""
     shortlist, snapshot = _frozen_item(shortlist_id, service_id)
@@ -141,6 +143,7 @@ def new(shortlist_id: int, service_id: int):
 
 @bp.route("/fra-konkurranse/<int:competition_id>", methods=["GET", "POST"])
 @roles_required(BUYER)
+@not_formal("makes a draft contract; it binds only when the signature is recorded")
 def from_competition(competition_id: int):
     """The contract with the winner of the buyer's competition, once the standstill is over."""
     db = get_session()
@@ -212,6 +215,9 @@ def _step(contract_id: int, do, message: str):
 @bp.post("/<int:contract_id>/signer")
 @roles_required(BUYER)
 @post_limit("UPLOAD_RATE_LIMIT", "30/minute")
+@check_first(_l("Registrer avtalen som signert"), button=_l("Registrer signert avtale"), guard=lambda contract_id: buyer_party_or_403(contract_id),
+             explain=_l("Den signerte avtalen lagres som dokumentasjon, og avtalen blir bindende. Det kan ikke angres."),
+             describe=lambda form: [(_l("Signert dato"), form.get("signert-dato", ""))])
 def sign(contract_id: int):
     """Record the signature: date and the signed PDF."""
     upload = request.files.get("signert-pdf")
@@ -223,12 +229,16 @@ def sign(contract_id: int):
 
 @bp.post("/<int:contract_id>/aktiver")
 @roles_required(BUYER)
+@check_first(_l("Sett avtalen i kraft"), button=_l("Sett i kraft"), guard=lambda contract_id: buyer_party_or_403(contract_id),
+             explain=_l("Avtalen blir gjeldende fra nå og vises i oversikten over avtaler."))
 def activate(contract_id: int):
     return _step(contract_id, lambda life, db, actor: life.activate(db, actor), gettext("Avtalen er satt i kraft."))
 
 
 @bp.post("/<int:contract_id>/avslutt")
 @roles_required(BUYER)
+@check_first(_l("Registrer avtalen som utløpt"), button=_l("Registrer som utløpt"), guard=lambda contract_id: buyer_party_or_403(contract_id),
+             explain=_l("Avtalen avsluttes. Det kan ikke angres."))
 def end(contract_id: int):
     return _step(contract_id, lambda life, db, actor: life.end(db, actor),
                  gettext("Avtalen er registrert som utløpt."))
@@ -236,6 +246,9 @@ def end(contract_id: int):
 
 @bp.post("/<int:contract_id>/si-opp")
 @roles_required(BUYER)
+@check_first(_l("Si opp avtalen"), button=_l("Si opp avtalen"), guard=lambda contract_id: buyer_party_or_403(contract_id),
+             explain=_l("Avtalen blir sagt opp, og leverandøren ser begrunnelsen. Det kan ikke angres."),
+             describe=lambda form: [(_l("Begrunnelse"), form.get("begrunnelse-oppsigelse", ""))])
 def terminate(contract_id: int):
     return _step(contract_id, lambda life, db, actor: life.terminate(
         db, actor, reason=request.form.get("begrunnelse-oppsigelse", "")), gettext("Avtalen er sagt opp."))
@@ -284,6 +297,9 @@ def bilag_odt(contract_id: int):
 
 @bp.post("/<int:contract_id>/avvik")
 @roles_required(BUYER)
+@check_first(_l("Send avviksmeldingen"), button=_l("Send avviksmeldingen"), guard=lambda contract_id: buyer_party_or_403(contract_id),
+             explain=_l("Avviksmeldingen sendes til leverandøren og avtaleforvalteren og blir en del av avtalens historikk."),
+             describe=lambda form: [(_l("Emne"), form.get("avvik-emne", "")), (_l("Beskrivelse"), form.get("avvik-beskrivelse", ""))])
 def file_deviation(contract_id: int):
     contract = buyer_party_or_403(contract_id)
     viewer = current_viewer()
@@ -297,6 +313,7 @@ def file_deviation(contract_id: int):
 
 @bp.post("/<int:contract_id>/avvik/<int:report_id>/svar")
 @roles_required(SUPPLIER)
+@not_formal("the supplier's reply to a deviation report")
 def answer_deviation(contract_id: int, report_id: int):
     contract = readable_or_404(contract_id)
     viewer = current_viewer()

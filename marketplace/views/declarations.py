@@ -3,7 +3,7 @@ an updated one with a five-working-day deadline and may suspend when none comes 
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext as _l
 from sqlmodel import select
 
 from auth.guards import current_viewer, roles_required
@@ -15,6 +15,7 @@ from catalogue.declarations.requests import (RequestLifeCycle, current_declarati
 from catalogue.lifecycle import N_, DomainError
 from catalogue.models import DPS, Supplier
 from catalogue.registration import is_member
+from marketplace.checkstep import check_first
 from marketplace.db import get_session
 
 bp = Blueprint("declarations", __name__)
@@ -37,6 +38,8 @@ def _domain_error(error: DomainError, default_field: str) -> dict[str, str]:
 
 @bp.route("/leverandor/egenerklaering", methods=["GET", "POST"])
 @roles_required(SUPPLIER)
+@check_first(_l("Bekreft egenerklæringen"), button=_l("Bekreft egenerklæringen"),
+             explain=_l("Egenerklæringen gjelder for alle ordningene dere er kvalifisert i, og blir registrert med navnet ditt."))
 def supplier_declaration():
     """The company's self-declaration: the stored one pre-filled, updated and confirmed."""
     viewer = current_viewer()
@@ -76,6 +79,9 @@ def _candidates(session) -> list[tuple[str, str]]:
 
 @bp.route("/forvaltning/egenerklaeringer", methods=["GET", "POST"])
 @roles_required(MANAGER)
+@check_first(_l("Be om oppdatert egenerklæring"), button=_l("Send forespørselen"),
+             explain=_l("Leverandøren får forespørselen med en frist. Uten svar innen fristen kan kvalifikasjonen suspenderes."),
+             describe=lambda form: [(_l("Melding"), form.get("message", ""))] if form.get("message", "").strip() else [])
 def requests_page():
     """Requests for updated declarations, those overdue first, and the form to ask for one."""
     session = get_session()
@@ -108,6 +114,9 @@ def requests_page():
 
 @bp.route("/forvaltning/egenerklaeringer/<int:request_id>", methods=["GET", "POST"])
 @roles_required(MANAGER)
+@check_first(_l("Suspender kvalifikasjonene"), button=_l("Suspender"),
+             explain=_l("Leverandørens kvalifikasjoner i ordningen suspenderes, og leverandøren varsles med begrunnelsen."),
+             describe=lambda form: [(_l("Begrunnelse"), form.get("reason", ""))])
 def request_page(request_id: int):
     """One request: the deadline, the supplier's declaration, and – once overdue – the suspension."""
     session = get_session()

@@ -3,7 +3,7 @@ qualified suppliers as it stood on any date (/dps/<slug>/kvalifiserte?dato=…).
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext as _l
 
 from auth.guards import current_viewer, public, roles_required
 from catalogue.viewer import MANAGER
@@ -13,6 +13,7 @@ from catalogue.lifecycle import DomainError
 from catalogue.models import DPS, Category
 from catalogue.qualification import dps_by_slug, dps_categories
 from catalogue.suspension import qualified_on
+from marketplace.checkstep import check_first
 from marketplace.db import get_session
 from marketplace.templating import current_lang
 from marketplace.web import domain_message, post_limit
@@ -34,6 +35,11 @@ def _done(message: str, slug: str):
 
 @bp.route("/forvaltning/dps/<slug>", methods=["GET", "POST"])
 @roles_required(MANAGER)
+@check_first(_l("Endre ordningens varighet"), when=lambda form: form.get("action") in ("extend", "close"),
+             explain=_l("Forlenget gjelder ordningen til den nye datoen; avsluttet tar den ikke imot flere søknader "
+                        "eller konkurranser. Leverandørene varsles."),
+             describe=lambda form: [(_l("Forleng til"), form.get("valid_to", ""))] if form.get("action") == "extend"
+             else [(_l("Avslutt ordningen"), form.get("reason", ""))])
 def manage(slug: str):
     """Edit the description and add categories; extend or close the DPS (each its own form)."""
     session = get_session()

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext as _l
 
 from auth.guards import current_viewer, public, roles_required
 from catalogue.viewer import MANAGER, SUPPLIER
@@ -16,6 +16,7 @@ from catalogue.contracts import followup, ocds, reminders
 from catalogue.contracts import lifecycle as lc
 from catalogue.lifecycle import N_, DomainError
 from catalogue.models import DPS
+from marketplace.checkstep import check_first, not_formal
 from marketplace.db import get_session
 from marketplace.htmx import render_page
 from marketplace.web import domain_message, field_errors
@@ -45,6 +46,8 @@ def _quarters(count: int = 8) -> list[tuple[str, str]]:
 
 @bp.route("/leverandor/omsetning", methods=["GET", "POST"])
 @roles_required(SUPPLIER)
+@check_first(_l("Rapporter omsetningen"), button=_l("Rapporter omsetningen"),
+             explain=_l("Omsetningen registreres for kvartalet og kan ikke endres her etterpå."))
 def turnover():
     """Report the quarter's turnover in each DPS the supplier is qualified in."""
     viewer = current_viewer()
@@ -94,6 +97,7 @@ def overview():
 
 @bp.post("/forvaltning/oppfolging/terskel")
 @roles_required(MANAGER)
+@not_formal("a setting of the contract manager, audited, that can be set again at any time")
 def threshold():
     """Set the direct-award threshold of one DPS (recorded in the audit log)."""
     db = get_session()
@@ -117,6 +121,8 @@ def threshold():
 
 @bp.post("/forvaltning/oppfolging/paminnelser")
 @roles_required(MANAGER)
+@check_first(_l("Send påminnelser om omsetning"), button=_l("Send påminnelsene"),
+             explain=_l("Alle leverandører som ikke har rapportert kvartalet, får en påminnelse på e-post."))
 def remind():
     """Send the turnover reminder to every supplier that has not reported the quarter."""
     db = get_session()

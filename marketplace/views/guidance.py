@@ -17,7 +17,7 @@ from auth.guards import current_viewer, public, roles_required
 from catalogue.viewer import MANAGER
 from catalogue import articles, browse, markdown
 from catalogue.terms import TERMS
-from marketplace.checkstep import check_first
+from marketplace.checkstep import check_first, not_formal
 from marketplace.db import get_session
 from marketplace.htmx import is_htmx, render_page
 from marketplace.templating import current_lang
@@ -132,6 +132,7 @@ def _category_options(lang: str) -> list[tuple[str, str]]:
 
 @bp.route("/forvaltning/veiledning/ny", methods=["GET", "POST"])
 @roles_required(MANAGER)
+@not_formal("saves a draft article")
 def create():
     """Write a new article. It is saved as a draft; publishing is a separate step."""
     if request.method == "GET":
@@ -151,6 +152,7 @@ def create():
 
 @bp.route("/forvaltning/veiledning/<slug>/rediger", methods=["GET", "POST"])
 @roles_required(MANAGER)
+@not_formal("saves a new draft version of the article")
 def edit(slug: str):
     """Edit an article: each save is a new version; the public sees the published one until republished."""
     session = get_session()

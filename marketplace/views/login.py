@@ -23,6 +23,7 @@ from auth.guards import current_viewer, login_required, public
 from auth.oidc import LoginError, OIDCClient, Pending, safe_next
 from catalogue.viewer import ANONYMOUS_VIEWER, NO_ROLE
 from catalogue.enhetsregisteret import RegistryUnavailable
+from marketplace.checkstep import not_formal
 from marketplace.db import discard_session, get_session
 from marketplace.registry import register_lookup
 from marketplace.errors import is_outage, log_outage
@@ -158,6 +159,7 @@ def callback():
 
 @bp.post("/logout")
 @public
+@not_formal("logs out")
 def logout():
     """Log out: end the login here, then at the provider (RP-initiated logout with id_token_hint)."""
     db = get_session()
@@ -222,6 +224,7 @@ def account():
 
 @bp.post("/bytt-organisasjon")
 @login_required
+@not_formal("chooses the organisation acted for")
 def switch_organisation():
     """Act for another of the login's organisations; the role follows the organisation. Audited."""
     db = get_session()

@@ -22,6 +22,7 @@ from catalogue.notifications import kinds
 from catalogue.notifications.inbox import format_subject
 from catalogue.notifications.models import (MANAGERS_ORG, TEAM, Delivery, MailAddress, NotificationEvent,
                                             supplier_owner, user_owner)
+from marketplace.checkstep import not_formal
 from marketplace.db import get_session
 from marketplace.extensions import csrf
 from marketplace.htmx import render_page
@@ -77,6 +78,7 @@ def addresses():
 
 @bp.post("/adresser/<form>")
 @login_required
+@not_formal("adds or changes a notification address")
 def save(form: str):
     viewer = current_viewer()
     target = _targets(viewer).get(form)
@@ -111,6 +113,7 @@ def _own_address(address_id: int) -> MailAddress:
 
 @bp.post("/adresser/<int:address_id>/bekreft-igjen")
 @login_required
+@not_formal("sends the address confirmation again")
 def resend(address_id: int):
     address = _own_address(address_id)
     if address.is_verified:
@@ -126,6 +129,7 @@ def resend(address_id: int):
 
 @bp.post("/adresser/<int:address_id>/fjern")
 @login_required
+@not_formal("removes a notification address; it can be added again")
 def remove(address_id: int):
     address = _own_address(address_id)
     session = get_session()
@@ -152,6 +156,7 @@ def preferences():
 
 @bp.post("/innstillinger")
 @login_required
+@not_formal("notification settings")
 def save_preferences():
     viewer = current_viewer()
     session = get_session()
@@ -189,6 +194,7 @@ def verify(token: str):
 
 @bp.post("/adresser/bekreft/<token>")
 @public
+@not_formal("confirms a notification address from the link in the mail")
 def verify_post(token: str):
     session = get_session()
     try:
@@ -212,6 +218,7 @@ def unsubscribe(token: str):
 @bp.post("/avmeld/<token>")
 @public
 @csrf.exempt
+@not_formal("turns a kind of notification off from the link in the mail; it can be turned on again")
 def unsubscribe_post(token: str):
     session = get_session()
     try:

@@ -44,6 +44,9 @@ def dashboard():
 
 @bp.route("/dps/ny", methods=["GET", "POST"])
 @roles_required(MANAGER)
+@check_first(_l("Opprett ordningen"), button=_l("Opprett ordningen"),
+             explain=_l("Ordningen blir offentlig, og leverandører kan søke om kvalifisering i den."),
+             describe=lambda form: [(_l("Navn"), form.get(qualification.DPS_NAME.field_name, ""))])
 def new_dps():
     """Create a dynamic purchasing system: name, description, validity period and categories."""
     session = get_session()

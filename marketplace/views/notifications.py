@@ -7,6 +7,7 @@ from flask_babel import gettext
 from auth.guards import current_viewer, login_required, roles_required
 from catalogue.viewer import MANAGER
 from catalogue.notifications import inbox, kinds
+from marketplace.checkstep import not_formal
 from marketplace.db import get_session
 from marketplace.htmx import render_page
 
@@ -42,6 +43,7 @@ def index():
 
 @bp.post("/<int:notification_id>/lest")
 @login_required
+@not_formal("marks a notification read")
 def read(notification_id: int):
     session = get_session()
     changed = inbox.mark_read(session, current_viewer().user_id, notification_id)
@@ -53,6 +55,7 @@ def read(notification_id: int):
 
 @bp.post("/lest")
 @login_required
+@not_formal("marks the notifications read")
 def read_all():
     session = get_session()
     inbox.mark_read(session, current_viewer().user_id)
@@ -79,6 +82,7 @@ def failed():
 
 @bp.post("/<int:notification_id>/send-igjen")
 @roles_required(MANAGER)
+@not_formal("queues a failed mail again")
 def requeue(notification_id: int):
     from catalogue.models import utcnow
     from catalogue.notifications.lifecycle import NotificationLife

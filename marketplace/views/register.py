@@ -7,7 +7,7 @@ sees the alerts and decides each one with a reason: restore the qualifications o
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext as _l
 from sqlmodel import select
 
 from auth.guards import current_viewer, roles_required
@@ -17,6 +17,7 @@ from catalogue.models import Supplier
 from catalogue.registerwatch.apply import AlertLifeCycle
 from catalogue.registerwatch.models import AlertStatus, RegisterAlert, RegisterUpdate
 from catalogue.suspension import suspended_in
+from marketplace.checkstep import check_first
 from marketplace.db import get_session
 from marketplace.web import say
 
@@ -34,6 +35,9 @@ def alerts():
 
 @bp.route("/<int:alert_id>", methods=["GET", "POST"])
 @roles_required(MANAGER)
+@check_first(_l("Registrer avgjørelsen"), button=_l("Registrer avgjørelsen"),
+             explain=_l("Avgjørelsen avgjør om de suspenderte kvalifikasjonene gjenopprettes eller avsluttes, og leverandøren varsles."),
+             describe=lambda form: [(_l("Begrunnelse"), form.get("reason", ""))])
 def alert(alert_id: int):
     """One alert: what the register said, the suspended qualifications, and the decision."""
     session = get_session()

@@ -26,7 +26,7 @@ from catalogue.models import Category, Service, Supplier
 from catalogue.qualification import Application
 from catalogue.suppliers import by_orgnr
 from catalogue.terms import TERMS
-from marketplace.checkstep import check_first
+from marketplace.checkstep import check_first, not_formal
 from marketplace.db import get_session
 from marketplace.registry import register_lookup
 from marketplace.htmx import hx_page, is_htmx, render_page
@@ -168,6 +168,7 @@ def _lookup():
 @bp.route("/registrer", methods=["GET", "POST"])
 @roles_required(SUPPLIER)
 @post_limit("REGISTRATION_RATE_LIMIT", "10/minute")
+@not_formal("registers the company from the Register of Legal Entities; nothing is published or decided")
 def register():
     """Register the company the person acts for: check the number, show the register's data, confirm."""
     viewer = current_viewer()
@@ -213,6 +214,7 @@ def register():
 @bp.post("/registrer/bli-med")
 @roles_required(SUPPLIER)
 @post_limit("REGISTRATION_RATE_LIMIT", "10/minute")
+@not_formal("asks to join a company already registered")
 def join():
     """Join the existing registration of the company the person acts for."""
     viewer = current_viewer()
@@ -233,6 +235,7 @@ def join():
 @bp.route("/tjenester/ny", methods=["GET", "POST"])
 @roles_required(SUPPLIER)
 @post_limit("UPLOAD_RATE_LIMIT", "30/minute")
+@not_formal("saves a draft service")
 def new_service():
     """A new listing: the form generated from the terms registry; saved as a draft or sent for approval."""
     supplier = require_supplier()
@@ -277,6 +280,7 @@ def new_service():
 @bp.route("/tjenester/<int:service_id>/rediger", methods=["GET", "POST"])
 @roles_required(SUPPLIER)
 @post_limit("UPLOAD_RATE_LIMIT", "30/minute")
+@not_formal("saves a draft of the service or of its edit")
 def edit_service(service_id: int):
     """Edit a draft, or write the next version of a live service (reviewed before it goes live)."""
     require_supplier()
@@ -343,6 +347,7 @@ def edit_service(service_id: int):
 
 @bp.post("/tjenester/<int:service_id>/seksjon/<section>")
 @roles_required(SUPPLIER)
+@not_formal("saves one section of the draft")
 def save_section(service_id: int, section: str):
     """htmx: save one section of the listing form (the rest of the form is left as it is)."""
     require_supplier()
@@ -387,6 +392,7 @@ def _field(key: str):
 
 @bp.post("/tjenester/felt/<key>")
 @roles_required(SUPPLIER)
+@not_formal("checks one field while typing; writes nothing")
 def validate_field(key: str):
     """htmx: check one field as the person leaves it; returns the field with its message."""
     field = _field(key)
@@ -552,6 +558,7 @@ def confirm_service(service_id: int):
 
 @bp.post("/tjenester/<int:service_id>/trekk-tilbake")
 @roles_required(SUPPLIER)
+@not_formal("takes a submission back to draft; it can be sent again")
 def withdraw_service(service_id: int):
     """Take a submission back to draft, to change it before review."""
     require_supplier()
@@ -569,6 +576,9 @@ def withdraw_service(service_id: int):
 
 @bp.route("/tjenester/<int:service_id>/fjern", methods=["GET", "POST"])
 @roles_required(SUPPLIER)
+@check_first(_l("Fjern tjenesten fra markedsplassen"), button=_l("Fjern tjenesten"),
+             guard=lambda service_id: (require_supplier(), own_service(service_id)),
+             explain=_l("Tjenesten blir borte fra søk og sammenligning, og siden svarer at den er fjernet. Det kan ikke angres."))
 def remove_service(service_id: int):
     """Remove a service from the marketplace (after confirmation); its page then answers 410 Gone."""
     require_supplier()
@@ -627,6 +637,9 @@ def read_tax_upload() -> dict[str, tuple[str, bytes]]:
 @bp.route("/dps/<slug>/soknad", methods=["GET", "POST"])
 @roles_required(SUPPLIER)
 @post_limit("UPLOAD_RATE_LIMIT", "30/minute")
+@check_first(_l("Send søknaden om kvalifisering"), button=_l("Send søknaden"), when=lambda form: form.get("action") == "submit",
+             guard=lambda slug: (require_supplier(), _dps_or_404(slug)),
+             explain=_l("Avtaleforvalteren behandler søknaden innen ti arbeidsdager. Den kan ikke endres mens den behandles."))
 def application(slug: str):
     """Apply for qualification in categories of a DPS: self-declarations, tax certificate; draft, then submit."""
     supplier = require_supplier()

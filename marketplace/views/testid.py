@@ -27,6 +27,7 @@ from auth.testid.server import ACR_VALUES, PickedUser, Provider, authorization_d
 from catalogue import enhetsregisteret
 from catalogue.suppliers import InvalidOrgnr, clean_orgnr, format_orgnr
 from catalogue.text import reject_markup
+from marketplace.checkstep import not_formal
 from marketplace.db import get_session
 from marketplace.registry import register_lookup
 from marketplace.extensions import csrf
@@ -79,6 +80,7 @@ class Pick:
 
 @bp.route("/authorize", methods=["GET", "POST"])
 @public
+@not_formal("the built-in test identity provider's login")
 def authorize():
     """The login page: pick a person, an organisation and a level; the client gets a code."""
     server = provider()
@@ -108,6 +110,7 @@ def authorize():
 
 @bp.post("/token")
 @public
+@not_formal("the built-in test identity provider's token endpoint")
 def token():
     """The token endpoint: redeems a code (once) for an id_token, checking the client, PKCE and nonce."""
     return provider().create_token_response()
@@ -116,6 +119,7 @@ def token():
 @bp.route("/endsession", methods=["GET", "POST"])
 @public
 @csrf.exempt  # the client posts here from its own page (RP-Initiated Logout 1.0); checked below
+@not_formal("the built-in test identity provider's logout")
 def end_session():
     """RP-initiated logout: end the provider session named by id_token_hint, then back to the client.
 
@@ -148,6 +152,7 @@ def end_session():
 
 @bp.post("/logg-ut")
 @public
+@not_formal("the built-in test identity provider's logout")
 def logout():
     """Log out at the provider itself: end this browser's provider session and tell the clients
     (front-channel logout: each client's logout URI with iss and sid, loaded in a frame)."""
