@@ -38,7 +38,8 @@ from catalogue.viewer import Viewer
 from catalogue.audit import record
 from catalogue.compare import Comparison, Entry, Field, compare, describe_requirement, flat_fields
 from catalogue.models import utcnow
-from catalogue.shortlists import Shortlist, describe_query, frozen_entries
+from catalogue.i18n import _l
+from catalogue.shortlists import Shortlist, describe_query, frozen_entries, set_aside_of
 from catalogue.suppliers import format_orgnr
 from catalogue.terms import TERMS
 from catalogue.text import slugify
@@ -94,6 +95,9 @@ def exported_by(viewer: Viewer) -> str:
     return who
 
 
+_BASE_COLUMNS = 7   # service id … category: the columns before the terms (and a frozen list's set-aside marks)
+
+
 def service_columns(lang: str, *, with_verdict: bool, include_buyer_only: bool) -> list[str]:
     base = [_l("Tjeneste-ID"), _l("Tjeneste"), _l("Leverandør"),
             _l("Organisasjonsnummer"), _l("Versjon"),
@@ -133,10 +137,19 @@ def shortlist_sheet(session: Session, shortlist: Shortlist, entries: Sequence[En
         (text(_l("Eksportert av")), exported_by(viewer)),
         (text(_l("Merknad")), text(_l("Tjenestene er vist i versjonen som var publisert da listen ble frosset."))),
     ]
+    aside = set_aside_of(session, shortlist)
+    if aside:
+        meta.append((text(_l("Valgt bort")), str(len(aside))))
+    titles = service_columns(lang, with_verdict=False, include_buyer_only=include)
     sheet = Sheet(title=text(_l("Kortliste")), meta=meta,
-                  columns=service_columns(lang, with_verdict=False, include_buyer_only=include))
+                  columns=titles[:_BASE_COLUMNS] + [text(_l("Valgt bort")), text(_l("Begrunnelse for å velge bort"))]
+                  + titles[_BASE_COLUMNS:])
     columns = flat_fields(include_buyer_only=include)
-    sheet.rows = [service_row(e, lang, columns) for e in entries]
+    sheet.rows = []
+    for e in entries:
+        row, item = service_row(e, lang, columns), aside.get(e.service_id)
+        marks = [text(_l("Ja")), item.set_aside_reason or ""] if item else [text(_l("Nei")), ""]
+        sheet.rows.append(row[:_BASE_COLUMNS] + marks + row[_BASE_COLUMNS:])
     return sheet
 
 

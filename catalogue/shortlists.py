@@ -28,6 +28,7 @@ from catalogue.i18n import _l, text
 from catalogue.viewer import Viewer
 from catalogue.audit import Actor, record
 from catalogue.compare import Entry
+from catalogue.i18n import _l
 from catalogue.lifecycle import status_check
 from catalogue.models import DPS, ArchivedService, Category, Service, ServiceStatus, Supplier, User, utcnow
 from catalogue.terms import TERMS
@@ -89,6 +90,14 @@ class ShortlistItem(SQLModel, table=True):
     service_id: int = Field(foreign_key="service.id")
     version: int
     archived_id: int = Field(foreign_key="archived_service.id")
+    # Set aside ("valgt bort") by the buyer, with the reason; the service stays in the list.
+    set_aside_reason: Optional[str] = Field(default=None, max_length=1000)
+    set_aside_at: Optional[datetime] = None
+    set_aside_by: Optional[str] = Field(default=None, max_length=200)
+
+    @property
+    def is_set_aside(self) -> bool:
+        return self.set_aside_at is not None
 
 
 # ---------------------------------------------------------------------------
@@ -240,6 +249,68 @@ def delete(session: Session, shortlist: Shortlist, actor: Actor) -> LazyProxy | 
            before={"name": shortlist.name, "query": shortlist.query})
     session.delete(shortlist)
     return None
+
+
+SET_ASIDE_REASON_MAX = 1000
+
+
+def frozen_item(session: Session, shortlist: Shortlist, service_id: int) -> ShortlistItem | None:
+    if not shortlist.is_frozen or not 0 < service_id <= 2**31 - 1:
+        return None
+    return session.exec(select(ShortlistItem).where(ShortlistItem.shortlist_id == shortlist.id,
+                                                    ShortlistItem.service_id == service_id)).first()
+
+
+def clean_set_aside_reason(raw: str | None) -> tuple[str, Any]:
+    """The reason for setting a service aside: required, plain text, at most ``SET_ASIDE_REASON_MAX``."""
+    reason = (raw or "").strip()
+    if not reason:
+        return "", _l("Skriv hvorfor tjenesten velges bort.")
+    if len(reason) > SET_ASIDE_REASON_MAX:
+        return reason, _l("Begrunnelsen kan være høyst %(max)s tegn (nå %(now)s).", max=SET_ASIDE_REASON_MAX,
+                          now=len(reason))
+    bad = reject_markup(reason)
+    if bad:
+        return reason, _l("Begrunnelsen kan ikke inneholde HTML, skript eller kontrolltegn.")
+    return reason, None
+
+
+def set_aside(session: Session, shortlist: Shortlist, item: ShortlistItem, actor: Actor, reason: str) -> Any:
+    """Mark a service of a frozen list as set aside, with the reason (or change the reason).
+
+    The service stays in the list and its exports, shown as set aside with the reason; nothing
+    else of the frozen list changes. Returns an error message, or None when recorded.
+    """
+    clean, error = clean_set_aside_reason(reason)
+    if error:
+        return error
+    if not shortlist.is_frozen or item.shortlist_id != shortlist.id:
+        return _l("Bare tjenester i en frosset liste kan velges bort.")
+    before = {"set_aside_reason": item.set_aside_reason} if item.is_set_aside else {}
+    item.set_aside_reason, item.set_aside_at, item.set_aside_by = clean, utcnow(), actor.name[:200]
+    session.add(item)
+    record(session, actor, "shortlist.service_set_aside", "shortlist", shortlist.id, before=before,
+           after={"service_id": item.service_id, "version": item.version, "set_aside_reason": clean})
+    return None
+
+
+def undo_set_aside(session: Session, shortlist: Shortlist, item: ShortlistItem, actor: Actor) -> Any:
+    """Take a service back into consideration; the reason it had is kept in the audit log."""
+    if not item.is_set_aside or item.shortlist_id != shortlist.id:
+        return _l("Tjenesten er ikke valgt bort.")
+    record(session, actor, "shortlist.service_set_aside_undone", "shortlist", shortlist.id,
+           before={"service_id": item.service_id, "set_aside_reason": item.set_aside_reason},
+           after={"service_id": item.service_id, "set_aside_reason": None})
+    item.set_aside_reason = item.set_aside_at = item.set_aside_by = None
+    session.add(item)
+    return None
+
+
+def set_aside_of(session: Session, shortlist: Shortlist) -> dict[int, ShortlistItem]:
+    """The services set aside in a frozen list: service id → its item (reason, when, by whom)."""
+    rows = session.exec(select(ShortlistItem).where(ShortlistItem.shortlist_id == shortlist.id,
+                                                    ShortlistItem.set_aside_at.is_not(None))).all()
+    return {item.service_id: item for item in rows}
 
 
 # ---------------------------------------------------------------------------

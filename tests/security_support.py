@@ -126,6 +126,9 @@ def _contract_objects(session: Session, buyer, service_id: int, upload_dir: str,
     frozen, errors = shortlists.save_search(session, buyer, "Matriseavrop", [("q", "x")])
     assert not errors, errors
     assert shortlists.freeze(session, frozen, buyer.actor(), [service_id], 1) is None
+    # Set aside with a reason, so its page offers the undo as well (the form fuzzers find both).
+    item = shortlists.frozen_item(session, frozen, service_id)
+    assert shortlists.set_aside(session, frozen, item, buyer.actor(), "Matrise: oppfyller ikke kravet.") is None
     start = utcnow().date() + timedelta(days=1)
     form = {"tittel": "Matriseavtale", "verdi": "100000", "start": start.isoformat(),
             "slutt": (start + timedelta(days=365)).isoformat(), "avtaleform": "ssa-l", "begrunnelse": "Matrise"}

@@ -224,6 +224,12 @@ ROUTES: dict[str, list[Case]] = {
     "buyer.shortlist": [only("buyer", "manager", override={"buyer_b": 404}, args={"shortlist_id": "@shortlist"})],
     "buyer.export": [only("buyer", "manager", override={"buyer_b": 404},
                           args={"shortlist_id": "@shortlist", "fmt": "csv"})],
+    "buyer.set_aside": [only("buyer", allowed=HANDLED, override={"buyer_b": 404},
+                             args={"shortlist_id": "@frozen_shortlist", "service_id": "@published_a"}),
+                        only("buyer", allowed=404, args={"shortlist_id": "@shortlist", "service_id": "@published_a"},
+                             label="a saved (not frozen) list holds no services to set aside")],
+    "buyer.undo_set_aside": [only("buyer", allowed=HANDLED, override={"buyer_b": 404},
+                                  args={"shortlist_id": "@frozen_shortlist", "service_id": "@published_a"})],
     "buyer.freeze": [only("buyer", allowed=HANDLED, override={"buyer_b": 404}, args={"shortlist_id": "@shortlist"})],
     "buyer.delete": [only("buyer", allowed=HANDLED, override={"buyer_b": 404}, args={"shortlist_id": "@shortlist"})],
     # --- competitions in a DPS category (issue 13) --------------------------------------------------

@@ -345,8 +345,8 @@ def fuzz_form(world, who: str, form: Form, examples: int) -> None:
 
     @settings(max_examples=examples, deadline=None, database=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-    @given(data=form_data(form), htmx=st.booleans())
-    def run(data, htmx):
+    @given(data=form_data(form), htmx=st.booleans(), confirm=st.booleans())
+    def run(data, htmx, confirm):
         headers = {"X-CSRFToken": token}
         if htmx:
             headers["HX-Request"] = "true"
@@ -356,7 +356,9 @@ def fuzz_form(world, who: str, form: Form, examples: int) -> None:
             response = client.get(path, query_string=query, headers=headers)
         else:
             response = client.open(path, method=form.method, query_string=base_query, headers=headers,
-                                   data={**encode(data, form.multipart), "csrf_token": token},
+                                   data={**encode(data, form.multipart), "csrf_token": token,
+                                         # half the examples past the check step of a formal action
+                                         **({"bekreftet": "ja"} if confirm else {})},
                                    content_type="multipart/form-data" if form.multipart else None)
         after = world.counts()
         status = response.status_code

@@ -115,9 +115,10 @@ def shortlist(shortlist_id: int):
     db = get_session()
     lang = current_lang()
     viewer = current_viewer()
-    entries, current = [], None
+    entries, current, set_aside = [], None, {}
     if shortlist.is_frozen:
         entries = sl.frozen_entries(db, shortlist)
+        set_aside = sl.set_aside_of(db, shortlist)
     else:
         current = run_search(shortlist.pairs, sl.MAX_FROZEN)
     return render_template("buyer/shortlist.html", shortlist=shortlist, entries=entries,
@@ -125,7 +126,7 @@ def shortlist(shortlist_id: int):
                        described=sl.describe_query(db, shortlist.pairs, lang),
                        search_url=_search_url(shortlist.pairs), can_change=sl.can_change(viewer, shortlist),
                        owner=db.get(User, shortlist.user_id), formats=sorted(FORMATS),
-                       can_call_off=viewer.is_buyer and shortlist.is_frozen)
+                       can_call_off=viewer.is_buyer and shortlist.is_frozen, set_aside=set_aside)
 
 
 @bp.get("/lister/<int:shortlist_id>/endringer/<int:service_id>")
@@ -191,6 +192,56 @@ def delete(shortlist_id: int):
     db.commit()
     flash(gettext("Det lagrede søket er slettet."), "success")
     return redirect(url_for("buyer.shortlists"))
+
+
+def _item_or_404(shortlist: sl.Shortlist, service_id: int) -> sl.ShortlistItem:
+    item = sl.frozen_item(get_session(), shortlist, service_id)
+    if item is None:
+        abort(404)
+    return item
+
+
+@bp.route("/lister/<int:shortlist_id>/tjenester/<int:service_id>/velg-bort", methods=["GET", "POST"])
+@roles_required(BUYER)
+@not_formal("records that a service of a frozen list is set aside, with the reason; audited, and it can be undone")
+def set_aside(shortlist_id: int, service_id: int):
+    """Set a service of a frozen list aside ("valgt bort") with a reason; it stays in the list and its exports."""
+    shortlist = _changeable(shortlist_id)
+    db = get_session()
+    item = _item_or_404(shortlist, service_id)
+    entry = next((e for e in sl.frozen_entries(db, shortlist) if e.service_id == service_id), None)
+    reason, errors = item.set_aside_reason or "", {}
+    if request.method == "POST":
+        reason = request.form.get("begrunnelse", "")
+        error = sl.set_aside(db, shortlist, item, current_viewer().actor(), reason)
+        if error is None:
+            db.commit()
+            flash(gettext("«%(name)s» er valgt bort. Den står fortsatt i listen, med begrunnelsen.",
+                          name=entry.name if entry else ""), "success")
+            return redirect(url_for("buyer.shortlist", shortlist_id=shortlist.id, _anchor=f"tjeneste-{service_id}"),
+                            code=303)
+        db.rollback()
+        errors = {"begrunnelse": str(error)}
+    return render_template("buyer/set_aside.html", shortlist=shortlist, item=item, entry=entry, reason=reason,
+                           errors=errors, max_length=sl.SET_ASIDE_REASON_MAX), 422 if errors else 200
+
+
+@bp.post("/lister/<int:shortlist_id>/tjenester/<int:service_id>/angre-bortvalg")
+@roles_required(BUYER)
+@not_formal("takes a set-aside service back into consideration; audited, and it can be set aside again")
+def undo_set_aside(shortlist_id: int, service_id: int):
+    """Undo a set-aside: the service is considered again (the earlier reason stays in the audit log)."""
+    shortlist = _changeable(shortlist_id)
+    db = get_session()
+    item = _item_or_404(shortlist, service_id)
+    error = sl.undo_set_aside(db, shortlist, item, current_viewer().actor())
+    if error is None:
+        db.commit()
+        flash(gettext("Tjenesten er tatt inn i vurderingen igjen."), "success")
+    else:
+        db.rollback()
+        flash(str(error), "error")
+    return redirect(url_for("buyer.shortlist", shortlist_id=shortlist.id, _anchor=f"tjeneste-{service_id}"), code=303)
 
 
 @bp.get("/lister/<int:shortlist_id>/eksport.<fmt>")
