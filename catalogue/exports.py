@@ -38,7 +38,6 @@ from catalogue.viewer import Viewer
 from catalogue.audit import record
 from catalogue.compare import Comparison, Entry, Field, compare, describe_requirement, flat_fields
 from catalogue.models import utcnow
-from catalogue.i18n import _l
 from catalogue.shortlists import Shortlist, describe_query, frozen_entries, set_aside_of
 from catalogue.suppliers import format_orgnr
 from catalogue.terms import TERMS

@@ -168,7 +168,7 @@ def _lookup():
 @bp.route("/registrer", methods=["GET", "POST"])
 @roles_required(SUPPLIER)
 @post_limit("REGISTRATION_RATE_LIMIT", "10/minute")
-@not_formal("registers the company from the Register of Legal Entities; nothing is published or decided")
+@not_formal("registration has its own check step: the register's details are shown before «Registrer»")
 def register():
     """Register the company the person acts for: check the number, show the register's data, confirm."""
     viewer = current_viewer()
@@ -232,10 +232,17 @@ def join():
 # service listings
 
 
+# "Lagre utkast" saves (not formal); "Send til godkjenning" (action=submit) is asked about first.
+_SENDS = lambda form: form.get("action") == "submit"  # noqa: E731
+_SENDS_EXPLAIN = _l("Forvalterne kontrollerer tjenesten før den publiseres. Du kan trekke innsendingen tilbake "
+                    "så lenge den ikke er behandlet.")
+
+
 @bp.route("/tjenester/ny", methods=["GET", "POST"])
 @roles_required(SUPPLIER)
 @post_limit("UPLOAD_RATE_LIMIT", "30/minute")
-@not_formal("saves a draft service")
+@check_first(_l("Send tjenesten til godkjenning"), button=_l("Send til godkjenning"), when=_SENDS,
+             guard=lambda: require_supplier(), explain=_SENDS_EXPLAIN)
 def new_service():
     """A new listing: the form generated from the terms registry; saved as a draft or sent for approval."""
     supplier = require_supplier()
@@ -280,7 +287,8 @@ def new_service():
 @bp.route("/tjenester/<int:service_id>/rediger", methods=["GET", "POST"])
 @roles_required(SUPPLIER)
 @post_limit("UPLOAD_RATE_LIMIT", "30/minute")
-@not_formal("saves a draft of the service or of its edit")
+@check_first(_l("Send tjenesten til godkjenning"), button=_l("Send til godkjenning"), when=_SENDS,
+             guard=lambda service_id: (require_supplier(), own_service(service_id)), explain=_SENDS_EXPLAIN)
 def edit_service(service_id: int):
     """Edit a draft, or write the next version of a live service (reviewed before it goes live)."""
     require_supplier()
@@ -507,9 +515,7 @@ def offer_under_dps(service_id: int):
 @bp.post("/tjenester/<int:service_id>/send")
 @roles_required(SUPPLIER)
 @check_first(_l("Send tjenesten til godkjenning"), button=_l("Send til godkjenning"),
-             guard=lambda service_id: (require_supplier(), own_service(service_id)),
-             explain=_l("Forvalterne kontrollerer tjenesten før den publiseres. Du kan trekke innsendingen tilbake "
-                        "så lenge den ikke er behandlet."))
+             guard=lambda service_id: (require_supplier(), own_service(service_id)), explain=_SENDS_EXPLAIN)
 def submit_service(service_id: int):
     """Send the saved draft (or the saved edit) for approval."""
     require_supplier()
