@@ -64,14 +64,20 @@ def check_first(title: Any, *, explain: Any = "", when: Callable[[Any], bool] | 
             for field, token, filename in pending_uploads():
                 carried.append((PENDING_FIELD, f"{field}:{token}"))
                 lines.append((_l("Vedlegg"), filename))
-            return render_template("checkstep.html", title=title, explain=explain, button=button,
-                                   carried=carried, lines=lines, action=request.full_path.rstrip("?"),
-                                   back=_back()), 200
+            return ask(title, explain=explain, button=button, carried=carried, lines=lines)
 
         checked.check_first = title  # read by the test that lists the check steps from the URL map
         return checked
 
     return decorate
+
+
+def ask(title: Any, *, explain: Any = "", button: Any = None, carried: Iterable[tuple[str, str]] = (),
+        lines: Iterable[tuple[Any, Any]] = (), action: str | None = None, back: str | None = None):
+    """The check page: posting *carried* on to *action* (this address by default), confirmed."""
+    return render_template("checkstep.html", title=title, explain=explain, button=button, carried=list(carried),
+                           lines=list(lines), action=action or request.full_path.rstrip("?"),
+                           back=back or _back()), 200
 
 
 def not_formal(reason: str) -> Callable:

@@ -40,7 +40,6 @@ FORMAL = {
 
 # A form with several buttons is asked about only for the formal one: the field that says so.
 TRIGGER = {"competitions.tender": {"handling": "lever"}, "supplier.application": {"action": "submit"},
-           "supplier.new_service": {"action": "submit"}, "supplier.edit_service": {"action": "submit"},
            "dpsadmin.manage": {"action": "close", "reason": "Ordningen erstattes."},
            "manager.review": {"decision": "approve"}}
 

@@ -26,7 +26,7 @@ from catalogue.models import Category, Service, Supplier
 from catalogue.qualification import Application
 from catalogue.suppliers import by_orgnr
 from catalogue.terms import TERMS
-from marketplace.checkstep import check_first, not_formal
+from marketplace.checkstep import ask, check_first, not_formal
 from marketplace.db import get_session
 from marketplace.registry import register_lookup
 from marketplace.htmx import hx_page, is_htmx, render_page
@@ -232,17 +232,26 @@ def join():
 # service listings
 
 
-# "Lagre utkast" saves (not formal); "Send til godkjenning" (action=submit) is asked about first.
-_SENDS = lambda form: form.get("action") == "submit"  # noqa: E731
+# "Send til godkjenning" in the form saves the draft (uploads and all) and then asks at the check step
+# of submit_service, which does the formal step.
+_SAVES = "saves the draft; «Send til godkjenning» saves it and asks at the check step of supplier.submit_service"
+_SENDS_TITLE, _SENDS_BUTTON = _l("Send tjenesten til godkjenning"), _l("Send til godkjenning")
 _SENDS_EXPLAIN = _l("Forvalterne kontrollerer tjenesten før den publiseres. Du kan trekke innsendingen tilbake "
                     "så lenge den ikke er behandlet.")
+
+
+def ask_to_send(service: Service):
+    """The draft is saved: ask before sending it for approval (the check step of ``submit_service``)."""
+    return ask(_SENDS_TITLE, explain=_SENDS_EXPLAIN, button=_SENDS_BUTTON,
+               carried=[(listings.LOCK_FIELD, str(service.lock_version))],
+               lines=[(_l("Tjeneste"), service.name)], action=url_for("supplier.submit_service", service_id=service.id),
+               back=url_for("supplier.edit_service", service_id=service.id))
 
 
 @bp.route("/tjenester/ny", methods=["GET", "POST"])
 @roles_required(SUPPLIER)
 @post_limit("UPLOAD_RATE_LIMIT", "30/minute")
-@check_first(_l("Send tjenesten til godkjenning"), button=_l("Send til godkjenning"), when=_SENDS,
-             guard=lambda: require_supplier(), explain=_SENDS_EXPLAIN)
+@not_formal(_SAVES)
 def new_service():
     """A new listing: the form generated from the terms registry; saved as a draft or sent for approval."""
     supplier = require_supplier()
@@ -272,23 +281,19 @@ def new_service():
     except StorageFailed as failed:
         session.rollback()
         return storage_failed(None, raw, failed)
-    if submit:
-        listing.submit(actor())
     done = release(kept)
     session.commit()
     discard(done)
     if submit:
-        say(gettext("Tjenesten er sendt til godkjenning."))
-    else:
-        say(gettext("Utkastet er lagret."))
+        return ask_to_send(listing.service)
+    say(gettext("Utkastet er lagret."))
     return redirect(url_for("supplier.service", service_id=listing.service.id))
 
 
 @bp.route("/tjenester/<int:service_id>/rediger", methods=["GET", "POST"])
 @roles_required(SUPPLIER)
 @post_limit("UPLOAD_RATE_LIMIT", "30/minute")
-@check_first(_l("Send tjenesten til godkjenning"), button=_l("Send til godkjenning"), when=_SENDS,
-             guard=lambda service_id: (require_supplier(), own_service(service_id)), explain=_SENDS_EXPLAIN)
+@not_formal(_SAVES)
 def edit_service(service_id: int):
     """Edit a draft, or write the next version of a live service (reviewed before it goes live)."""
     require_supplier()
@@ -323,8 +328,6 @@ def edit_service(service_id: int):
                                                       raw["terms"], content, cert_files)
         certificates.attach_to_service(session, stored, service.id)
         listing.save(actor(), content, expected_lock=lock, uploads=uploads, upload_dir=upload_dir())
-        if submit:
-            listing.submit(actor())
         done = release(kept)
         session.commit()
         discard(done)
@@ -347,9 +350,9 @@ def edit_service(service_id: int):
         flash(domain_message(err), "error")
         return redirect(url_for("supplier.service", service_id=service.id))
     if submit:
-        say(gettext("Sendt til godkjenning."))
-    else:
-        say(gettext("Endringene er lagret som utkast."))
+        session.refresh(service)
+        return ask_to_send(service)
+    say(gettext("Endringene er lagret som utkast."))
     return redirect(url_for("supplier.service", service_id=service.id))
 
 
@@ -514,8 +517,8 @@ def offer_under_dps(service_id: int):
 
 @bp.post("/tjenester/<int:service_id>/send")
 @roles_required(SUPPLIER)
-@check_first(_l("Send tjenesten til godkjenning"), button=_l("Send til godkjenning"),
-             guard=lambda service_id: (require_supplier(), own_service(service_id)), explain=_SENDS_EXPLAIN)
+@check_first(_SENDS_TITLE, button=_SENDS_BUTTON, explain=_SENDS_EXPLAIN,
+             guard=lambda service_id: (require_supplier(), own_service(service_id)))
 def submit_service(service_id: int):
     """Send the saved draft (or the saved edit) for approval."""
     require_supplier()

@@ -250,6 +250,12 @@ class Visitor:
         self.check(axe=axe)
         return response
 
+    def confirm(self, expect_status: int | tuple[int, ...] = (200,), axe: bool = True):
+        """The check step of a formal action ("Sjekk før du sender"): look, then press the confirm button."""
+        heading = self.page.locator("h1")
+        assert heading.inner_text().strip() == "Sjekk før du sender", f"{self.path}: no check step"
+        return self.submit(self.page.locator(".check-step form button[type=submit]"), expect_status, axe=axe)
+
     # --- logging in, as a person does -----------------------------------------------------
 
     def login(self, person_key: str, orgnr: str | None = None, start: str = "/") -> None:

@@ -115,6 +115,7 @@ def test_the_whole_competition(pages, site_server, mail, havbris_registered, jav
     expect(impact).to_contain_text("Lovvalg: Norsk rett")
     expect(impact).to_contain_text(re.compile(r"\d+ av \d+"))
     buyer.submit(p.get_by_role("button", name="Kunngjør konkurransen"))
+    buyer.confirm()
     expect(p.locator(".flash-success")).to_contain_text("Konkurransen er kunngjort")
     notice = f"/konkurranser/{competition_id}"
 
@@ -133,6 +134,7 @@ def test_the_whole_competition(pages, site_server, mail, havbris_registered, jav
     buyer.visit(f"{notice}/sporsmal")
     buyer.page.locator("form.answer-form textarea").first.fill("Ja, uthenting ved avslutning skal være med.")
     buyer.submit(buyer.page.get_by_role("button", name="Publiser svaret").first)
+    buyer.confirm()
     fjordsky.visit(f"{notice}/sporsmal")
     expect(fjordsky.page.locator("dl.qa")).to_contain_text("Ja, uthenting ved avslutning skal være med.")
 
@@ -140,16 +142,20 @@ def test_the_whole_competition(pages, site_server, mail, havbris_registered, jav
     fjordsky.visit(f"{notice}/tilbud")
     _fill_tender(fjordsky, "800000")
     fjordsky.submit(fjordsky.page.get_by_role("button", name="Lever tilbudet"))
+    fjordsky.confirm()
     expect(fjordsky.page.locator(".notice")).to_contain_text("Kvitteringskode")
     fjordsky.submit(fjordsky.page.get_by_role("button", name="Trekk tilbudet"))
+    fjordsky.confirm()
     _fill_tender(fjordsky, "800000")
     fjordsky.submit(fjordsky.page.get_by_role("button", name="Lever tilbudet"))
+    fjordsky.confirm()
     expect(fjordsky.page.locator(".notice")).to_contain_text("Kvitteringskode")
     nordlys = pages.open(f"nordlys-{tag}", javascript=javascript)
     nordlys.login("leverandor-nordlys", ORGNR_B)
     nordlys.visit(f"{notice}/tilbud")
     _fill_tender(nordlys, "1000000")
     nordlys.submit(nordlys.page.get_by_role("button", name="Lever tilbudet"))
+    nordlys.confirm()
 
     # --- the unqualified supplier: not invited, no documents, no tender form --------------------------
     havbris = pages.open(f"havbris-{tag}", javascript=javascript)
@@ -168,12 +174,14 @@ def test_the_whole_competition(pages, site_server, mail, havbris_registered, jav
         buyer.visit(notice)
         expect(buyer.page.get_by_role("button", name="Åpne tilbudene")).to_have_count(0)
     with time_machine.travel(deadline_utc + timedelta(seconds=1), tick=True):
-        nordlys.submit(nordlys.page.get_by_role("button", name="Lever tilbudet"), expect_status=(409, 422))
+        nordlys.submit(nordlys.page.get_by_role("button", name="Lever tilbudet"))
+        nordlys.confirm(expect_status=(409, 422))
         expect(nordlys.page.locator(".error-summary")).to_contain_text("Tilbudsfristen er passert")
 
         # --- opening, evaluation, award --------------------------------------------------------------
         buyer.visit(notice)
         buyer.submit(buyer.page.get_by_role("button", name="Åpne tilbudene"))
+        buyer.confirm()
         assert buyer.path.endswith("/evaluering")
         table = buyer.page.locator("table.compare-table")
         expect(table).to_contain_text("800000")
@@ -190,6 +198,7 @@ def test_the_whole_competition(pages, site_server, mail, havbris_registered, jav
         expect(table).to_contain_text("60 % × 7,50 + 40 % × 9,00 = 8,10")
         buyer.page.fill("#begrunnelse", "Lavest pris og god kvalitet; Nordlys hadde best kvalitet, men høyere pris.")
         buyer.submit(buyer.page.get_by_role("button", name="Tildel og send tildelingsbrev"))
+        buyer.confirm()
         expect(buyer.page.locator(".flash-success")).to_contain_text("Tildelingen er meddelt")
         mail.mailbox.received.clear()
         drain(app)
@@ -205,6 +214,7 @@ def test_the_whole_competition(pages, site_server, mail, havbris_registered, jav
         buyer.login("kommune-innkjoper")
         buyer.visit(notice)
         buyer.submit(buyer.page.get_by_role("button", name="Avslutt karensperioden"))
+        buyer.confirm()
         expect(buyer.page.locator(".meta")).to_contain_text("Klar for kontrakt")
         manager = pages.open(f"forvalter-{tag}", javascript=javascript)
         manager.login("avtaleforvalter")

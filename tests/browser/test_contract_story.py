@@ -137,6 +137,8 @@ def test_direct_call_off_bilag10_drift_and_deviation(pages, site_server, mail, j
     p.set_input_files("#signert-pdf", files=[{"name": "signert.pdf", "mimeType": "application/pdf",
                                               "buffer": make_pdf("Signert avtale")}])
     buyer.submit(p.get_by_role("button", name="Registrer signeringen"))
+    expect(p.locator(".check-lines")).to_contain_text("signert.pdf")   # the PDF is kept while asking
+    buyer.confirm()
     expect(p.locator(".flash-success")).to_contain_text("signert")
 
     # --- the supplier publishes new terms: governing law Norway → Ireland ------------------------------
@@ -160,6 +162,7 @@ def test_direct_call_off_bilag10_drift_and_deviation(pages, site_server, mail, j
     p.fill("#avvik-emne", f"Nedetid ({tag})")
     p.fill("#avvik-beskrivelse", "Tjenesten var utilgjengelig i to dager.")
     buyer.submit(p.get_by_role("button", name="Send avviksmeldingen"))
+    buyer.confirm()
     expect(p.locator(".deviation").first).to_contain_text(f"Nedetid ({tag})")
     supplier = pages.open(f"fjordsky-{tag}", javascript=javascript)
     supplier.login("leverandor-fjordsky", FJORDSKY)

@@ -230,6 +230,8 @@ def test_b1_supplier_registers_the_company_and_applies(pages, site_server, havbr
     page.locator("#decl-tax_certificate").set_input_files(
         {"name": "skatteattest.pdf", "mimeType": "application/pdf", "buffer": make_pdf("Skatteattest Havbris")})
     v.submit(page.get_by_role("button", name="Send søknaden"))
+    expect(page.locator(".check-lines")).to_contain_text("skatteattest.pdf")   # kept while asking
+    v.confirm()
     expect(page.locator("main")).to_contain_text("Til behandling")
     with _db(site_server) as s:
         havbris = s.exec(select(Supplier).where(Supplier.orgnr == HAVBRIS)).one()
@@ -274,6 +276,7 @@ def test_b2_supplier_creates_and_submits_a_service(pages, site_server, havbris):
     v.check(label="the filled listing form")
     v.screenshot("leverandorskjema")
     v.submit(v.page.locator("button[name=action][value=submit]"))
+    v.confirm()   # the draft is saved; the check step sends it
     with _db(site_server) as s:
         service = s.exec(select(Service).where(Service.supplier_id == havbris["supplier_id"])).one()
         assert service.status == ServiceStatus.SUBMITTED and service.name == name
