@@ -32,6 +32,8 @@ ACTIONS: dict[str, LazyProxy] = {
     "service.revision_withdrawn": _l("Endring av tjeneste trukket tilbake"),
     "service.revision_saved": _l("Utkast til endring lagret"),
     "shortlist.frozen": _l("Kortliste frosset"),
+    "shortlist.service_set_aside": _l("Tjeneste valgt bort i kortlisten"),
+    "shortlist.service_set_aside_undone": _l("Bortvalg av tjeneste angret i kortlisten"),
     "supplier.details_updated": _l("Leverandørens opplysninger endret"),
     "supplier.joined": _l("Person lagt til hos leverandøren"),
     "document.uploaded": _l("Dokument lastet opp"),
@@ -99,6 +101,7 @@ FIELDS: dict[str, LazyProxy] = {
     "title": _l("Tittel"), "address": _l("Adresse"), "email": _l("E-post"),
     "role": _l("Rolle"), "acting_for": _l("På vegne av"),
     "organisations": _l("Virksomheter personen kan handle for"), "confirmed_at": _l("Sist bekreftet"),
+    "service_id": _l("Tjeneste-ID"), "set_aside_reason": _l("Begrunnelse for å velge bort"),
 }
 
 

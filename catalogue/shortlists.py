@@ -3,7 +3,9 @@
 A buyer saves a search (its query and filters) as a ``Shortlist``. Freezing it records the
 exact version of every service the search found at that moment, as ``ShortlistItem`` rows
 pointing at the ``ArchivedService`` snapshot of that version. A frozen list is read only
-from those snapshots, so later edits, new versions or removals never change it.
+from those snapshots, so later edits, new versions or removals never change it. The buyer may mark
+a service in it as set aside ("valgt bort") with a reason – it stays in the list and its exports,
+shown with the reason – and undo that; each change is audited, nothing else of the list changes.
 
 Who may see a shortlist (decided here, enforced by ``can_read`` / ``can_change``):
 - the buyer who made it may read, freeze and delete it (delete only while not frozen);

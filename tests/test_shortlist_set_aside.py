@@ -81,6 +81,9 @@ def test_set_aside_keeps_the_service_and_is_audited_and_undone(app, db):
     (undone,) = _events(db, "shortlist.service_set_aside_undone")
     assert undone.before["set_aside_reason"] == "Pris over rammen."
     assert "ikke valgt bort" in str(sl.undo_set_aside(db, shortlist, item, viewer.actor()))
+    from catalogue.auditview import action_label
+
+    assert action_label("shortlist.service_set_aside") == "Tjeneste valgt bort i kortlisten"   # the log in words
 
 
 def test_only_a_frozen_list_has_services_to_set_aside(app, db):
