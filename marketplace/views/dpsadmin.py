@@ -13,7 +13,7 @@ from catalogue.lifecycle import DomainError
 from catalogue.models import DPS, Category
 from catalogue.qualification import dps_by_slug, dps_categories
 from catalogue.suspension import qualified_on
-from marketplace.checkstep import check_first
+from marketplace.checkstep import check_first, not_formal
 from marketplace.db import get_session
 from marketplace.templating import current_lang
 from marketplace.web import domain_message, post_limit
@@ -83,6 +83,7 @@ def _manage_page(dps: DPS, values: dict, errors: dict, status: int):
 @bp.post("/forvaltning/dps/<slug>/dokumenter")
 @roles_required(MANAGER)
 @post_limit("UPLOAD_RATE_LIMIT", "30/minute")
+@not_formal("adds a document to the DPS page, as editing its description does")
 def add_document(slug: str):
     """Upload a PDF to the DPS (listed on its public page); a bad title or file gives the page back with the reason."""
     session = get_session()
