@@ -21,7 +21,7 @@ from catalogue.pending_uploads import PendingUpload
 from catalogue.workdays import oslo_today
 from tests.login import login
 from tests.pdf import make_pdf
-from tests.test_listing_forms import demo_content, form_data
+from tests.test_listing_forms import confirm_sending, demo_content, form_data
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 KEPT = re.compile(r'name="([^"]+)-lastet-opp" value="([0-9a-f]{32})"')
@@ -75,6 +75,7 @@ def test_listing_documents_survive_a_refused_submission(app):
     data = form_data(content, csrf_token=token, action="submit",
                      **{f"{field}-lastet-opp": value for field, value in kept.items()})
     page = client.post("/leverandor/tjenester/ny", data=data, content_type="multipart/form-data")
+    page = confirm_sending(client, token, page)   # the draft is saved; the check step sends it
     assert page.status_code == 302, page.get_data(as_text=True)[:2000]
     with Session(engine) as s:
         service = s.exec(select(Service).where(Service.name == "Fjordsky Behold")).one()
@@ -161,6 +162,7 @@ def test_certificate_pdf_of_a_row_survives(app):
     data = form_data(content, csrf_token=token, action="submit",
                      **{f"{field}-lastet-opp": value for field, value in kept.items()})
     page = client.post("/leverandor/tjenester/ny", data=data, content_type="multipart/form-data")
+    page = confirm_sending(client, token, page)
     assert page.status_code == 302, page.get_data(as_text=True)[:2000]
     with Session(engine) as s:
         service = s.exec(select(Service).where(Service.name == "Fjordsky Sertifisert")).one()
@@ -206,6 +208,13 @@ def test_the_tax_certificate_survives_a_refused_application(app):
     page = client.post(url, data={"csrf_token": token, "application-categories": str(storage.id), **answers,
                                   "action": "submit", "decl-tax_certificate-lastet-opp": kept["decl-tax_certificate"]},
                        content_type="multipart/form-data")
+    # Complete now: the check step, carrying the kept certificate on; then sent.
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Sjekk før du sender" in html
+    assert f'name="decl-tax_certificate-lastet-opp" value="{kept["decl-tax_certificate"]}"' in html
+    page = client.post(url, data={"csrf_token": token, "application-categories": str(storage.id), **answers,
+                                  "action": "submit", "decl-tax_certificate-lastet-opp": kept["decl-tax_certificate"],
+                                  "bekreftet": "ja"})
     assert page.status_code == 302, page.get_data(as_text=True)[:2000]
     with Session(engine) as s:
         application = s.exec(select(QualificationApplication).where(QualificationApplication.dps_id == dps.id)).one()

@@ -83,3 +83,14 @@ def test_every_term_has_a_form_field_named_after_it():
     names = {name for name, _ in term_pairs(some)}
     for term in TERMS:
         assert any(n == term.field_name or n.startswith(term.field_name + "-") for n in names), term.key
+
+
+def confirm_sending(client, csrf: str, page):
+    """«Send til godkjenning» saved the draft and asks first: the check page posts to …/send, confirmed."""
+    import re
+
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Sjekk før du sender" in text, text[:3000]
+    action = re.search(r'<form method="post" action="([^"]+/send)"', text).group(1)
+    lock = re.search(r'name="lock_version" value="(\d+)"', text).group(1)
+    return client.post(action, data={"csrf_token": csrf, "lock_version": lock, "bekreftet": "ja"})

@@ -14,7 +14,7 @@ from catalogue.models import (DPS, ArchivedService, AuditEvent, Category, Docume
 from catalogue.workdays import add_working_days, oslo_today
 from tests.login import login
 from tests.pdf import make_pdf
-from tests.test_listing_forms import demo_content, form_data
+from tests.test_listing_forms import confirm_sending, demo_content, form_data
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -114,7 +114,7 @@ def test_the_supplier_journey(app):
     data = form_data(content, csrf_token=csrf, action="submit")
     data["service-doc-terms"] = (_pdf("Standardvilkår"), "vilkar.pdf")
     page = supplier_client.post("/leverandor/tjenester/ny", data=data, content_type="multipart/form-data")
-    page = _confirm_sending(supplier_client, csrf, page)
+    page = confirm_sending(supplier_client, csrf, page)
     assert page.status_code == 302, html(page)[:3000]
     with Session(engine) as s:
         service = s.exec(select(Service).where(Service.supplier_id == havbris.id)).one()
@@ -150,7 +150,7 @@ def test_the_supplier_journey(app):
         {"name": "Vestland Drift AS", "country": "Norge", "purpose": "Fysisk drift"}]
     page = supplier_client.post(f"/leverandor/tjenester/{service.id}/rediger",
                                 data=form_data(edited, csrf_token=csrf, action="submit", lock_version=lock))
-    page = _confirm_sending(supplier_client, csrf, page)
+    page = confirm_sending(supplier_client, csrf, page)
     assert page.status_code == 302, html(page)[:3000]
     page = visitor.get(f"/tjeneste/{service.id}")
     assert "Havbris Skyservere Pluss" not in html(page) and "Versjon 1" in html(page)
@@ -202,12 +202,3 @@ def _pdf(text: str):
     from io import BytesIO
 
     return BytesIO(make_pdf(text))
-
-
-def _confirm_sending(client, csrf, page):
-    """«Send til godkjenning» saved the draft and asks first: the check page posts to …/send, confirmed."""
-    text = html(page)
-    assert page.status_code == 200 and "Sjekk før du sender" in text, text[:3000]
-    action = re.search(r'<form method="post" action="([^"]+/send)"', text).group(1)
-    lock = re.search(r'name="lock_version" value="(\d+)"', text).group(1)
-    return client.post(action, data={"csrf_token": csrf, "lock_version": lock, "bekreftet": "ja"})

@@ -23,6 +23,7 @@ from catalogue.documents import MAX_BYTES, SERVICE_KINDS, StorageFailed
 from catalogue.lifecycle import DomainError, IllegalTransition, Incomplete
 from catalogue.listing import NOTHING_TO_WITHDRAW, Conflict, Listing, open_revisions_of
 from catalogue.models import Category, Service, Supplier
+from catalogue.pending_uploads import token_field
 from catalogue.qualification import Application
 from catalogue.suppliers import by_orgnr
 from catalogue.terms import TERMS
@@ -643,10 +644,24 @@ def read_tax_upload() -> dict[str, tuple[str, bytes]]:
     return {qualification.TAX_CERTIFICATE_FIELD: (storage.filename, storage.stream.read(MAX_BYTES + 1))}
 
 
+def _application_ready(form) -> bool:
+    """Ask before sending only an application that would be accepted: one with errors gets them first."""
+    if form.get("action") != "submit":
+        return False
+    supplier, dps, session = require_supplier(), _dps_or_404(request.view_args["slug"]), get_session()
+    certificate = qualification.tax_certificate(session, qualification.open_application(session, dps.id, supplier.id))
+    field = qualification.TAX_CERTIFICATE_FIELD
+    chosen = request.files.get(field)
+    has_file = bool(chosen and chosen.filename) or bool(form.get(token_field(field)))
+    _, errors = qualification.validate_application(session, dps, supplier.id, qualification.read_application_form(form),
+                                                   complete=True, has_tax_certificate=certificate is not None or has_file)
+    return not errors
+
+
 @bp.route("/dps/<slug>/soknad", methods=["GET", "POST"])
 @roles_required(SUPPLIER)
 @post_limit("UPLOAD_RATE_LIMIT", "30/minute")
-@check_first(_l("Send søknaden om kvalifisering"), button=_l("Send søknaden"), when=lambda form: form.get("action") == "submit",
+@check_first(_l("Send søknaden om kvalifisering"), button=_l("Send søknaden"), when=_application_ready,
              guard=lambda slug: (require_supplier(), _dps_or_404(slug)),
              explain=_l("Avtaleforvalteren behandler søknaden innen ti arbeidsdager. Den kan ikke endres mens den behandles."))
 def application(slug: str):
