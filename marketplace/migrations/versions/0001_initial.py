@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-05 19:49:19.443329
+Create Date: 2026-12-05 19:50:34.977135
 """
 from typing import Sequence, Union
 
@@ -862,6 +862,9 @@ def upgrade() -> None:
     sa.Column('service_id', sa.Integer(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('archived_id', sa.Integer(), nullable=False),
+    sa.Column('set_aside_reason', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=True),
+    sa.Column('set_aside_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('set_aside_by', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
     sa.ForeignKeyConstraint(['archived_id'], ['archived_service.id'], ),
     sa.ForeignKeyConstraint(['service_id'], ['service.id'], ),
     sa.ForeignKeyConstraint(['shortlist_id'], ['shortlist.id'], ),
