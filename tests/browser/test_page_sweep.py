@@ -44,6 +44,7 @@ PAGES: dict[str, list[str | tuple[str, int]]] = {
     ],
     "buyer": [
         "/innkjop/", "/innkjop/lister/@shortlist", "/innkjop/lister/@frozen_shortlist", "/innkjop/lagre?q=lagring",
+        "/innkjop/lister/@frozen_shortlist/tjenester/@published_a/velg-bort",
         "/innkjop/avtaler/", "/innkjop/avtaler/@contract", "/innkjop/avtaler/@contract_signed",
         "/innkjop/avtaler/@contract_active", "/innkjop/avtaler/@contract_signed/bilag-10",
         "/innkjop/avtaler/ny/@frozen_shortlist/@published_a", "/innkjop/avtaler/fra-konkurranse/@competition_ready",
