@@ -173,12 +173,7 @@ def fill(page, pairs) -> None:
             continue  # kept by the form itself as rows are added
         row = re.match(r"(.+)-(\d+)-[a-z_]+$", name)
         if row and page.locator(f'[name="{name}"]').count() == 0:
-            # One click adds one row: wait for it to be swapped in and settled before filling it.
-            group = row.group(1)
-            with page.expect_response(lambda r: "/leverandor/tjenester/rad/" in r.url):
-                page.locator(f'button[hx-get*="/rad/"][hx-include="#{group}-count"]').click()
-            page.locator(f'[name="{name}"]').wait_for(state="attached")
-            _settled(page)
+            _add_row(page, row.group(1), name)
         field = page.locator(f'[name="{name}"]')
         if field.count() == 0:
             raise AssertionError(f"the form has no field {name}")
@@ -199,6 +194,21 @@ def fill(page, pairs) -> None:
         if field.input_value() != value:
             field.fill(value)
     _settled(page)
+
+
+def _add_row(page, group: str, name: str) -> None:
+    """Press "Legg til rad" until the row with field *name* is there (one row per press, each answer awaited)."""
+    for _ in range(3):
+        with page.expect_response(lambda r: "/leverandor/tjenester/rad/" in r.url) as answer:
+            page.locator(f'button[hx-get*="/rad/"][hx-include="#{group}-count"]').click()
+        assert answer.value.status == 200, f"adding a row: HTTP {answer.value.status}"
+        _settled(page)
+        try:
+            page.locator(f'[name="{name}"]').wait_for(state="attached", timeout=5_000)
+            return
+        except Exception:  # the row came back with another number: press again
+            continue
+    raise AssertionError(f"no row with {name} after three presses of «Legg til rad»")
 
 
 def _settled(page) -> None:
