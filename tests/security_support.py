@@ -261,7 +261,7 @@ def make_objects(world: World) -> dict[str, Any]:
         from catalogue.terms import TERMS
 
         objects["section"] = sections()[0]
-        objects["term_key"] = next(t.key for t in TERMS if t.type not in ("nsm_matrix", "rows"))
+        objects["term_key"] = next(t.key for t in TERMS if t.type != "nsm_matrix" and not t.has_rows)
         objects["row_term_key"] = next(t.key for t in TERMS if t.type == "rows")
         market = compute(session)
         objects["market_key"] = market.figures[0].key

@@ -65,6 +65,16 @@ def test_unknown_fields_are_not_found(client):
     assert client.post("/leverandor/tjenester/felt/nsm_principles", headers=HX).status_code == 404
 
 
+def test_tables_of_rows_are_not_checked_field_by_field(client):
+    """A table swapped back while the person types its next row would lose what they typed: checked on save."""
+    assert client.post("/leverandor/tjenester/felt/certifications", headers=HX).status_code == 404
+    assert client.post("/leverandor/tjenester/felt/subprocessors", headers=HX).status_code == 404
+    form = client.get("/leverandor/tjenester/ny").get_data(as_text=True)
+    assert 'id="terms-certifications-wrap" hx-post' not in form
+    assert 'id="terms-subprocessors-wrap" hx-post' not in form
+    assert 'id="terms-availability_sla-wrap" hx-post' in form  # a single field still is
+
+
 def test_one_more_row_with_htmx(client):
     response = client.get("/leverandor/tjenester/rad/subprocessors?terms-subprocessors-count=3", headers=HX)
     html = response.get_data(as_text=True)

@@ -397,7 +397,9 @@ def _field(key: str):
         if f.key == key:
             return f
     term = TERMS.get(key)
-    if term is None or term.type in ("nsm_matrix", "rows"):
+    # Tables of rows are checked on save, not field by field: swapping a whole table back while the
+    # person types in its next row would drop what they typed (and chosen files).
+    if term is None or term.type == "nsm_matrix" or term.has_rows:
         abort(404)
     return term
 
