@@ -70,8 +70,8 @@ $(VENV)/.bench-installed: $(VENV)/.installed pyproject.toml
 	touch $@
 
 bench: install vendor $(VENV)/.bench-installed bench-deps
-	$(BIN)/python -m bench.relevance
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run  # writes the whole note (issue 17's search section included): the others splice after it
+	$(BIN)/python -m bench.relevance  # judged relevance beside PostgreSQL FTS (own section)
 	$(BIN)/python -m bench.notify  # notifications: dispatch throughput, commit → arrival (own section)
 	$(BIN)/python -m bench.contracts  # contracts: Bilag 10, terms-drift fan-out (own section)
 	$(BIN)/python -m bench.faults
