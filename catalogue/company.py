@@ -51,10 +51,15 @@ def clean_website(text: str) -> tuple[str, Optional[LazyProxy]]:
     if not text:
         return "", None
     candidate = text if re.match(r"https?://", text, re.IGNORECASE) else f"https://{text}"
-    parts = urlsplit(candidate)
-    if " " in text or not _HOST.fullmatch(parts.hostname or "") or parts.username or parts.password or (
+    refused = _l("Skriv nettstedet som en adresse, for eksempel havbris.no eller https://www.havbris.no.")
+    try:
+        parts = urlsplit(candidate)
+        hostname = parts.hostname
+    except ValueError:  # e.g. an unclosed "[" (IPv6 literal)
+        return "", refused
+    if " " in text or not _HOST.fullmatch(hostname or "") or parts.username or parts.password or (
             "://" in text and not re.match(r"https?://", text, re.IGNORECASE)):
-        return "", _l("Skriv nettstedet som en adresse, for eksempel havbris.no eller https://www.havbris.no.")
+        return "", refused
     return candidate, None
 
 

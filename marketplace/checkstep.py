@@ -92,8 +92,12 @@ def not_formal(reason: str) -> Callable:
 # --- uploads kept while asking -------------------------------------------------------------------------
 
 
+# Where a formal form's files wait while the person is asked (files only: nothing in the database yet).
+ASKING_DIR = "asking"
+
+
 def _pending_dir() -> Path:
-    return Path(current_app.config["UPLOAD_DIR"]) / "pending"
+    return Path(current_app.config["UPLOAD_DIR"]) / ASKING_DIR
 
 
 def pending_uploads() -> list[tuple[str, str, str]]:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, func, select
 
+from marketplace import checkstep
 from catalogue.models import AuditEvent
 from tests.login import login
 from tests.test_authz_matrix import HANDLED, OK, ROUTES, build_url
@@ -162,4 +163,4 @@ def test_an_upload_is_kept_while_asking_and_used_when_confirmed(app):
         assert signed.signed_document_id is not None
     assert client.get(f"{page}/signert.pdf").data.startswith(b"%PDF")
     # used once: the kept file is gone
-    assert not list((Path(app.config["UPLOAD_DIR"]) / "pending").glob(pending.rpartition(":")[2] + ".*"))
+    assert not list((Path(app.config["UPLOAD_DIR"]) / checkstep.ASKING_DIR).glob(pending.rpartition(":")[2] + ".*"))

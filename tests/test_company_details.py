@@ -34,7 +34,8 @@ def test_a_website_without_scheme_is_accepted(raw, stored):
 
 
 @pytest.mark.parametrize("raw", ["havbris", "ftp://havbris.no", "javascript:alert(1)", "http://a b.no",
-                                 "post@havbris.no", "https://user:pw@havbris.no"])
+                                 "post@havbris.no", "https://user:pw@havbris.no",
+                                 "[", "http://[::1"])  # urlsplit raises on these
 def test_a_website_that_is_no_address_is_refused(raw):
     assert clean_website(raw)[1] is not None
 

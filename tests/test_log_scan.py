@@ -22,7 +22,8 @@ from tests.login import live_server, login_over_http, logout_form  # noqa: F401 
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 SECRETS = {
-    "identity number": re.compile(r"(?<!\d)\d{11}(?!\d)|(?<!\d)\d{6} \d{5}(?!\d)"),
+    # Eleven digits standing alone (not a run inside a random hex id such as a request id).
+    "identity number": re.compile(r"(?<![0-9A-Za-z])\d{11}(?![0-9A-Za-z])|(?<![0-9A-Za-z])\d{6} \d{5}(?![0-9A-Za-z])"),
     "JWT": re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}"),
     "sealed token": re.compile(r"gAAAAA[A-Za-z0-9_=-]{20,}"),
     "e-mail address": re.compile(r"[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"),

@@ -42,7 +42,8 @@ from catalogue.terms import REQ_CONTAINS, REQ_COVERS, REQ_WITHIN, TERMS, Term
 # The orders of the search; the registry's sortable terms add theirs (price: "pris", lowest first).
 SORT_TERMS: dict[str, Term] = {term.sort.param: term for term in TERMS.sortable()}
 SORTS = ("relevans", "navn", "nyeste", *SORT_TERMS)
-assert set(SORT_TERMS) == set(SORT_COLUMNS)
+if set(SORT_TERMS) != set(SORT_COLUMNS):  # the registry's sortable terms and the index's sort columns
+    raise RuntimeError(f"sortable terms {sorted(SORT_TERMS)} differ from the index's columns {sorted(SORT_COLUMNS)}")
 PER_PAGE = 20
 MAX_PER_PAGE = 100
 MAX_PAGE = 500
