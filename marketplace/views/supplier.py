@@ -478,10 +478,15 @@ def preview(service_id: int):
                            documents=documents_of(content), groups=TERMS.grouped())
 
 
+def _chosen_dps(form) -> qualification.DPS | None:
+    """The DPS a form names in its DPS field, if it exists."""
+    raw = str(form.get(listings.DPS_FIELD) or "")
+    return get_session().get(qualification.DPS, int(raw)) if raw.isdigit() and len(raw) < 10 else None
+
+
 def _dps_named(form) -> list[tuple[Any, Any]]:
     """The check step's line: the DPS chosen."""
-    raw = str(form.get(listings.DPS_FIELD) or "")
-    dps = get_session().get(qualification.DPS, int(raw)) if raw.isdigit() and len(raw) < 10 else None
+    dps = _chosen_dps(form)
     return [(_l("Innkjøpsordning"), dps.name)] if dps is not None else []
 
 
@@ -497,8 +502,7 @@ def offer_under_dps(service_id: int):
     require_supplier()
     svc = own_service(service_id)
     session = get_session()
-    raw = str(request.form.get(listings.DPS_FIELD) or "")
-    dps = session.get(qualification.DPS, int(raw)) if raw.isdigit() and len(raw) < 10 else None
+    dps = _chosen_dps(request.form)
     if dps is None:
         flash(gettext("Velg ordningen tjenesten skal tilbys under."), "error")
         return redirect(url_for("supplier.service", service_id=svc.id))
