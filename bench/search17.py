@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import signal
 import string
 import subprocess
@@ -245,7 +246,8 @@ def section(results: dict) -> str:
     lines += ["", f"Throughput (wrk, {clean['connections']} connections, {clean['seconds']} s each): clean mix "
               f"{clean['throughput_rps']} req/s (p99 {clean['latency_ms']['p99']} ms), with 10 % misspelt/unknown "
               f"words {mixed['throughput_rps']} req/s (p99 {mixed['latency_ms']['p99']} ms). Page "
-              f"{results['bytes']['page'] // 1024} KiB, fragment {results['bytes']['fragment'] // 1024} KiB. "
+              f"{results['bytes']['page'] // 1024} KiB, fragment {results['bytes']['fragment'] // 1024} KiB with the "
+              f"filter panel, {results['bytes'].get('fragment_panel_unchanged', 0) // 1024} KiB without (unchanged). "
               f"First searches per fresh worker: {results['first_search_ms']} ms. Market overview: first view served "
               f"by a fresh gunicorn worker {results['market_fresh_worker_s']} s; in a bare new app process "
               f"(create_app, then the first GET /marked, no warm-up) {results['market_first_view_s']} s (the first "
@@ -331,7 +333,12 @@ def measure(database_url: str, index_dir: Path, work: Path, *, out_path: Path, p
             results["twelve_random_ms"] = summary(_http(http, base, [workload.path(r) for r in twelve]))
             full = http.get(base + workload.path(reqs[0]))
             frag = http.get(base + workload.path(reqs[0]), headers={"HX-Request": "true"})
-            results["bytes"] = {"page": len(full.content), "fragment": len(frag.content)}
+            # What typing usually fetches: the page's filter panel unchanged (its fingerprints sent back).
+            prints = re.search(r'data-facet-shape="(\w+)" data-facet-counts="(\w+)"', full.text)
+            same = http.get(base + workload.path(reqs[0]), headers={
+                "HX-Request": "true", "MPS-Facet-Shape": prints.group(1), "MPS-Facet-Counts": prints.group(2)})
+            results["bytes"] = {"page": len(full.content), "fragment": len(frag.content),
+                                "fragment_panel_unchanged": len(same.content)}
         clean = [workload.path(r) for r in reqs]
         mixed = list(clean)
         for i in range(0, len(mixed), 10):  # every tenth request pathological (unknown words, typos)

@@ -7,8 +7,9 @@ that region is rendered (``render_page``). The search itself is ``catalogue.sear
 """
 from __future__ import annotations
 
+import hashlib
 import threading
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, request, url_for
@@ -16,8 +17,8 @@ from flask_babel import ngettext
 
 from auth.guards import public
 from catalogue import buying
-from catalogue.search.query import (MAX_QUERY_CHARS, MAX_QUERY_WORDS, SORT_TERMS, SORTS, SearchRequest,
-                                     search_articles, search_as_page, warm_up)
+from catalogue.search.query import (MAX_QUERY_CHARS, MAX_QUERY_WORDS, SORT_TERMS, SORTS, Facet, FacetValue,
+                                     SearchRequest, SearchResult, search_articles, search_as_page, warm_up)
 from catalogue.search.store import IndexMissing
 from marketplace.db import discard_session, get_session
 from marketplace.errors import is_outage
@@ -29,6 +30,101 @@ from marketplace.web import current_search_index, search_index
 bp = Blueprint("search", __name__)
 
 FACET_TOP = 5  # values shown per facet before "Vis alle" (selected values always shown)
+TREE = ("kategori", "underkategori")  # shown as one tree, every value
+# The filter panel's fingerprints, sent back by static/js/search.js with every live search.
+SHAPE_HEADER, COUNTS_HEADER = "MPS-Facet-Shape", "MPS-Facet-Counts"
+
+
+@dataclass(frozen=True)
+class ShownFacet:
+    """One facet of the filter panel (not the category tree): the values it shows."""
+
+    facet: Facet
+    values: list[FacetValue]  # in the facet's order: the largest FACET_TOP and every selected one
+    all_shown: bool           # no "Vis alle" button
+    chosen: int               # values selected
+    open: bool                # the group is open (a value chosen, or "Vis alle" pressed)
+    expanded: bool            # "Vis alle" was pressed: kept in the form (a hidden flere field)
+
+
+@dataclass(frozen=True)
+class FacetPanel:
+    """What the filter panel shows, and its two fingerprints: ``shape`` changes when the panel's
+    markup would change other than its counts (language, facets, values shown, ticks, groups
+    opened, "Vis alle" buttons); ``counts`` also when a number in it changes. The live search
+    sends both back, and the view sends only what changed (``panel_part``)."""
+
+    tree: Facet | None                                  # the categories
+    branches: list[tuple[FacetValue, list[FacetValue]]]  # each category with its sub-categories
+    facets: list[ShownFacet]
+    chosen: int
+    shape: str
+    counts: str
+
+    def counted(self):
+        """``(facet key, value)`` for every value the panel shows with its count."""
+        return _counted(self.branches, self.tree, self.facets)
+
+
+def _digest(parts) -> str:
+    return hashlib.blake2b(repr(parts).encode(), digest_size=10).hexdigest()
+
+
+def facet_panel(result: SearchResult, expanded: set[str], lang: str) -> FacetPanel:
+    """The filter panel of *result*: the values each facet shows, and the fingerprints."""
+    tree = result.facet("kategori")
+    subs = result.facet("underkategori")
+    branches = []
+    if tree:
+        children_of: dict[str, list[FacetValue]] = {}
+        for child in subs.values if subs else []:
+            children_of.setdefault(child.parent, []).append(child)
+        branches = [(v, children_of.get(v.value, [])) for v in tree.values]
+    facets = []
+    for facet in result.facets:
+        if facet.key in TREE or not facet.values:
+            continue
+        chosen = sum(v.selected for v in facet.values)
+        all_shown = facet.key in expanded or len(facet.values) <= FACET_TOP + 1
+        if all_shown:
+            values = facet.values
+        else:
+            largest = {id(v) for v in sorted(facet.values, key=lambda v: v.count, reverse=True)[:FACET_TOP]}
+            values = [v for v in facet.values if id(v) in largest or v.selected]
+        wide = facet.key in expanded
+        facets.append(ShownFacet(facet, values, all_shown, chosen, bool(chosen) or wide, wide))
+    chosen = sum(v.selected for f in result.facets for v in f.values)
+    shape = _digest((lang, chosen, tree.label if tree else None,
+                     [(v.value, v.label, v.selected, [(c.value, c.label, c.selected) for c in children])
+                      for v, children in branches],
+                     [(f.facet.key, f.facet.label, f.facet.mode, f.all_shown, f.open, f.expanded, bool(f.facet.more),
+                       [(v.value, v.label, v.selected) for v in f.values]) for f in facets]))
+    counts = _digest((shape, [(key, v.count) for key, v in _counted(branches, tree, facets)],
+                      [(f.facet.key, len(f.facet.values), f.facet.more) for f in facets]))
+    return FacetPanel(tree if branches else None, branches, facets, chosen, shape, counts)
+
+
+def _counted(branches, tree, facets):
+    """``(facet key, value)`` for every value shown with its count, categories first."""
+    for top, children in branches:
+        yield tree.key, top
+        for child in children:
+            yield "underkategori", child
+    for shown in facets:
+        for value in shown.values:
+            yield shown.facet.key, value
+
+
+def panel_part(panel: FacetPanel | None) -> str:
+    """What a live search's fragment carries of the filter panel, from the fingerprints the page
+    sent: ``""`` nothing (unchanged), ``"counts"`` only the numbers, ``"whole"`` the panel."""
+    if panel is None:
+        return "whole"
+    if request.headers.get(COUNTS_HEADER) == panel.counts:
+        return ""
+    if request.headers.get(SHAPE_HEADER) == panel.shape:
+        return "counts"
+    return "whole"
 
 
 def warm_search(app) -> bool:
@@ -104,21 +200,24 @@ def search():
             if not is_outage(error):
                 raise
             discard_session()  # the database is away: the hits still show (from the index), without their terms
+    # A facet's "Vis alle" (a button of the search form, name "flere") shows all of its values.
+    panel = facet_panel(result, set(request.args.getlist("flere")[:5]), lang) if result else None
+    fragment = wants_fragment()
     context = dict(req=req, result=result, corrected_from=corrected_from, sorts=SORTS, sort_terms=SORT_TERMS,
                    articles=articles,
                    hit_terms=hit_terms,
                    index_missing=result is None, max_query_words=MAX_QUERY_WORDS, max_query_chars=MAX_QUERY_CHARS,
-                   expanded=set(request.args.getlist("flere")[:5]), facet_top=FACET_TOP)
+                   panel=panel, panel_part=panel_part(panel) if fragment else "whole", panel_oob=fragment)
     # htmx: the address bar shows the search as it was run (a page past the end is the last page),
-    # and the live region reads out the count.
-    # Only for the results region: a facet's "Vis alle" picks its own part out of the fragment.
+    # and the live region reads out the count. The fragment ("live") is the results region and,
+    # out of band, what changed in the filter panel beside it.
     region = htmx.target == "sokeresultat"
     count = ngettext("%(num)s tjeneste funnet", "%(num)s tjenester funnet", result.total) if result else ""
-    response = hx_page("search.html", "results", status=status, push_url=search_url(req) if region else None,
+    response = hx_page("search.html", "live", status=status, push_url=search_url(req) if region else None,
                        announce=("sok-status", count) if region and result else None, **context)
-    response.vary.add("HX-Request")
+    response.vary.update(("HX-Request", SHAPE_HEADER, COUNTS_HEADER))
     if status == 503:
         response.headers["Retry-After"] = "30"
-    if wants_fragment():
+    if fragment:
         response.headers["Cache-Control"] = "no-store"  # the fragment is not a page of its own
     return response
