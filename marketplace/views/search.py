@@ -3,7 +3,9 @@
 The URL holds the whole state of a search (``SearchRequest.to_args``), so every search can be
 bookmarked, shared and restored with Back. Without JavaScript it is a plain GET form; with
 htmx the form updates the results region as the visitor types or ticks filters, and only
-that region is rendered (``render_page``). The search itself is ``catalogue.search.query``.
+that region is rendered (``render_page``), with of the filter panel beside it only what changed
+(``FacetPanel``'s fingerprints, sent back by static/js/search.js). The search itself is
+``catalogue.search.query``.
 """
 from __future__ import annotations
 
