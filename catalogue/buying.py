@@ -40,26 +40,3 @@ def offer_of(session: Session, service: Service) -> Offer:
     wanted = {service.category_id, own.parent_id if own else None}
     category = next((c for c in qualification.dps_categories(session, dps.id) if c.id in wanted), None)
     return Offer(dps=dps, qualified_in=qualified_in, covers_service=covers, category=category)
-
-
-# Terms every search hit shows (the price first, as buyers ask for it first), besides the ones filtered on.
-HIT_TERMS = ("price_from", "pricing_model")
-
-
-def hit_terms(session: Session, service_ids: list[int], filtered: list[str], lang: str) -> dict[int, list[tuple[str, str]]]:
-    """For each hit on a result page: ``[(short label, value as text)]`` of the price and of every term
-    the buyer filtered on, so a hit shows why it is there."""
-    from sqlmodel import select
-
-    from catalogue.terms import TERMS
-
-    keys = [k for k in dict.fromkeys([*HIT_TERMS, *filtered]) if k in TERMS]
-    if not service_ids or not keys:
-        return {}
-    rows = session.exec(select(Service.id, Service.terms).where(Service.id.in_(service_ids))).all()
-    out: dict[int, list[tuple[str, str]]] = {}
-    for service_id, terms in rows:
-        terms = terms or {}
-        out[service_id] = [(TERMS[k].short_label(lang), TERMS[k].display(terms.get(k), lang))
-                           for k in keys if terms.get(k) not in (None, "", [])]
-    return out

@@ -14,7 +14,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from catalogue.search.indexer import Indexer, StaleIndex, count_documents, rebuild, status
+from catalogue.search.indexer import REBUILD_LIMITMB, Indexer, StaleIndex, count_documents, rebuild, status
 from catalogue.search.store import IndexBusy, IndexLocation, IndexMissing
 
 index_cli = AppGroup("index", help="Søkeindeksen: bygg, følg endringsloggen, status.")
@@ -42,7 +42,7 @@ def _rebuild(procs: int, limitmb: int) -> None:
 @index_cli.command("rebuild")
 @click.option("--procs", default=None, type=click.IntRange(1, 16),
               help="Prosesser som analyserer tekst (standard: antall kjerner, høyst 2).")
-@click.option("--limitmb", default=128, show_default=True, type=click.IntRange(16, 2048),
+@click.option("--limitmb", default=REBUILD_LIMITMB, show_default=True, type=click.IntRange(16, 2048),
               help="Minne per skriveprosess før den skriver til disk.")
 def rebuild_command(procs: int | None, limitmb: int) -> None:
     """Build a fresh index from the database and swap it in atomically."""

@@ -5,8 +5,8 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flask import Flask, request, session
-from flask_babel import Babel, force_locale, get_locale, gettext, ngettext, pgettext
+from flask import Flask, g, request, session
+from flask_babel import Babel, force_locale, get_locale, get_translations, gettext, ngettext, pgettext
 from flask_babel import format_date as babel_format_date
 from flask_babel import lazy_gettext as _l
 from jinja2 import FileSystemBytecodeCache
@@ -86,8 +86,24 @@ def shown_lang() -> str:
     return locale.language if locale is not None else "nb"
 
 
+def _catalogue():
+    """The translations of the language being rendered, looked up once per request and language (a
+    result page calls gettext about a hundred times; flask-babel looks the catalogue up on each call).
+    A mail rendered in another language (``force_locale``) has another locale object, so another look-up."""
+    locale = get_locale()
+    cached = g.get("_mps_catalogue")
+    if cached is None or cached[0] is not locale:
+        cached = g._mps_catalogue = (locale, get_translations())
+    return cached[1]
+
+
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=current_lang)
+    # The templates' _(), ngettext() and pgettext() (newstyle: Jinja fills in the variables and escapes).
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _catalogue().ugettext(s), ngettext=lambda s, p, n: _catalogue().ungettext(s, p, n),
+        pgettext=lambda c, s: _catalogue().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _catalogue().unpgettext(c, s, p, n), newstyle=True)
     i18n.install(gettext, ngettext, shown_lang, pgettext, force_locale)  # the domain's `_l` texts go through flask-babel too
 
     @app.before_request

@@ -54,3 +54,37 @@ def test_many_unknown_words_get_no_correction_a_few_do(index):
     many = " ".join(["lagirng"] + [f"xqzv{c}" for c in "abcdefghij"[:MAX_CORRECTED_WORDS]])
     result = search(index, SearchRequest(q=many))
     assert result.total == 0 and result.suggestion is None
+
+
+def test_preloaded_postings_equal_the_files_and_keep_to_their_budget(index):
+    from catalogue.search.reader import _postings
+
+    with index.snapshot() as snap:
+        whole = snap.preload(10**9)   # everything: the demo catalogue is small
+        assert whole > 0
+        assert any(data._hot for data, _, _ in snap.leaves)
+        for data, leaf, _ in snap.leaves:
+            for (name, term), (ids, weights) in list(data._hot.items())[:200]:
+                file_ids, file_weights = _postings(leaf, name, term)
+                assert ids.tolist() == file_ids.tolist() and weights.tolist() == file_weights.tolist()
+                assert data.postings(leaf, name, term) is data._hot[(name, term)]
+    small = SearchIndex(index.location.link)
+    with small.snapshot() as snap:
+        budget = whole // 10
+        read = snap.preload(budget)
+        assert 0 < read <= budget
+        kept = [len(ids) for data, _, _ in snap.leaves for ids, _ in data._hot.values()]
+        assert sum(kept) == read
+        # The most frequent first: nothing left out is more frequent than the least frequent kept.
+        for data, leaf, _ in snap.leaves:
+            if data._hot:
+                least = min(len(ids) for ids, _ in data._hot.values())
+                for name in TEXT_FIELDS:
+                    if name in leaf.indexed_field_names():
+                        for text, info in leaf.iter_field(name):
+                            if (name, text) not in data._hot:
+                                assert info.doc_frequency() <= least or read + info.doc_frequency() > budget
+    small.close()
+    for q in ("lagring", "sikkerhetskopi database"):
+        assert [h.service_id for h in search(index, SearchRequest(q=q)).hits] == \
+            [h.service_id for h in search(SearchIndex(index.location.link), SearchRequest(q=q)).hits]

@@ -238,3 +238,28 @@ def test_warm_up_runs_in_the_background_when_the_app_starts(template_db, tmp_pat
                 thread.join(timeout=60)
         app.extensions["db_engine"].dispose()
         drop_database(url)
+
+
+def test_hits_show_their_terms_from_the_index_without_reading_the_database(shared_search_app, shared_search_client):
+    from sqlalchemy import event
+
+    from catalogue.terms import TERMS
+
+    statements = []
+
+    def seen(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    engine = shared_search_app.extensions["db_engine"]
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        response, doc = page(shared_search_client, "/tjenester?q=lagring&governing_law=norge")
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert response.status_code == 200
+    assert not [s for s in statements if "FROM service" in s], statements
+    law = TERMS["governing_law"]
+    html = response.get_data(as_text=True)
+    assert html.count('class="search-hit"') > 0
+    assert html.count('class="search-hit"') == html.count('class="hit-terms"')
+    assert html.count(f'{law.short_label()}:</span> {law.choice_label("norge")}') == html.count('class="search-hit"')

@@ -22,7 +22,8 @@ from catalogue.models import DPS, Category, Qualification, QualificationStatus, 
 from catalogue.search import analysis
 from catalogue.confirmation import confirmation_of
 from catalogue.search.schema import (CATEGORY_PARAM, CONFIRMATION_PARAM, DPS_PARAM, FACET_FIELD, FACETS, KIND_SERVICE,
-                                     NOT_STATED, SPELLING_FIELD, SUBCATEGORY_PARAM, SUPPLIER_PARAM, sort_column)
+                                     NOT_STATED, SPELLING_FIELD, SUBCATEGORY_PARAM, SUPPLIER_PARAM, shown_term_keys,
+                                     sort_column)
 from catalogue.terms import TERMS
 
 Documents = dict[str, "dict[str, Any] | None"]
@@ -151,6 +152,7 @@ def service_document(service: Service, cat: Catalogue) -> dict[str, Any] | None:
         SPELLING_FIELD: "\n".join([service.name, service.summary or "", *features, category.name_nb,
                                    top.name_nb, supplier.name]),
     }
+    doc["terms"] = {key: terms[key] for key in shown_term_keys() if terms.get(key) not in (None, "", [])}
     for term in TERMS.sortable():  # the price to sort by; services without one come last
         value = term.sort_value(terms.get(term.key))
         doc[sort_column(term)] = NOT_STATED if value is None else value

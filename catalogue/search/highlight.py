@@ -6,7 +6,7 @@ A word is marked when it analyses to a searched term – its stem, or one of its
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
@@ -27,6 +27,8 @@ class Marks:
 
     words: frozenset[str] = frozenset()
     parts: frozenset[str] = frozenset()
+    # token as written → marked? (a result page's snippets share most of their words)
+    seen: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def __bool__(self) -> bool:
         return bool(self.words or self.parts)
@@ -37,9 +39,14 @@ class Marks:
 
 def _matches(text: str, marks: Marks) -> list[tuple[int, int]]:
     spans = []
+    seen = marks.seen
     for match in TOKEN_RE.finditer(text, 0, min(len(text), SCAN_CHARS)):
-        word = analyse_token(match.group())
-        if word is not None and marks.hit(word):
+        token = match.group()
+        marked = seen.get(token)
+        if marked is None:
+            word = analyse_token(token)
+            marked = seen[token] = word is not None and marks.hit(word)
+        if marked:
             spans.append(match.span())
     return spans
 

@@ -292,16 +292,22 @@ def _split(ids: list[int], parts: int) -> list[tuple[int, int]]:
     return [(ids[i], ids[min(i + size, len(ids)) - 1]) for i in range(0, len(ids), size)]
 
 
-SEGMENT_DOCS = 4_000  # per rebuild segment: small enough for Whoosh to sort it in memory
+# Per rebuild segment. Every term a search reads is looked up in every segment, so a search's
+# first read of a word costs about as many look-ups as there are segments (issue 17: at 50 000
+# services a page's first search went from 10 to 5 ms at p50 with 3 segments instead of 14).
+# With the default ``limitmb`` a writer keeps a segment of this size in memory (about 0.6 GB
+# per writing process, for the length of a rebuild), so Whoosh never spills its postings.
+SEGMENT_DOCS = 30_000
+REBUILD_LIMITMB = 1024
 
 
 def _write_segments(ix, docs: Iterable[dict], limitmb: int, counted: Callable[[int], None]) -> list:
     """Write *docs* as segments of ``SEGMENT_DOCS`` documents; returns the (uncommitted) segments.
 
     Whoosh spills a writer's postings to disk – pickling each one – once they outgrow its
-    memory limit, which made rebuilding 50 000 services about 70 % slower. Writing a new
-    segment every few thousand documents keeps each writer in memory; the index then has a
-    dozen segments, which costs the array-based search next to nothing.
+    memory limit, which made rebuilding 50 000 services about 70 % slower. A writer's memory
+    limit (``REBUILD_LIMITMB``) holds a whole ``SEGMENT_DOCS`` segment, so nothing spills and
+    each rebuild process writes one large segment.
     """
     from whoosh.writing import SegmentWriter
 
@@ -385,7 +391,7 @@ def _write_parts(index_dir, engine: Engine, ranges, limitmb: int, progress) -> t
 
 
 def rebuild(engine: Engine, location: IndexLocation, *, progress: Callable[[int], None] | None = None,
-            procs: int = 1, limitmb: int = 128, clock: Callable[[], float] = time.time) -> tuple[int, object]:
+            procs: int = 1, limitmb: int = REBUILD_LIMITMB, clock: Callable[[], float] = time.time) -> tuple[int, object]:
     """Build a new index from the database and swap it in. Returns (documents, directory).
 
     With *procs* > 1 the services are split into id ranges written by as many processes, each

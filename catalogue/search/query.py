@@ -14,6 +14,7 @@ visible and countable.
 """
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from dataclasses import dataclass, field, replace
@@ -28,14 +29,14 @@ from whoosh.support.levenshtein import damerau_levenshtein
 from catalogue.search.analysis import (TOKEN_RE, Word, acronym_term, analyse_token, is_acronym, is_morpheme,
                                        split_compound, stem)
 from catalogue.search.highlight import Marks, best_snippet
-from catalogue.search.reader import Snapshot, bits_from_ids
+from catalogue.search.reader import PRELOAD_POSTINGS, Snapshot, bits_from_ids
 from catalogue.i18n import pick
 from catalogue.search import facetwords
 from catalogue.search.thesaurus import thesaurus
 from catalogue.confirmation import NOT_CONFIRMED, VALUE_LABELS
 from catalogue.i18n import text
 from catalogue.search.schema import (CATEGORY, CONFIRMATION, CONFIRMATION_PARAM, DPS_FACET, FACET_FIELD, FACETS,
-                                     FACETS_BY_KEY, FIELD_BOOSTS, SORT_COLUMNS, SUBCATEGORY, SUPPLIER, TERM,
+                                     FACETS_BY_KEY, FIELD_BOOSTS, HIT_TERMS, SORT_COLUMNS, SUBCATEGORY, SUPPLIER, TERM,
                                      FacetSpec)
 from catalogue.terms import REQ_CONTAINS, REQ_COVERS, REQ_WITHIN, TERMS, Term
 
@@ -188,6 +189,13 @@ class Hit:
     score: float
     category_name: str = ""
     unconfirmed: bool = False   # not confirmed by the supplier for 13 months (catalogue.confirmation)
+    terms: dict = field(default_factory=dict)  # the stored values of its shown terms (schema.shown_term_keys)
+
+    def shown_terms(self, filtered: list[str], lang: str = "nb") -> list[tuple[str, str]]:
+        """``[(short label, value as text)]`` of the price and of every term the buyer filtered on,
+        so a hit shows why it is there (from the index: a result page reads no database)."""
+        keys = [k for k in dict.fromkeys([*HIT_TERMS, *filtered]) if k in TERMS and k in self.terms]
+        return [(TERMS[k].short_label(lang), TERMS[k].display(self.terms[k], lang)) for k in keys]
 
 
 @dataclass
@@ -436,46 +444,61 @@ def _known_values(snap: Snapshot, facet: FacetSpec, values: list[str]) -> list[s
 
 
 def _facet(snap: Snapshot, facet: FacetSpec, base: int, selected: list[str], lang: str) -> Facet:
-    labels = snap.state.labels
     values: list[FacetValue] = []
     more = 0
     if facet.source == SUPPLIER:
         counts = _supplier_counts(snap, base)
         # Largest first; equal counts by slug (the name, spelled for addresses), so only the
         # suppliers shown need their names looked up.
-        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        shown = [slug for slug, _ in ranked[:facet.max_values or len(ranked)]]
+        top = facet.max_values or len(counts)
+        shown = [slug for slug, _ in heapq.nsmallest(top, counts.items(), key=lambda kv: (-kv[1], kv[0]))]
         shown += [s for s in selected if s not in shown]
-        more = max(0, len(ranked) - (facet.max_values or len(ranked)))
+        more = max(0, len(counts) - top)
         # A service has one supplier, so ticking another supplier adds its services to those chosen.
         chosen = sum(counts.get(s, 0) for s in selected)
         values = [FacetValue(s, snap.supplier_name(s), chosen + (0 if s in selected else counts.get(s, 0)),
                              s in selected) for s in shown]
     else:
         masks = _value_masks(snap, facet)
-        if facet.source == TERM:
-            order = [(c.value, c.label(lang), None) for c in facet.term.options]
-        elif facet.source in (CATEGORY, SUBCATEGORY):
-            cats = labels.get("categories", {})
-            wanted_top = facet.source == CATEGORY
-            rows = [(slug, info) for slug, info in cats.items() if (info.get("parent") is None) == wanted_top]
-
-            def position(item):
-                slug, info = item
-                parent = cats.get(info.get("parent") or "", {})
-                return (parent.get("position", info.get("position", 0)), info.get("position", 0), info.get("nb", ""))
-
-            order = [(slug, pick(info.get("nb"), info.get("en"), lang) or slug, info.get("parent"))
-                     for slug, info in sorted(rows, key=position)]
-        elif facet.source == CONFIRMATION:
-            order = [(value, text(label), None) for value, label in VALUE_LABELS.items()]
-        else:
-            order = sorted(((slug, name, None) for slug, name in labels.get("dps", {}).items()),
-                           key=lambda row: row[1])
         ticked = _ticked_counter(snap, facet, base, selected, masks)
-        for value, label, parent in order:
+        for value, label, parent in _value_order(snap, facet, lang):
             values.append(FacetValue(value, label, ticked(value), value in selected, parent))
     return Facet(facet.key, facet.label(lang), values, facet_mode(facet), more)
+
+
+def _value_order(snap: Snapshot, facet: FacetSpec, lang: str) -> list[tuple[str, str, str | None]]:
+    """``[(value, label, parent)]`` of a facet (not the supplier one) in the order shown; the same
+    for every search of an index generation, so made once per generation and language."""
+    key = ("order", facet.key, lang)
+    order = snap.facet_cache.get(key)
+    if order is None:
+        order = _make_value_order(snap, facet, lang)
+        snap.facet_cache.put(key, order)
+    return order
+
+
+def _make_value_order(snap: Snapshot, facet: FacetSpec, lang: str) -> list[tuple[str, str, str | None]]:
+    labels = snap.state.labels
+    if facet.source == TERM:
+        order = [(c.value, c.label(lang), None) for c in facet.term.options]
+    elif facet.source in (CATEGORY, SUBCATEGORY):
+        cats = labels.get("categories", {})
+        wanted_top = facet.source == CATEGORY
+        rows = [(slug, info) for slug, info in cats.items() if (info.get("parent") is None) == wanted_top]
+
+        def position(item):
+            slug, info = item
+            parent = cats.get(info.get("parent") or "", {})
+            return (parent.get("position", info.get("position", 0)), info.get("position", 0), info.get("nb", ""))
+
+        order = [(slug, pick(info.get("nb"), info.get("en"), lang) or slug, info.get("parent"))
+                 for slug, info in sorted(rows, key=position)]
+    elif facet.source == CONFIRMATION:
+        order = [(value, text(label), None) for value, label in VALUE_LABELS.items()]
+    else:
+        order = sorted(((slug, name, None) for slug, name in labels.get("dps", {}).items()),
+                       key=lambda row: row[1])
+    return order
 
 
 def _facets(snap: Snapshot, text_bits: int, selected: dict[str, list[str]], active: dict[str, int],
@@ -602,6 +625,8 @@ def warm_up(index) -> bool:
         return False
     for request in (SearchRequest(), SearchRequest(q="tjeneste lagring"), SearchRequest(q="xqzvw")):
         search(index, request)
+    index.run(lambda snap: [snap.supplier_name(slug) for slug in snap.supplier_ordinals()[0]])
+    index.run(lambda snap: snap.preload(PRELOAD_POSTINGS))
     return True
 
 
@@ -789,6 +814,7 @@ def _hit(snap: Snapshot, docnum: int, score: float, marks: Marks, lang: str) -> 
         score=score,
         category_name=category_label(snap, stored.get("category_slug") or "", lang),
         unconfirmed=bool(snap.facet_masks(FACETS_BY_KEY[CONFIRMATION_PARAM]).get(NOT_CONFIRMED, 0) >> docnum & 1),
+        terms=stored.get("terms") or {},
     )
 
 

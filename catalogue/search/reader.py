@@ -41,6 +41,9 @@ from catalogue.search.schema import (FACET_FIELD, FACETS_BY_KEY, KIND_SERVICE, N
 from catalogue.search.store import IndexLocation, IndexMissing, IndexState, read_state
 
 TERM_CACHE_SIZE = 2048          # cached postings per segment
+# Postings of the most frequent text terms read at start, in all segments (8 bytes each: 32 MB at
+# most, read once in gunicorn's master and shared by its workers; about 0.25 s per million).
+PRELOAD_POSTINGS = 4_000_000
 SUGGESTION_CACHE_SIZE = 4096    # cached spelling suggestions per generation
 FACET_CACHE_SIZE = 256          # cached facet panels per generation
 TIEBREAK_EPSILON = 1e-6         # far below any real score difference; orders exact ties only
@@ -130,6 +133,7 @@ class SegmentData:
     def __init__(self, reader):
         self.size = reader.doc_count_all()
         self._postings = SmallCache(TERM_CACHE_SIZE)
+        self._hot: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}  # preload(): kept for good
         self._bits = SmallCache(TERM_CACHE_SIZE)
         self._lengths: dict[str, np.ndarray] = {}
         self.facets: dict[str, dict[str, int]] = {}
@@ -170,8 +174,31 @@ class SegmentData:
             self._spelling = {key: tuple(words) for key, words in table.items()}
         return self._spelling
 
+    def preload(self, reader, budget: int) -> int:
+        """Read the postings of this segment's most frequent text terms into memory for good, up to
+        *budget* postings, most frequent first: the words people search are mostly common ones,
+        and a word's first search otherwise reads them from the files (issue 17: about half of a
+        page's first-search time). Returns the number of postings read."""
+        indexed = set(reader.indexed_field_names())
+        frequent = []
+        for name in TEXT_FIELDS:
+            if name in indexed:
+                frequent += [(info.doc_frequency(), name, text if isinstance(text, str) else text.decode("utf-8"))
+                             for text, info in reader.iter_field(name)]
+        frequent.sort(key=lambda row: -row[0])
+        read = 0
+        for docs, name, term in frequent:
+            if read + docs > budget:
+                break
+            self._hot[(name, term)] = _postings(reader, name, term)
+            read += docs
+        return read
+
     def postings(self, reader, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         key = (field, term)
+        found = self._hot.get(key)
+        if found is not None:
+            return found
         found = self._postings.get(key)
         if found is None:
             found = _postings(reader, field, term)
@@ -280,13 +307,14 @@ class Snapshot:
         self._suppliers: tuple[list[str], np.ndarray] | None = None
         self._supplier_names: dict[str, str] = {}
         self._idf: dict[tuple[str, str], float] = {}
+        self._scored = SmallCache(TERM_CACHE_SIZE)  # (field, term) → (document numbers, BM25)
         self.suggestions = SmallCache(SUGGESTION_CACHE_SIZE)  # word → suggestion ("" for none), this generation
         self.facet_cache = SmallCache(FACET_CACHE_SIZE)       # (services, filters, language) → facets
         self._avg_length: dict[str, float] = {}
 
     # What a snapshot derives from its generation alone (no open file in it): a process forked
     # from one that had the same generation open takes these over instead of computing them again.
-    DERIVED = ("_facets", "_orders", "_fairness", "_suppliers", "_supplier_names", "_idf", "suggestions",
+    DERIVED = ("_facets", "_orders", "_fairness", "_suppliers", "_supplier_names", "_idf", "_scored", "suggestions",
                "facet_cache", "_avg_length")
 
     def adopt(self, derived: dict) -> None:
@@ -332,6 +360,10 @@ class Snapshot:
             if segment_bits:
                 bits |= segment_bits << offset
         return bits & self.alive
+
+    def preload(self, budget: int) -> int:
+        """``SegmentData.preload`` for every segment, *budget* postings in all (shared by size)."""
+        return sum(data.preload(leaf, budget * data.size // max(self.size, 1)) for data, leaf, _ in self.leaves)
 
     def completions(self, prefix: str) -> list[str]:
         """The words of the texts (the spelling field) that start with *prefix*, in alphabetical
@@ -447,8 +479,19 @@ class Snapshot:
 
     def add_bm25(self, scores: np.ndarray, field: str, term: str, boost: float) -> None:
         """Add *boost* × BM25(*term* in *field*) to each document's score (Whoosh's formula)."""
+        ids, bm25 = self._bm25(field, term)
+        if len(ids):
+            scores[ids] += boost * bm25
+
+    def _bm25(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """``(document numbers, BM25 of *term* in *field*)``, made once per generation and term."""
+        key = (field, term)
+        found = self._scored.get(key)
+        if found is not None:
+            return found
         idf, avg = self._stats(field, term)
         text = field in TEXT_FIELDS
+        all_ids, all_scores = [], []
         for data, leaf, offset in self.leaves:
             if text and term not in data.text_terms(leaf):
                 continue
@@ -456,7 +499,12 @@ class Snapshot:
             if not len(ids):
                 continue
             norm = BM25_K1 * ((1 - BM25_B) + BM25_B * data.lengths(leaf, field)[ids] / avg)
-            scores[ids + offset] += boost * idf * (tf * (BM25_K1 + 1)) / (tf + norm)
+            all_ids.append(ids + offset)
+            all_scores.append(idf * (tf * (BM25_K1 + 1)) / (tf + norm))
+        found = ((np.concatenate(all_ids), np.concatenate(all_scores)) if len(all_ids) > 1 else
+                 (all_ids[0], all_scores[0]) if all_ids else (_NO_IDS, _NO_WEIGHTS))
+        self._scored.put(key, found)
+        return found
 
     def top(self, scores: np.ndarray, bits: int, limit: int) -> list[tuple[int, float]]:
         """The *limit* best documents of *bits* by score, equal scores in today's fair order."""

@@ -180,6 +180,16 @@ NOT_STATED = math.inf   # sorts after every stated number
 # the schema
 
 
+# Terms every search hit shows (the price first, as buyers ask for it first), besides the ones filtered on.
+HIT_TERMS = ("price_from", "pricing_model")
+
+
+def shown_term_keys() -> tuple[str, ...]:
+    """The terms a search hit can show: ``HIT_TERMS`` and every facet that is a term (a hit shows
+    the terms the buyer filtered on). Their values are stored in each service's document."""
+    return tuple(dict.fromkeys([*HIT_TERMS, *(f.key for f in FACETS if f.term is not None)]))
+
+
 def build_schema() -> fields.Schema:
     schema = fields.Schema(
         id=fields.ID(unique=True, stored=True),
@@ -192,6 +202,7 @@ def build_schema() -> fields.Schema:
         name_key=fields.COLUMN(columns.VarBytesColumn()),
         tiebreak=fields.COLUMN(columns.NumericColumn("I")),
         meta=fields.STORED(),
+        terms=fields.STORED(),  # the terms a hit shows (HIT_TERMS and the facets'), so no page reads the database
         **{SPELLING_FIELD: SpellingWords()},
     )
     for term in TERMS.sortable():

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, session,
                    url_for)
 from flask_babel import gettext
+from flask_wtf.csrf import generate_csrf
 from sqlmodel import select
 
 from auth.guards import current_viewer, public
@@ -151,10 +152,18 @@ def _is_published(service_id: int) -> bool:
     return service is not None and service.status == ServiceStatus.PUBLISHED
 
 
+def compare_buttons(next_path: str | None = None) -> dict:
+    """What every compare button of a page shares (macros/compare.html), made once per page: a result
+    page has twenty buttons, and the tray, the token and the labels are the same for all."""
+    return {"action": url_for("compare.tray"), "tray": tray_ids(), "next": next_path or request.full_path,
+            "csrf": generate_csrf(), "add": gettext("Legg til sammenligning"),
+            "remove": gettext("Fjern fra sammenligning")}
+
+
 @bp.app_context_processor
 def _tray_helpers():
     # Templates anywhere (search results, service page) can show the tray and the buttons.
-    return {"compare_tray_items": tray_items, "compare_tray_ids": tray_ids,
+    return {"compare_tray_items": tray_items, "compare_tray_ids": tray_ids, "compare_buttons": compare_buttons,
             "compare_tray_max": cmp.MAX_SERVICES}
 
 

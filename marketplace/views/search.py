@@ -18,12 +18,9 @@ from flask import Blueprint, current_app, request, url_for
 from flask_babel import ngettext
 
 from auth.guards import public
-from catalogue import buying
 from catalogue.search.query import (MAX_QUERY_CHARS, MAX_QUERY_WORDS, SORT_TERMS, SORTS, Facet, FacetValue,
                                      SearchRequest, SearchResult, search_articles, search_as_page, warm_up)
 from catalogue.search.store import IndexMissing
-from marketplace.db import discard_session, get_session
-from marketplace.errors import is_outage
 from marketplace.extensions import limiter
 from marketplace.htmx import htmx, hx_page, wants_fragment
 from marketplace.templating import current_lang
@@ -194,14 +191,9 @@ def search():
     hit_terms = {}
     if result is not None:
         req = replace(req, page=result.page)  # a page past the end shows the last one
-        # Each hit shows its price and the terms the buyer filtered on (issue 16).
-        try:
-            hit_terms = buying.hit_terms(get_session(), [h.service_id for h in result.hits],
-                                         [k for k, v in req.filters.items() if v], lang)
-        except Exception as error:
-            if not is_outage(error):
-                raise
-            discard_session()  # the database is away: the hits still show (from the index), without their terms
+        # Each hit shows its price and the terms the buyer filtered on (issue 16), from the index.
+        filtered = [k for k, v in req.filters.items() if v]
+        hit_terms = {hit.service_id: hit.shown_terms(filtered, lang) for hit in result.hits}
     # A facet's "Vis alle" (a button of the search form, name "flere") shows all of its values.
     panel = facet_panel(result, set(request.args.getlist("flere")[:5]), lang) if result else None
     fragment = wants_fragment()
