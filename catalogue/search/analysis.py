@@ -188,7 +188,13 @@ class Word:
 @lru_cache(maxsize=200_000)
 def analyse_token(token: str) -> Word | None:
     """Analyse one raw token; ``None`` for stop words and tokens too short to matter."""
-    surface = fold(token)
+    return analyse_folded(fold(token))
+
+
+@lru_cache(maxsize=200_000)
+def analyse_folded(surface: str) -> Word | None:
+    """``analyse_token`` of a word already folded: "Lagring" and "lagring" are analysed once (and a
+    search process analyses the index's vocabulary at start, ``catalogue.search.query.warm_up``)."""
     if "-" in surface or "'" in surface:
         pieces = [p for p in re.split(r"[-']", surface) if p]
         joined = "".join(pieces)

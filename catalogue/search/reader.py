@@ -365,6 +365,11 @@ class Snapshot:
         """``SegmentData.preload`` for every segment, *budget* postings in all (shared by size)."""
         return sum(data.preload(leaf, budget * data.size // max(self.size, 1)) for data, leaf, _ in self.leaves)
 
+    def vocabulary(self) -> list[str]:
+        """Every word of the texts people see in result lists (the spelling field), folded, in
+        alphabetical order."""
+        return sorted({word for data, leaf, _ in self.leaves for word in data.words(leaf)})
+
     def completions(self, prefix: str) -> list[str]:
         """The words of the texts (the spelling field) that start with *prefix*, in alphabetical
         order: a binary search in each segment's sorted words (no walk over the lexicon files)."""
