@@ -63,6 +63,9 @@ def test_preloaded_postings_equal_the_files_and_keep_to_their_budget(index):
         whole = snap.preload(10**9)   # everything: the demo catalogue is small
         assert whole > 0
         assert any(data._hot for data, _, _ in snap.leaves)
+        held = {id(arrays) for data, _, _ in snap.leaves for arrays in data._hot.values()}
+        assert snap.preload(10**9) == whole  # once: a forked worker's warm-up keeps its parent's arrays
+        assert held == {id(arrays) for data, _, _ in snap.leaves for arrays in data._hot.values()}
         for data, leaf, _ in snap.leaves:
             for (name, term), (ids, weights) in list(data._hot.items())[:200]:
                 file_ids, file_weights = _postings(leaf, name, term)

@@ -134,6 +134,7 @@ class SegmentData:
         self.size = reader.doc_count_all()
         self._postings = SmallCache(TERM_CACHE_SIZE)
         self._hot: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}  # preload(): kept for good
+        self._hot_postings: int | None = None
         self._bits = SmallCache(TERM_CACHE_SIZE)
         self._lengths: dict[str, np.ndarray] = {}
         self.facets: dict[str, dict[str, int]] = {}
@@ -178,7 +179,10 @@ class SegmentData:
         """Read the postings of this segment's most frequent text terms into memory for good, up to
         *budget* postings, most frequent first: the words people search are mostly common ones,
         and a word's first search otherwise reads them from the files (issue 17: about half of a
-        page's first-search time). Returns the number of postings read."""
+        page's first-search time). Returns the number of postings held. Done once per segment: a
+        forked worker warming up again keeps what its parent read (shared pages, not copies)."""
+        if self._hot_postings is not None:
+            return self._hot_postings
         indexed = set(reader.indexed_field_names())
         frequent = []
         for name in TEXT_FIELDS:
@@ -192,6 +196,7 @@ class SegmentData:
                 break
             self._hot[(name, term)] = _postings(reader, name, term)
             read += docs
+        self._hot_postings = read
         return read
 
     def postings(self, reader, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
