@@ -269,6 +269,14 @@ class Term:
         raise ValueError(f"unknown term type {t!r}")  # pragma: no cover - registry bug
 
     # -- presentation -----------------------------------------------------
+    def compact(self, value: Any) -> Any:
+        """*value* without what ``display`` never reads (the NSM matrix's explanations, a few
+        kilobytes): what a search document keeps for its hit's line."""
+        if self.type == NSM_MATRIX and isinstance(value, Mapping):
+            return {code: {"responsibility": row.get("responsibility")} for code, row in value.items()
+                    if isinstance(row, Mapping)}
+        return value
+
     def display(self, value: Any, lang: str = "nb", today: date | None = None) -> str:
         """A one-line, human text for *value* (service page, comparison, exports)."""
         if value is None or value == "" or value == []:

@@ -117,3 +117,18 @@ def test_display_facets_and_requirements():
 def test_none_cannot_be_combined():
     assert TERMS["code_of_conduct"].clean(["ingen", "cispe"])[1] is not None
     assert TERMS["code_of_conduct"].clean(["ingen"]) == (["ingen"], None)
+
+
+def test_compact_values_display_as_the_whole_values():
+    # A search document keeps compact values for its hit's line (issue 17): the line must not change.
+    from catalogue import nsm as nsm_module
+
+    matrix = {p.code: {"responsibility": ("supplier", "shared", "customer")[i % 3], "how": "Forklaring " * 40}
+              for i, p in enumerate(nsm_module.PRINCIPLES)}
+    samples = {"nsm_principles": matrix, "governing_law": "norge", "price_from": 1200.0}
+    for key, value in samples.items():
+        term = TERMS[key]
+        small = term.compact(value)
+        for lang in ("nb", "en"):
+            assert term.display(small, lang) == term.display(value, lang)
+    assert len(repr(TERMS["nsm_principles"].compact(matrix))) < len(repr(matrix)) / 5

@@ -152,7 +152,8 @@ def service_document(service: Service, cat: Catalogue) -> dict[str, Any] | None:
         SPELLING_FIELD: "\n".join([service.name, service.summary or "", *features, category.name_nb,
                                    top.name_nb, supplier.name]),
     }
-    doc["terms"] = {key: terms[key] for key in shown_term_keys() if terms.get(key) not in (None, "", [])}
+    doc["terms"] = {key: TERMS[key].compact(terms[key]) for key in shown_term_keys()
+                    if terms.get(key) not in (None, "", [])}
     for term in TERMS.sortable():  # the price to sort by; services without one come last
         value = term.sort_value(terms.get(term.key))
         doc[sort_column(term)] = NOT_STATED if value is None else value
