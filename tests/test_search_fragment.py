@@ -91,3 +91,27 @@ def test_vis_alle_is_a_button_of_the_search_form(shared_search_client):
     # With htmx it is a change of shape (the facet expanded): the whole panel, out of band.
     _, body = get(shared_search_client, "/tjenester?q=tjeneste&flere=leverandor", {**HX, **prints(page)})
     assert 'hx-swap-oob="true">' in body and body.count('name="leverandor" value=') == number
+
+
+def test_sub_categories_show_under_a_chosen_category_or_when_asked_for(shared_search_client):
+    # The whole category tree is most of the panel: the top categories, and the sub-categories of
+    # the one chosen (to narrow by); all of them behind "Vis underkategoriene" (a button of the form).
+    _, body = get(shared_search_client, "/tjenester")
+    panel = body.split('<div id="sokefiltre"', 1)[1].split('<div id="sokeresultat"', 1)[0]
+    assert 'name="underkategori"' not in panel
+    button = re.search(r'<button type="submit" form="sok-skjema" name="flere" value="kategori"[^>]*>([^<]+)', panel)
+    assert button and button.group(1).strip() == "Vis underkategoriene"
+    tops = re.findall(r'name="kategori" value="([^"]+)"', panel)
+    assert len(tops) > 3
+    _, chosen = get(shared_search_client, f"/tjenester?kategori={tops[0]}")
+    chosen_panel = chosen.split('<div id="sokefiltre"', 1)[1].split('<div id="sokeresultat"', 1)[0]
+    subs = re.findall(r'name="underkategori" value="([^"]+)"', chosen_panel)
+    assert subs, "the chosen category shows its sub-categories"
+    _, all_ = get(shared_search_client, "/tjenester?flere=kategori")
+    all_panel = all_.split('<div id="sokefiltre"', 1)[1].split('<div id="sokeresultat"', 1)[0]
+    assert len(re.findall(r'name="underkategori"', all_panel)) > len(subs)
+    assert '<input type="hidden" name="flere" value="kategori" form="sok-skjema">' in all_panel  # stays open
+    assert 'value="kategori" class="link-button"' not in all_panel
+    # Only a sub-category chosen (a link from a category page): its branch shows, ticked.
+    _, sub_only = get(shared_search_client, f"/tjenester?underkategori={subs[0]}")
+    assert re.search(rf'name="underkategori" value="{subs[0]}" form="sok-skjema" checked', sub_only)

@@ -54,7 +54,9 @@ class FacetPanel:
     sends both back, and the view sends only what changed (``panel_part``)."""
 
     tree: Facet | None                                  # the categories
-    branches: list[tuple[FacetValue, list[FacetValue]]]  # each category with its sub-categories
+    branches: list[tuple[FacetValue, list[FacetValue]]]  # each category with the sub-categories it shows
+    hidden_subs: int                                    # sub-categories behind "Vis underkategoriene"
+    tree_expanded: bool                                 # "Vis underkategoriene" was pressed
     facets: list[ShownFacet]
     chosen: int
     shape: str
@@ -73,12 +75,19 @@ def facet_panel(result: SearchResult, expanded: set[str], lang: str) -> FacetPan
     """The filter panel of *result*: the values each facet shows, and the fingerprints."""
     tree = result.facet("kategori")
     subs = result.facet("underkategori")
-    branches = []
+    branches, hidden_subs = [], 0
     if tree:
         children_of: dict[str, list[FacetValue]] = {}
         for child in subs.values if subs else []:
             children_of.setdefault(child.parent, []).append(child)
-        branches = [(v, children_of.get(v.value, [])) for v in tree.values]
+        # The top categories, and the sub-categories of those chosen (or of all, once asked for): the
+        # whole tree is most of the panel, and ticking a category shows its sub-categories to narrow by.
+        wide = "kategori" in expanded
+        for v in tree.values:
+            children = children_of.get(v.value, [])
+            shown = wide or v.selected or any(c.selected for c in children)
+            branches.append((v, children if shown else []))
+            hidden_subs += 0 if shown else len(children)
     facets = []
     for facet in result.facets:
         if facet.key in TREE or not facet.values:
@@ -93,14 +102,15 @@ def facet_panel(result: SearchResult, expanded: set[str], lang: str) -> FacetPan
         wide = facet.key in expanded
         facets.append(ShownFacet(facet, values, all_shown, chosen, bool(chosen) or wide, wide))
     chosen = sum(v.selected for f in result.facets for v in f.values)
-    shape = _digest((lang, chosen, tree.label if tree else None,
+    tree_expanded = bool(tree) and "kategori" in expanded
+    shape = _digest((lang, chosen, tree.label if tree else None, bool(hidden_subs), tree_expanded,
                      [(v.value, v.label, v.selected, [(c.value, c.label, c.selected) for c in children])
                       for v, children in branches],
                      [(f.facet.key, f.facet.label, f.facet.mode, f.all_shown, f.open, f.expanded, bool(f.facet.more),
                        [(v.value, v.label, v.selected) for v in f.values]) for f in facets]))
     counts = _digest((shape, [(key, v.count) for key, v in _counted(branches, tree, facets)],
                       [(f.facet.key, len(f.facet.values), f.facet.more) for f in facets]))
-    return FacetPanel(tree if branches else None, branches, facets, chosen, shape, counts)
+    return FacetPanel(tree if branches else None, branches, hidden_subs, tree_expanded, facets, chosen, shape, counts)
 
 
 def _counted(branches, tree, facets):
