@@ -418,3 +418,19 @@ def test_one_translation_path():
             if name not in MAY_COMPARE_LANGUAGES and LANGUAGE_COMPARISON.search(line):
                 problems.append(f"{name}:{number}: {line.strip()}")
     assert not problems, f"{len(problems)} lines outside the one translation path:\n" + "\n".join(problems)
+
+
+def test_templates_translate_in_the_language_forced_for_a_mail_and_back(shared_app, compiled_translations):
+    # The templates look the catalogue up once per request (marketplace/templating.py): a mail
+    # rendered in another language inside a request (force_locale) must still get its own.
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    with shared_app.test_request_context("/?lang=nb"):
+        assert render_template_string("{{ _('Søk') }}") == "Søk"
+        with force_locale("en"):
+            assert render_template_string("{{ _('Søk') }}") == "Search"
+            assert render_template_string("{{ ngettext('%(num)s tjeneste', '%(num)s tjenester', 2) }}") == "2 services"
+        assert render_template_string("{{ _('Søk') }}") == "Søk"
+    with shared_app.test_request_context("/?lang=en"):
+        assert render_template_string("{{ _('Søk') }}") == "Search"

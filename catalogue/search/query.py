@@ -36,7 +36,7 @@ from catalogue.search.thesaurus import thesaurus
 from catalogue.confirmation import NOT_CONFIRMED, VALUE_LABELS
 from catalogue.i18n import text
 from catalogue.search.schema import (CATEGORY, CONFIRMATION, CONFIRMATION_PARAM, DPS_FACET, FACET_FIELD, FACETS,
-                                     FACETS_BY_KEY, FIELD_BOOSTS, HIT_TERMS, SORT_COLUMNS, SUBCATEGORY, SUPPLIER, TERM,
+                                     FACETS_BY_KEY, HIT_TERMS, SORT_COLUMNS, SUBCATEGORY, SUPPLIER, TERM,
                                      FacetSpec)
 from catalogue.terms import REQ_CONTAINS, REQ_COVERS, REQ_WITHIN, TERMS, Term
 
@@ -747,11 +747,9 @@ def _marks(words: list[QueryWord]) -> Marks:
 
 def _add_word(snap: Snapshot, scores: np.ndarray, word: Word, factor: float, acronym: bool) -> None:
     if acronym and _acronym_bits(snap, word):
-        for name, boost in FIELD_BOOSTS.items():
-            snap.add_bm25(scores, name, acronym_term(word.surface), boost * factor)
+        snap.add_text_bm25(scores, acronym_term(word.surface), factor)
         return
-    for name, boost in FIELD_BOOSTS.items():
-        snap.add_bm25(scores, name, word.term, boost * factor)
+    snap.add_text_bm25(scores, word.term, factor)
     leaves = _leaves(snap, word)
     if len(leaves) >= 2:
         # The parts count where every one of them is somewhere in the service's text.
@@ -760,8 +758,7 @@ def _add_word(snap: Snapshot, scores: np.ndarray, word: Word, factor: float, acr
             parts = np.zeros(snap.size, dtype=np.float64)
             for leaf in leaves:
                 for term in _part_terms(leaf):
-                    for name, boost in FIELD_BOOSTS.items():
-                        snap.add_bm25(parts, name, term, boost * factor * PARTS_BOOST)
+                    snap.add_text_bm25(parts, term, factor * PARTS_BOOST)
             scores += np.where(snap.mask(together), parts, 0.0)
 
 

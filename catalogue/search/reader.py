@@ -36,7 +36,7 @@ from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from catalogue.search.schema import (FACET_FIELD, FACETS_BY_KEY, KIND_SERVICE, NOT_STATED, SORT_COLUMNS,
+from catalogue.search.schema import (FACET_FIELD, FACETS_BY_KEY, FIELD_BOOSTS, KIND_SERVICE, NOT_STATED, SORT_COLUMNS,
                                      SPELLING_FIELD, SUPPLIER_PARAM, TEXT_FIELDS)
 from catalogue.search.store import IndexLocation, IndexMissing, IndexState, read_state
 
@@ -487,11 +487,25 @@ class Snapshot:
             avg = self._avg_length[field] = self.searcher.avg_field_length(field) or 1.0
         return idf, avg
 
-    def add_bm25(self, scores: np.ndarray, field: str, term: str, boost: float) -> None:
-        """Add *boost* × BM25(*term* in *field*) to each document's score (Whoosh's formula)."""
-        ids, bm25 = self._bm25(field, term)
-        if len(ids):
-            scores[ids] += boost * bm25
+    def add_text_bm25(self, scores: np.ndarray, term: str, factor: float) -> None:
+        """Add *factor* × Σ over the text fields of the field's boost × BM25(*term* in it): one
+        addition per word, the sum over the fields made once per generation and term."""
+        key = ("*", term)
+        found = self._scored.get(key)
+        if found is None:
+            parts = [(ids, bm25 * FIELD_BOOSTS[name]) for name in TEXT_FIELDS
+                     for ids, bm25 in (self._bm25(name, term),) if len(ids)]
+            if len(parts) == 1:
+                found = parts[0]
+            elif parts:
+                ids = np.concatenate([ids for ids, _ in parts])
+                unique, where = np.unique(ids, return_inverse=True)
+                found = (unique, np.bincount(where, weights=np.concatenate([v for _, v in parts])))
+            else:
+                found = (_NO_IDS, _NO_WEIGHTS)
+            self._scored.put(key, found)
+        if len(found[0]):
+            scores[found[0]] += factor * found[1]
 
     def _bm25(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """``(document numbers, BM25 of *term* in *field*)``, made once per generation and term."""
