@@ -91,3 +91,21 @@ def test_preloaded_postings_equal_the_files_and_keep_to_their_budget(index):
     for q in ("lagring", "sikkerhetskopi database"):
         assert [h.service_id for h in search(index, SearchRequest(q=q)).hits] == \
             [h.service_id for h in search(SearchIndex(index.location.link), SearchRequest(q=q)).hits]
+
+
+def test_supplier_counts_equal_counting_one_by_one(index):
+    with index.snapshot() as snap:
+        slugs, ordinals = snap.supplier_ordinals()
+        for bits in (snap.live, snap.text_bits("lagr") & snap.live, 0):
+            mask = snap.mask(bits)
+            counted: dict[str, int] = {}
+            for docnum, ordinal in enumerate(ordinals):
+                if mask[docnum] and ordinal >= 0:
+                    counted[slugs[ordinal]] = counted.get(slugs[ordinal], 0) + 1
+            expected = sorted(counted.items(), key=lambda kv: (-kv[1], kv[0]))
+            for limit in (None, 1, 3, 5, 1000):
+                named = [slugs[0], "ingen-slik-leverandor"]
+                ranked, total, counts = snap.supplier_counts(bits, limit, named)
+                assert ranked == (expected if limit is None else expected[:limit])
+                assert total == len(counted)
+                assert counts == {slugs[0]: counted.get(slugs[0], 0), "ingen-slik-leverandor": 0}

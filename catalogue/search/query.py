@@ -14,7 +14,6 @@ visible and countable.
 """
 from __future__ import annotations
 
-import heapq
 import math
 import re
 from dataclasses import dataclass, field, replace
@@ -448,15 +447,16 @@ def _facet(snap: Snapshot, facet: FacetSpec, base: int, selected: list[str], lan
     values: list[FacetValue] = []
     more = 0
     if facet.source == SUPPLIER:
-        counts = _supplier_counts(snap, base)
         # Largest first; equal counts by slug (the name, spelled for addresses), so only the
-        # suppliers shown need their names looked up.
-        top = facet.max_values or len(counts)
-        shown = [slug for slug, _ in heapq.nsmallest(top, counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+        # suppliers shown need their names looked up. Suppliers can be thousands: counted per
+        # document (numpy), not with a bitset per supplier.
+        ranked, total, named = snap.supplier_counts(base, facet.max_values, selected)
+        counts = dict(ranked) | named
+        shown = [slug for slug, _ in ranked]
         shown += [s for s in selected if s not in shown]
-        more = max(0, len(counts) - top)
+        more = max(0, total - len(ranked))
         # A service has one supplier, so ticking another supplier adds its services to those chosen.
-        chosen = sum(counts.get(s, 0) for s in selected)
+        chosen = sum(named.values())
         values = [FacetValue(s, snap.supplier_name(s), chosen + (0 if s in selected else counts.get(s, 0)),
                              s in selected) for s in shown]
     else:
@@ -552,11 +552,6 @@ def _prune(facets: list[Facet]) -> None:
     for f in facets:
         keep_parents = FACETS_BY_KEY[f.key].source == CATEGORY
         f.values = [v for v in f.values if v.count or v.selected or (keep_parents and v.value in parents)]
-
-
-def _supplier_counts(snap: Snapshot, base: int) -> dict[str, int]:
-    # Suppliers can be thousands: counted per document (numpy), not with a bitset per supplier.
-    return snap.supplier_counts(base)
 
 
 # ---------------------------------------------------------------------------

@@ -448,12 +448,22 @@ class Snapshot:
             self._suppliers = (slugs, ordinals)
         return self._suppliers
 
-    def supplier_counts(self, bits: int) -> dict[str, int]:
-        """Services per supplier among *bits*."""
+    def supplier_counts(self, bits: int, limit: int | None, named=()) -> tuple[list[tuple[str, int]], int, dict[str, int]]:
+        """Services per supplier among *bits*: ``(the *limit* largest as (slug, count), largest first and
+        equal counts by slug; how many suppliers have any; the counts of the *named* slugs)``."""
         slugs, ordinals = self.supplier_ordinals()
         chosen = ordinals[self.mask(bits)]
         counts = np.bincount(chosen[chosen >= 0], minlength=len(slugs))
-        return {slugs[i]: int(counts[i]) for i in np.flatnonzero(counts)}
+        found = np.flatnonzero(counts)
+        total = len(found)
+        if limit is not None and total > limit:
+            # Only those at or above the limit-th largest count can be among the largest (ties by slug).
+            kth = np.partition(counts[found], total - limit)[total - limit]
+            found = found[counts[found] >= kth]
+        ranked = sorted(((slugs[i], int(counts[i])) for i in found), key=lambda kv: (-kv[1], kv[0]))
+        position = {slug: i for i, slug in enumerate(slugs)} if named else {}
+        return (ranked[:limit] if limit is not None else ranked, total,
+                {slug: int(counts[position[slug]]) if slug in position else 0 for slug in named})
 
     def supplier_name(self, slug: str) -> str:
         """The supplier's name as indexed (from any of its documents)."""
