@@ -535,6 +535,8 @@ def _ticked_counter(snap: Snapshot, facet: FacetSpec, base: int, selected: list[
         return within
     chosen = reduce(or_, (masks.get(v, 0) for v in selected), 0) & base
     now = chosen.bit_count()
+    if not chosen:  # nothing ticked finds anything: a value's count is what it finds (one AND, no NOT)
+        return lambda value: now if value in selected else (base & masks.get(value, 0)).bit_count()
 
     def any_of(value: str) -> int:
         if value in selected:
