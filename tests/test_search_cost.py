@@ -109,3 +109,23 @@ def test_supplier_counts_equal_counting_one_by_one(index):
                 assert ranked == (expected if limit is None else expected[:limit])
                 assert total == len(counted)
                 assert counts == {slugs[0]: counted.get(slugs[0], 0), "ingen-slik-leverandor": 0}
+
+
+def test_the_summed_scores_cache_is_bounded_by_bytes():
+    import numpy as np
+
+    from catalogue.search.reader import ArrayCache
+
+    cache = ArrayCache(max_bytes=10_000)
+    big = (np.zeros(600, dtype=np.int32), np.zeros(600, dtype=np.float32))   # 4 800 bytes
+    small = (np.zeros(10, dtype=np.int32), np.zeros(10, dtype=np.float32))   # 80 bytes
+    cache.put("a", big)
+    cache.put("b", small)
+    assert cache.get("a") is big          # used: now the most recent
+    cache.put("c", big)                   # 9 680 bytes: all fit
+    assert cache.get("b") is small
+    cache.put("d", big)                   # over: the least recently used go first
+    assert cache.get("a") is None and cache.get("b") is small and cache.get("d") is big
+    assert cache._bytes == sum(a.nbytes for pair in cache._items.values() for a in pair) <= 10_000
+    cache.put("d", small)                 # replacing counts the old arrays out
+    assert cache._bytes == sum(a.nbytes for pair in cache._items.values() for a in pair)

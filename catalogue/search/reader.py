@@ -41,9 +41,12 @@ from catalogue.search.schema import (FACET_FIELD, FACETS_BY_KEY, FIELD_BOOSTS, K
 from catalogue.search.store import IndexLocation, IndexMissing, IndexState, read_state
 
 TERM_CACHE_SIZE = 2048          # cached postings per segment
-# Postings of the most frequent text terms read at start, in all segments (8 bytes each: 32 MB at
-# most, read once in gunicorn's master and shared by its workers; about 0.25 s per million).
-PRELOAD_POSTINGS = 4_000_000
+SCORED_CACHE_BYTES = 12_000_000  # the words' summed BM25 arrays kept per generation
+# Postings of the most frequent text terms read at start, in all segments (8 bytes each: 20 MB at
+# most, read once in gunicorn's master and shared by its workers; about 0.25 s per million). The
+# largest lists are the dearest to read, so they go first. Bounded by the web workers' memory target
+# (250 MB each, counted with the pages they share): 4 million took a busy worker from 232 to 277 MB.
+PRELOAD_POSTINGS = 2_500_000
 SUGGESTION_CACHE_SIZE = 4096    # cached spelling suggestions per generation
 FACET_CACHE_SIZE = 256          # cached facet panels per generation
 TIEBREAK_EPSILON = 1e-6         # far below any real score difference; orders exact ties only
@@ -98,6 +101,26 @@ class SmallCache:
         self._items[key] = value
         if len(self._items) > self._size:
             self._items.popitem(last=False)
+
+
+class ArrayCache(SmallCache):
+    """A least-recently-used map of ``(ids, values)`` array pairs, bounded by their bytes: a frequent
+    word's arrays are a thousand times a rare one's, so a count of entries bounds nothing."""
+
+    def __init__(self, max_bytes: int):
+        super().__init__(size=0)
+        self._max_bytes = max_bytes
+        self._bytes = 0
+
+    def put(self, key, value) -> None:
+        old = self._items.pop(key, None)
+        if old is not None:
+            self._bytes -= sum(a.nbytes for a in old)
+        self._items[key] = value
+        self._bytes += sum(a.nbytes for a in value)
+        while self._bytes > self._max_bytes and len(self._items) > 1:
+            _, dropped = self._items.popitem(last=False)
+            self._bytes -= sum(a.nbytes for a in dropped)
 
 
 def _postings(reader, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
@@ -312,7 +335,7 @@ class Snapshot:
         self._suppliers: tuple[list[str], np.ndarray] | None = None
         self._supplier_names: dict[str, str] = {}
         self._idf: dict[tuple[str, str], float] = {}
-        self._scored = SmallCache(TERM_CACHE_SIZE)  # (field, term) → (document numbers, BM25)
+        self._scored = ArrayCache(SCORED_CACHE_BYTES)  # term → (document numbers, boosted BM25 over the fields)
         self.suggestions = SmallCache(SUGGESTION_CACHE_SIZE)  # word → suggestion ("" for none), this generation
         self.facet_cache = SmallCache(FACET_CACHE_SIZE)       # (services, filters, language) → facets
         self._avg_length: dict[str, float] = {}
@@ -500,8 +523,7 @@ class Snapshot:
     def add_text_bm25(self, scores: np.ndarray, term: str, factor: float) -> None:
         """Add *factor* × Σ over the text fields of the field's boost × BM25(*term* in it): one
         addition per word, the sum over the fields made once per generation and term."""
-        key = ("*", term)
-        found = self._scored.get(key)
+        found = self._scored.get(term)
         if found is None:
             parts = [(ids, bm25 * FIELD_BOOSTS[name]) for name in TEXT_FIELDS
                      for ids, bm25 in (self._bm25(name, term),) if len(ids)]
@@ -510,19 +532,16 @@ class Snapshot:
             elif parts:
                 ids = np.concatenate([ids for ids, _ in parts])
                 unique, where = np.unique(ids, return_inverse=True)
-                found = (unique, np.bincount(where, weights=np.concatenate([v for _, v in parts])))
+                summed = np.bincount(where, weights=np.concatenate([v for _, v in parts])).astype(np.float32)
+                found = (unique.astype(np.int32), summed)
             else:
                 found = (_NO_IDS, _NO_WEIGHTS)
-            self._scored.put(key, found)
+            self._scored.put(term, found)
         if len(found[0]):
             scores[found[0]] += factor * found[1]
 
     def _bm25(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-        """``(document numbers, BM25 of *term* in *field*)``, made once per generation and term."""
-        key = (field, term)
-        found = self._scored.get(key)
-        if found is not None:
-            return found
+        """``(document numbers, BM25 of *term* in *field*)`` (``add_text_bm25`` keeps their sum)."""
         idf, avg = self._stats(field, term)
         text = field in TEXT_FIELDS
         all_ids, all_scores = [], []
@@ -535,10 +554,8 @@ class Snapshot:
             norm = BM25_K1 * ((1 - BM25_B) + BM25_B * data.lengths(leaf, field)[ids] / avg)
             all_ids.append(ids + offset)
             all_scores.append(idf * (tf * (BM25_K1 + 1)) / (tf + norm))
-        found = ((np.concatenate(all_ids), np.concatenate(all_scores)) if len(all_ids) > 1 else
-                 (all_ids[0], all_scores[0]) if all_ids else (_NO_IDS, _NO_WEIGHTS))
-        self._scored.put(key, found)
-        return found
+        return ((np.concatenate(all_ids), np.concatenate(all_scores)) if len(all_ids) > 1 else
+                (all_ids[0], all_scores[0]) if all_ids else (_NO_IDS, _NO_WEIGHTS))
 
     def top(self, scores: np.ndarray, bits: int, limit: int) -> list[tuple[int, float]]:
         """The *limit* best documents of *bits* by score, equal scores in today's fair order."""
