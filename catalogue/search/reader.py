@@ -529,11 +529,12 @@ class Snapshot:
                      for ids, bm25 in (self._bm25(name, term),) if len(ids)]
             if len(parts) == 1:
                 found = parts[0]
-            elif parts:
-                ids = np.concatenate([ids for ids, _ in parts])
-                unique, where = np.unique(ids, return_inverse=True)
-                summed = np.bincount(where, weights=np.concatenate([v for _, v in parts])).astype(np.float32)
-                found = (unique.astype(np.int32), summed)
+            elif parts:  # summed in a dense array (each field's ids are distinct); BM25 is never 0
+                summed = np.zeros(self.size, dtype=np.float32)
+                for ids, bm25 in parts:
+                    summed[ids] += bm25
+                ids = np.flatnonzero(summed).astype(np.int32)
+                found = (ids, summed[ids])
             else:
                 found = (_NO_IDS, _NO_WEIGHTS)
             self._scored.put(term, found)
