@@ -14,6 +14,7 @@ visible and countable.
 """
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass, field, replace
@@ -189,13 +190,13 @@ class Hit:
     score: float
     category_name: str = ""
     unconfirmed: bool = False   # not confirmed by the supplier for 13 months (catalogue.confirmation)
-    terms: dict = field(default_factory=dict)  # the stored values of its shown terms (schema.shown_term_keys)
+    terms: dict = field(default_factory=dict)  # its shown terms' stored values, as JSON (schema.shown_term_keys)
 
     def shown_terms(self, filtered: list[str], lang: str = "nb") -> list[tuple[str, str]]:
         """``[(short label, value as text)]`` of the price and of every term the buyer filtered on,
         so a hit shows why it is there (from the index: a result page reads no database)."""
         keys = [k for k in dict.fromkeys([*HIT_TERMS, *filtered]) if k in TERMS and k in self.terms]
-        return [(TERMS[k].short_label(lang), TERMS[k].display(self.terms[k], lang)) for k in keys]
+        return [(TERMS[k].short_label(lang), TERMS[k].display(json.loads(self.terms[k]), lang)) for k in keys]
 
 
 @dataclass

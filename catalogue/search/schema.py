@@ -25,7 +25,7 @@ from catalogue.search import analysis, words
 from catalogue.terms import NSM_MATRIX, TERMS, Term
 
 # Bump when the analysis changes in a way the word lists do not show.
-ANALYSIS_VERSION = 5
+ANALYSIS_VERSION = 6  # 6: documents store their shown terms (compact, as JSON) for the hit line
 
 # Query-time boosts per text field: name > summary > features > category > description >
 # supplier. Applied when the query is built, so tuning them needs no re-indexing. (The terms
