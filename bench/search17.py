@@ -5,7 +5,7 @@ Against a catalogue already loaded and indexed (``BENCH17_DATABASE_URL``, ``BENC
 in one run on this machine:
 
 - the full search page over HTTP (gunicorn with deploy/gunicorn.conf.py, 2 workers × 2 threads,
-  keep-alive) for the workload's ordinary requests, beside SQLite FTS5 and PostgreSQL full-text search over the same texts and
+  keep-alive; timed from one keep-alive connection, ``Client``) for the workload's ordinary requests, beside SQLite FTS5 and PostgreSQL full-text search over the same texts and
   words (p50/p95/p99 and the ratios);
 - misspelt (zero-hit, with a suggestion) and unknown-word requests against the ordinary p95;
   twelve random words; throughput with 10 % such requests against the clean mix (wrk);
@@ -27,10 +27,11 @@ import string
 import subprocess
 import sys
 import tempfile
+import http.client
 import time
+from dataclasses import dataclass
 from pathlib import Path
-
-import requests
+from urllib.parse import urlsplit
 
 from bench import fts5, load, workload
 from bench.corpus import published_texts
@@ -93,7 +94,46 @@ def _pg_timings(database_url: str, reqs) -> list[float]:
     return out
 
 
-def _http(session: requests.Session, base: str, paths, headers: dict | None = None) -> list[float]:
+class Client:
+    """One keep-alive HTTP connection, as a browser holds one (the standard library's http.client):
+    the timings are the server's and the socket's, not a client library's own work. ``requests``
+    added about 0.4 ms to each page (7.14 against 6.75 ms on one page, one run) – a tenth of the
+    yardsticks' whole time, which are timed in process with no client at all."""
+
+    @dataclass
+    class Answer:
+        status_code: int
+        content: bytes
+
+        @property
+        def text(self) -> str:
+            return self.content.decode("utf-8")
+
+    def __init__(self) -> None:
+        self._conns: dict[str, http.client.HTTPConnection] = {}
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for conn in self._conns.values():
+            conn.close()
+
+    def get(self, url: str, headers: dict | None = None, timeout: float = 60) -> "Client.Answer":
+        parts = urlsplit(url)
+        conn = self._conns.get(parts.netloc)
+        if conn is None:
+            conn = self._conns[parts.netloc] = http.client.HTTPConnection(parts.netloc, timeout=timeout)
+        conn.request("GET", parts.path + ("?" + parts.query if parts.query else ""), headers=headers or {})
+        answer = conn.getresponse()
+        body = answer.read()
+        if answer.will_close:
+            conn.close()
+            del self._conns[parts.netloc]
+        return Client.Answer(answer.status, body)
+
+
+def _http(session: Client, base: str, paths, headers: dict | None = None) -> list[float]:
     out = []
     for path in paths:
         with Stopwatch() as sw:
@@ -135,7 +175,7 @@ def _first_requests(procs: Processes, env: dict, paths: list[str]) -> list[float
                 if not web.alive() or time.monotonic() > deadline:
                     raise RuntimeError(f"no fresh worker became ready\n{web.tail()}")
                 time.sleep(0.05)
-            with requests.Session() as fresh:
+            with Client() as fresh:
                 out += _http(fresh, f"http://127.0.0.1:{port}", [path])
             served.add(ready[0])
             os.kill(int(ready[0]), signal.SIGTERM)  # the master starts a fresh worker in its place
@@ -323,7 +363,7 @@ def measure(database_url: str, index_dir: Path, work: Path, *, out_path: Path, p
         results["first_search_ms"] = [round(x, 1) for x in firsts[:4]]
         results["market_fresh_worker_s"] = round(max(firsts[4:]) / 1000, 3)
         web = _start_web(procs, env, port)
-        with requests.Session() as http:
+        with Client() as http:
             _http(http, base, [workload.path(r) for r in reqs[:30]])  # warm the connection and the caches
             page = _http(http, base, [workload.path(r) for r in reqs])
             results["page_ms"] = summary(page)
