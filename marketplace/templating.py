@@ -90,11 +90,11 @@ def _catalogue():
     """The translations of the language being rendered, looked up once per request and language (a
     result page calls gettext about a hundred times; flask-babel looks the catalogue up on each call).
     A mail rendered in another language (``force_locale``) has another locale object, so another look-up."""
-    cached = g.get("_mps_catalogue")  # (flask-babel's request state, its locale then, the translations)
-    if cached is None or getattr(cached[0], "babel_locale", None) is not cached[1]:
-        translations, locale = get_translations(), get_locale()
-        cached = g._mps_catalogue = (g._flask_babel, locale, translations)
-    return cached[2]
+    locale = get_locale()
+    cached = g.get("_mps_catalogue")  # (the locale, its translations)
+    if cached is None or cached[0] is not locale:
+        cached = g._mps_catalogue = (locale, get_translations())
+    return cached[1]
 
 
 def init_app(app: Flask) -> None:

@@ -7,9 +7,10 @@ import hashlib
 from dataclasses import dataclass
 
 from catalogue.search.query import Facet, FacetValue, SearchResult
+from catalogue.search.schema import CATEGORY_PARAM, SUBCATEGORY_PARAM
 
 FACET_TOP = 5  # values shown per facet before "Vis alle" (selected values always shown)
-TREE = ("kategori", "underkategori")  # shown as one tree, every value
+TREE = (CATEGORY_PARAM, SUBCATEGORY_PARAM)  # shown as one tree
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,12 @@ class FacetPanel:
         """``(facet key, value)`` for every value the panel shows with its count."""
         return _counted(self.branches, self.tree, self.facets)
 
+    @staticmethod
+    def box(key: str, value: str) -> str:
+        """The part of a value's element ids after their prefix: its checkbox ``f-…``, its count ``n-…``
+        (the page's panel and a counts-only answer, search/_filter_counts.html, must agree)."""
+        return f"{key}-{value.replace('.', '_')}"
+
 
 def _digest(parts) -> str:
     return hashlib.blake2b(repr(parts).encode(), digest_size=10).hexdigest()
@@ -51,8 +58,9 @@ def _digest(parts) -> str:
 
 def facet_panel(result: SearchResult, expanded: set[str], lang: str) -> FacetPanel:
     """The filter panel of *result*: the values each facet shows, and the fingerprints."""
-    tree = result.facet("kategori")
-    subs = result.facet("underkategori")
+    tree = result.facet(CATEGORY_PARAM)
+    subs = result.facet(SUBCATEGORY_PARAM)
+    tree_expanded = bool(tree) and CATEGORY_PARAM in expanded
     branches, hidden_subs = [], 0
     if tree:
         children_of: dict[str, list[FacetValue]] = {}
@@ -60,10 +68,9 @@ def facet_panel(result: SearchResult, expanded: set[str], lang: str) -> FacetPan
             children_of.setdefault(child.parent, []).append(child)
         # The top categories, and the sub-categories of those chosen (or of all, once asked for): the
         # whole tree is most of the panel, and ticking a category shows its sub-categories to narrow by.
-        wide = "kategori" in expanded
         for v in tree.values:
             children = children_of.get(v.value, [])
-            shown = wide or v.selected or any(c.selected for c in children)
+            shown = tree_expanded or v.selected or any(c.selected for c in children)
             branches.append((v, children if shown else []))
             hidden_subs += 0 if shown else len(children)
     facets = []
@@ -80,7 +87,6 @@ def facet_panel(result: SearchResult, expanded: set[str], lang: str) -> FacetPan
         wide = facet.key in expanded
         facets.append(ShownFacet(facet, values, all_shown, chosen, bool(chosen) or wide, wide))
     chosen = sum(v.selected for f in result.facets for v in f.values)
-    tree_expanded = bool(tree) and "kategori" in expanded
     shape = _digest((lang, chosen, tree.label if tree else None, bool(hidden_subs), tree_expanded,
                      [(v.value, v.label, v.selected, [(c.value, c.label, c.selected) for c in children])
                       for v, children in branches],
@@ -96,7 +102,7 @@ def _counted(branches, tree, facets):
     for top, children in branches:
         yield tree.key, top
         for child in children:
-            yield "underkategori", child
+            yield SUBCATEGORY_PARAM, child
     for shown in facets:
         for value in shown.values:
             yield shown.facet.key, value

@@ -332,7 +332,7 @@ class Snapshot:
         self._facets: dict[str, dict[str, int]] = {}
         self._orders: dict[tuple[str, int], np.ndarray] = {}
         self._fairness: tuple[int, np.ndarray] | None = None
-        self._suppliers: tuple[list[str], np.ndarray] | None = None
+        self._suppliers: tuple[list[str], np.ndarray, dict[str, int]] | None = None  # slugs, ordinals, slug → position
         self._supplier_names: dict[str, str] = {}
         self._idf: dict[tuple[str, str], float] = {}
         self._scored = ArrayCache(SCORED_CACHE_BYTES)  # term → (document numbers, boosted BM25 over the fields)
@@ -468,8 +468,8 @@ class Snapshot:
                     mapping[i] = position[slug]
                 parts.append(mapping[local])
             ordinals = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
-            self._suppliers = (slugs, ordinals)
-        return self._suppliers
+            self._suppliers = (slugs, ordinals, position)
+        return self._suppliers[:2]
 
     def supplier_counts(self, bits: int, limit: int | None, named=()) -> tuple[list[tuple[str, int]], int, dict[str, int]]:
         """Services per supplier among *bits*: ``(the *limit* largest as (slug, count), largest first and
@@ -484,7 +484,7 @@ class Snapshot:
             kth = np.partition(counts[found], total - limit)[total - limit]
             found = found[counts[found] >= kth]
         ranked = sorted(((slugs[i], int(counts[i])) for i in found), key=lambda kv: (-kv[1], kv[0]))
-        position = {slug: i for i, slug in enumerate(slugs)} if named else {}
+        position = self._suppliers[2]
         return (ranked[:limit] if limit is not None else ranked, total,
                 {slug: int(counts[position[slug]]) if slug in position else 0 for slug in named})
 
@@ -521,42 +521,31 @@ class Snapshot:
         return idf, avg
 
     def add_text_bm25(self, scores: np.ndarray, term: str, factor: float) -> None:
-        """Add *factor* × Σ over the text fields of the field's boost × BM25(*term* in it): one
-        addition per word, the sum over the fields made once per generation and term."""
+        """Add *factor* × Σ over the text fields of the field's boost × BM25(*term* in it) (Whoosh's
+        formula): one addition per word, the sum over the fields made once per generation and term."""
         found = self._scored.get(term)
         if found is None:
-            parts = [(ids, bm25 * FIELD_BOOSTS[name]) for name in TEXT_FIELDS
-                     for ids, bm25 in (self._bm25(name, term),) if len(ids)]
-            if len(parts) == 1:
-                found = parts[0]
-            elif parts:  # summed in a dense array (each field's ids are distinct); BM25 is never 0
-                summed = np.zeros(self.size, dtype=np.float32)
-                for ids, bm25 in parts:
-                    summed[ids] += bm25
-                ids = np.flatnonzero(summed).astype(np.int32)
-                found = (ids, summed[ids])
-            else:
-                found = (_NO_IDS, _NO_WEIGHTS)
+            found = self._text_bm25(term)
             self._scored.put(term, found)
         if len(found[0]):
             scores[found[0]] += factor * found[1]
 
-    def _bm25(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-        """``(document numbers, BM25 of *term* in *field*)`` (``add_text_bm25`` keeps their sum)."""
-        idf, avg = self._stats(field, term)
-        text = field in TEXT_FIELDS
-        all_ids, all_scores = [], []
-        for data, leaf, offset in self.leaves:
-            if text and term not in data.text_terms(leaf):
-                continue
-            ids, tf = data.postings(leaf, field, term)
-            if not len(ids):
-                continue
-            norm = BM25_K1 * ((1 - BM25_B) + BM25_B * data.lengths(leaf, field)[ids] / avg)
-            all_ids.append(ids + offset)
-            all_scores.append(idf * (tf * (BM25_K1 + 1)) / (tf + norm))
-        return ((np.concatenate(all_ids), np.concatenate(all_scores)) if len(all_ids) > 1 else
-                (all_ids[0], all_scores[0]) if all_ids else (_NO_IDS, _NO_WEIGHTS))
+    def _text_bm25(self, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """``(document numbers, Σ over the text fields of boost × BM25)`` of *term*, summed in a dense
+        array (a field's documents are distinct; BM25 is never 0, so the documents are its non-zeros)."""
+        leaves = [(data, leaf, offset) for data, leaf, offset in self.leaves if term in data.text_terms(leaf)]
+        if not leaves:
+            return _NO_IDS, _NO_WEIGHTS
+        summed = np.zeros(self.size, dtype=np.float32)
+        for field, boost in FIELD_BOOSTS.items():
+            idf, avg = self._stats(field, term)
+            for data, leaf, offset in leaves:
+                ids, tf = data.postings(leaf, field, term)
+                if len(ids):
+                    norm = BM25_K1 * ((1 - BM25_B) + BM25_B * data.lengths(leaf, field)[ids] / avg)
+                    summed[ids + offset] += boost * idf * (tf * (BM25_K1 + 1)) / (tf + norm)
+        ids = np.flatnonzero(summed).astype(np.int32)
+        return ids, summed[ids]
 
     def top(self, scores: np.ndarray, bits: int, limit: int) -> list[tuple[int, float]]:
         """The *limit* best documents of *bits* by score, equal scores in today's fair order."""
